@@ -1,0 +1,169 @@
+/**
+ * The Connector interface every source implements, with its optional, typed capabilities.
+ * `sync` returns ONE page; the caller (the worker) loops while `hasMore` and commits each page with its cursor.
+ */
+import type { CanonicalAccount, CanonicalActivity, CanonicalPerson, CanonicalRecord } from "./canonical.js";
+import type { FieldMapping } from "./field-mapping.js";
+import type { Logger } from "./logger.js";
+
+/** Plain string credentials as `authenticate` returns them; the store keeps them encrypted. */
+export type Credentials = Record<string, string>;
+
+export interface ConnectorConfig {
+  tenantId: string;
+  connectionId: string;
+  /** Non-secret settings plus, for API-key sources, the encrypted key (e.g. `encryptedApiKey`). */
+  settings: Record<string, unknown>;
+}
+
+export interface AuthenticateResult {
+  credentials: Credentials;
+  /** When the credentials stop working (OAuth access tokens); absent for keys that do not expire. */
+  expiresAt?: Date;
+}
+
+export interface SyncOptions {
+  /** Ignore the cursor's incremental position and read everything again. */
+  fullSync?: boolean;
+  /** Aborts in-flight requests; the caller stops at a page boundary. */
+  signal?: AbortSignal;
+  logger?: Logger;
+}
+
+export interface SyncStats {
+  /** Records the connector emitted as new to it (the store's counts are authoritative). */
+  created: number;
+  updated: number;
+  /** Records that failed validation and went to `quarantined`. */
+  errors: number;
+  /** HTTP requests made for this page, including retries. */
+  requests?: number;
+}
+
+/** A large body (transcript, summary, email body) stored apart from the activity that owns it. */
+export interface ConnectorDocument {
+  /** Unique per connection: e.g. `${activityExternalId}:transcript`. */
+  externalId: string;
+  activityExternalId: string;
+  type: string;
+  text: string;
+  byteSize: number;
+  /** sha256 hex of `text`. */
+  contentHash: string;
+  mediaType?: string;
+}
+
+/** A raw source record that could not become a canonical one, with why. Never silently dropped. */
+export interface QuarantinedRecord {
+  externalId?: string;
+  raw: unknown;
+  reasons: { path: string; message: string }[];
+}
+
+export interface SyncResult<R extends CanonicalRecord = CanonicalRecord> {
+  records: R[];
+  /** Cursor to pass to the next `sync` call; opaque to the caller. */
+  cursor: string | null;
+  hasMore: boolean;
+  syncedAt: Date;
+  stats: SyncStats;
+  documents?: ConnectorDocument[];
+  quarantined?: QuarantinedRecord[];
+}
+
+export interface ConnectorHealthStatus {
+  healthy: boolean;
+  lastSync: Date | null;
+  error?: string;
+  latencyMs?: number;
+}
+
+// ---- optional capabilities -------------------------------------------------------------------------------------
+
+export interface OAuthAuthorizationRequest {
+  tenantId: string;
+  connectionId: string;
+  redirectUri: string;
+  /** Extra scopes beyond the connector's defaults. */
+  scopes?: string[];
+}
+
+export interface OAuthAuthorization {
+  url: string;
+  /** Signed state sent to the provider; verified on callback. */
+  state: string;
+  /** PKCE verifier to keep server-side until the callback. */
+  codeVerifier: string;
+}
+
+export interface OAuthCallback {
+  code: string;
+  state: string;
+  codeVerifier: string;
+  redirectUri: string;
+}
+
+export interface OAuthTokens extends AuthenticateResult {
+  /** Present when the provider rotated the refresh token; the caller must persist it before use. */
+  rotated?: boolean;
+}
+
+export interface OAuthCapability {
+  authorizationUrl(request: OAuthAuthorizationRequest): Promise<OAuthAuthorization>;
+  exchangeCode(callback: OAuthCallback): Promise<OAuthTokens>;
+  refresh(credentials: Credentials): Promise<OAuthTokens>;
+}
+
+export type HeaderBag = Headers | Record<string, string | string[] | undefined>;
+
+export interface WebhookRequest {
+  headers: HeaderBag;
+  /** The body exactly as received: signatures are computed over raw bytes. */
+  rawBody: string | Uint8Array;
+  /** The connection's webhook signing secret. */
+  secret: string;
+  now?: Date;
+}
+
+export interface WebhookEvent {
+  /** The source's event id, the dedupe key per connection. */
+  eventId: string;
+  records: CanonicalRecord[];
+  documents: ConnectorDocument[];
+  quarantined: QuarantinedRecord[];
+}
+
+export interface WebhookCapability {
+  /** Verifies the signature and parses the body. Throws SignatureError for a forged, stale or malformed request. */
+  handle(request: WebhookRequest): Promise<WebhookEvent>;
+}
+
+export interface WritebackResult {
+  externalId: string;
+  ok: boolean;
+  error?: string;
+}
+
+export interface WritebackCapability {
+  push(credentials: Credentials, records: CanonicalRecord[]): Promise<WritebackResult[]>;
+}
+
+// ---- the interface ---------------------------------------------------------------------------------------------
+
+export type AnyCanonical = CanonicalPerson | CanonicalAccount | CanonicalActivity;
+
+export interface Connector<R extends CanonicalRecord = AnyCanonical> {
+  readonly id: string;
+  readonly name: string;
+  /** The package's own version, read from its package.json. */
+  readonly version: string;
+  authenticate(config: ConnectorConfig): Promise<AuthenticateResult>;
+  sync(credentials: Credentials, lastSyncCursor: string | null, options?: SyncOptions): Promise<SyncResult<R>>;
+  getSchema(): FieldMapping[];
+  healthCheck(credentials: Credentials): Promise<ConnectorHealthStatus>;
+  readonly oauth?: OAuthCapability;
+  readonly webhooks?: WebhookCapability;
+  readonly writeback?: WritebackCapability;
+  /** Whether the tenant must have accepted the data processing agreement before this connector may sync. */
+  readonly requiresDpa?: boolean;
+}
