@@ -1,10 +1,12 @@
 import { defineConfig, type ViteUserConfig } from "vitest/config";
 
 /**
- * The vitest settings every package shares. Tests live beside the code they test (`src/**\/*.test.ts`)
- * or under `test/`; timeouts are generous because CI machines have two cores and run packages in parallel.
+ * The vitest settings every package shares. Tests live beside the code they test (`src/**\/*.test.ts`) or under
+ * `test/`. Timeouts are generous because CI machines have two cores and turbo runs packages side by side.
+ * Under CI a JSON report is written too, so `.ci/tally.mjs` can print one pass/fail line for the whole repo.
  */
-export function definePackageConfig(overrides: ViteUserConfig["test"] = {}): ViteUserConfig {
+export function definePackageConfig(overrides: NonNullable<ViteUserConfig["test"]> = {}): ViteUserConfig {
+  const ci = process.env["CI"] === "true" || process.env["CI"] === "1";
   return defineConfig({
     test: {
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
@@ -12,7 +14,8 @@ export function definePackageConfig(overrides: ViteUserConfig["test"] = {}): Vit
       testTimeout: 30_000,
       hookTimeout: 60_000,
       pool: "forks",
-      reporters: process.env["CI"] ? ["default"] : ["default"],
+      reporters: ci ? ["default", "json"] : ["default"],
+      ...(ci ? { outputFile: { json: "test-results/vitest.json" } } : {}),
       ...overrides,
     },
   });
