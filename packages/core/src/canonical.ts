@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 
-/** Lower-cases and trims an email; `null`/blank become undefined. */
+/** Trims and lower-cases an email (blank values are turned into `undefined` by the schemas, not here). */
 export function normalizeEmail(value: string): string {
   return value.trim().toLowerCase();
 }
@@ -45,9 +45,23 @@ export const DomainSchema = z
       .regex(/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/, "invalid domain"),
   );
 
+/**
+ * Accepts a Date, epoch milliseconds or a date string. Not `z.coerce.date()`: it turns `null` and `true` into
+ * 1970-01-01, so a record with no date would be stored with a wrong one instead of being quarantined.
+ */
+const toDate = (value: unknown): unknown => {
+  if (typeof value === "number") return Number.isFinite(value) ? new Date(value) : value;
+  if (typeof value === "string" && value.trim() !== "") return new Date(value.trim());
+  return value;
+};
+const dateValue = z.preprocess(
+  toDate,
+  z.date({ error: "invalid date: expected an ISO-8601 string, epoch milliseconds or a Date" }),
+);
+
 const optionalEmail = z.preprocess(emptyToUndefined, EmailSchema.optional());
 const optionalDomain = z.preprocess(emptyToUndefined, DomainSchema.optional());
-const optionalDate = z.preprocess(emptyToUndefined, z.coerce.date().optional());
+const optionalDate = z.preprocess(emptyToUndefined, dateValue.optional());
 const externalId = z.string().trim().min(1, "externalId is required").max(512);
 const optionalRef = z.preprocess(emptyToUndefined, externalId.optional());
 
@@ -94,7 +108,7 @@ export const CanonicalActivitySchema = z.object({
   type: z.string().trim().min(1).max(100),
   /** Where it happened: video, email, web, phone, ... */
   channel: z.string().trim().min(1).max(100),
-  occurredAt: z.coerce.date(),
+  occurredAt: dateValue,
   durationSeconds: z.number().nonnegative().optional(),
   subject: optionalText(1000),
   direction: z.enum(["inbound", "outbound", "internal"]).optional(),
