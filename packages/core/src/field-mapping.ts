@@ -37,10 +37,20 @@ export interface MappingResult {
 export function readPath(source: unknown, path: string): unknown {
   let current: unknown = source;
   for (const part of path.split(".")) {
-    if (current === null || typeof current !== "object") return undefined;
+    // Own properties only: a source field named "constructor" or "toString" must not read Object.prototype.
+    if (current === null || typeof current !== "object" || !Object.hasOwn(current, part)) return undefined;
     current = (current as Record<string, unknown>)[part];
   }
   return current;
+}
+
+function customTransformFor(mapping: FieldMapping, custom: ApplyMappingOptions["customTransforms"]): CustomTransform {
+  const name = mapping.customTransform;
+  const fn = name === undefined || custom === undefined || !Object.hasOwn(custom, name) ? undefined : custom[name];
+  if (!fn) {
+    throw new ConfigError(`Field mapping for "${mapping.targetField}" names unknown custom transform "${name ?? ""}"`);
+  }
+  return fn;
 }
 
 function applyTransform(mapping: FieldMapping, value: unknown, custom: ApplyMappingOptions["customTransforms"]): unknown {
@@ -54,14 +64,8 @@ function applyTransform(mapping: FieldMapping, value: unknown, custom: ApplyMapp
       return typeof value === "string" ? value.toUpperCase() : value;
     case "trim":
       return typeof value === "string" ? value.trim() : value;
-    case "custom": {
-      const name = mapping.customTransform;
-      const fn = name === undefined ? undefined : custom?.[name];
-      if (!fn) {
-        throw new ConfigError(`Field mapping for "${mapping.targetField}" names unknown custom transform "${name ?? ""}"`);
-      }
-      return fn(value);
-    }
+    case "custom":
+      return customTransformFor(mapping, custom)(value);
   }
 }
 
@@ -81,7 +85,12 @@ export function applyFieldMappings(
 ): MappingResult {
   const values: Record<string, unknown> = {};
   const missing: string[] = [];
-  for (const mapping of mergeFieldMappings(mappings, options.overrides)) {
+  const merged = mergeFieldMappings(mappings, options.overrides);
+  // A misconfigured mapping fails on every record, not only on those where the source field happens to be set.
+  for (const mapping of merged) {
+    if (mapping.transform === "custom") customTransformFor(mapping, options.customTransforms);
+  }
+  for (const mapping of merged) {
     const raw = readPath(source, mapping.sourceField);
     const value = applyTransform(mapping, raw, options.customTransforms);
     if (value === undefined || value === null || value === "") {
