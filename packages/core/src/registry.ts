@@ -24,7 +24,12 @@ export class ConnectorRegistry {
   register<R extends CanonicalRecord>(connector: Connector<R>): void {
     const existing = this.#connectors.get(connector.id);
     if (existing && existing !== connector) {
-      if (existing.version === connector.version && existing.constructor.name === connector.constructor.name) {
+      // Name as well as class name: two object-literal connectors both have the constructor name "Object".
+      if (
+        existing.version === connector.version &&
+        existing.name === connector.name &&
+        existing.constructor.name === connector.constructor.name
+      ) {
         return; // the same module evaluated twice (e.g. ESM + test re-import): keep the first
       }
       throw new ConfigError(
