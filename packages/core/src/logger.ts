@@ -24,8 +24,8 @@ const SECRET_KEY =
   /(pass(word)?|secret|token|api[-_]?key|authorization|cookie|credential|private[-_]?key|client[-_]?secret|signature|session)/i;
 const REDACTED = "[redacted]";
 
-/** Values that look like secrets even under an innocent key (bearer tokens, whsec_ secrets, JWTs). */
-const SECRET_VALUE = /(\bBearer\s+\S+|\bwhsec_[A-Za-z0-9+/=]+|\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/g;
+/** Values that look like secrets even under an innocent key (bearer tokens in either case, whsec_ secrets, JWTs). */
+const SECRET_VALUE = /(\b[Bb]earer\s+\S+|\bwhsec_[A-Za-z0-9+/=]+|\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/g;
 
 export function redactString(value: string): string {
   return value.replace(SECRET_VALUE, REDACTED);
