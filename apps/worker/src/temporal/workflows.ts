@@ -1,0 +1,166 @@
+/**
+ * Temporal workflows. This file is bundled into the deterministic workflow sandbox: it may import only
+ * `@temporalio/workflow`, types (`import type`) and pure modules such as ../sync-policy.ts.
+ * The bundle test fails the build when anything else sneaks in.
+ */
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  continueAsNew,
+  isCancellation,
+  log,
+  proxyActivities,
+  workflowInfo,
+} from "@temporalio/workflow";
+import type {
+  RunError,
+  RunTrigger,
+  SyncActivities,
+  SyncCounters,
+} from "../activities/types.js";
+import {
+  addPage,
+  blockedStatusFor,
+  DEFAULT_MAX_PAGES_PER_RUN,
+  isNonRetryableFailureType,
+  NON_RETRYABLE_FAILURE_TYPES,
+  zeroCounters,
+} from "../sync-policy.js";
+
+/** Bookkeeping activities: short, idempotent, retried generously. */
+const bookkeeping = proxyActivities<Pick<SyncActivities, "startRun" | "finishRun" | "markConnection">>({
+  startToCloseTimeout: "1 minute",
+  retry: { initialInterval: "1 second", backoffCoefficient: 2, maximumInterval: "1 minute", maximumAttempts: 20 },
+});
+
+/**
+ * One page per activity. The heartbeat timeout spots a dead worker long before startToClose; the cancellation
+ * waits for the activity to confirm, so the run is only marked cancelled once no page is half-written.
+ */
+const pages = proxyActivities<Pick<SyncActivities, "syncPage">>({
+  startToCloseTimeout: "15 minutes",
+  heartbeatTimeout: "2 minutes",
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  retry: {
+    initialInterval: "5 seconds",
+    backoffCoefficient: 2,
+    maximumInterval: "10 minutes",
+    maximumAttempts: 12,
+    nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES],
+  },
+});
+
+/** State carried from one workflow run to the next by `continueAsNew`. */
+export interface SyncResume {
+  runId: string;
+  cursor: string | null;
+  counters: SyncCounters;
+  /** How many times this sync has continued as new so far. */
+  continuations: number;
+}
+
+export interface SyncConnectionInput {
+  tenantId: string;
+  connectionId: string;
+  fullSync?: boolean;
+  trigger?: RunTrigger;
+  /** Pages per workflow run before continuing as new (the server's `continueAsNewSuggested` also triggers it). */
+  maxPagesPerRun?: number;
+  /** Set only by `continueAsNew`: the sync run already started, resume it. */
+  resume?: SyncResume;
+}
+
+export interface SyncConnectionResult {
+  runId: string;
+  status: "succeeded";
+  cursor: string | null;
+  counters: SyncCounters;
+  continuations: number;
+}
+
+/** Pages a connection until the source has no more, as one sync run that may span several workflow runs. */
+export async function syncConnection(input: SyncConnectionInput): Promise<SyncConnectionResult> {
+  const { tenantId, connectionId } = input;
+  const fullSync = input.fullSync ?? false;
+  const maxPagesPerRun = Math.max(1, input.maxPagesPerRun ?? DEFAULT_MAX_PAGES_PER_RUN);
+
+  let state: SyncResume;
+  if (input.resume) {
+    state = input.resume;
+  } else {
+    const started = await bookkeeping.startRun({ tenantId, connectionId, fullSync, trigger: input.trigger ?? "schedule" });
+    state = { runId: started.runId, cursor: started.cursor, counters: zeroCounters(), continuations: 0 };
+    log.info("sync run started", { runId: started.runId, connectorVersion: started.connectorVersion });
+  }
+
+  let { cursor, counters } = state;
+  const finish = (status: "succeeded" | "failed" | "cancelled", error?: RunError) =>
+    bookkeeping.finishRun({
+      tenantId,
+      connectionId,
+      runId: state.runId,
+      status,
+      counters,
+      cursor,
+      ...(error ? { error } : {}),
+    });
+
+  let continueNow = false;
+  try {
+    for (let pagesThisRun = 0; ; ) {
+      const page = await pages.syncPage({
+        tenantId,
+        connectionId,
+        runId: state.runId,
+        cursor,
+        page: counters.pages + 1,
+        fullSync,
+      });
+      counters = addPage(counters, page);
+      cursor = page.cursor;
+      pagesThisRun += 1;
+      if (!page.hasMore) break;
+      if (pagesThisRun >= maxPagesPerRun || workflowInfo().continueAsNewSuggested) {
+        continueNow = true;
+        break;
+      }
+    }
+  } catch (error) {
+    if (isCancellation(error)) {
+      // The scope is cancelled; recording the outcome must still happen.
+      await CancellationScope.nonCancellable(() => finish("cancelled"));
+      throw error;
+    }
+    const failure = describeFailure(error);
+    if (isNonRetryableFailureType(failure.type)) {
+      await bookkeeping.markConnection({
+        tenantId,
+        connectionId,
+        status: blockedStatusFor(failure.type),
+        reason: failure.message,
+      });
+      await finish("failed", failure);
+      throw ApplicationFailure.nonRetryable(failure.message, failure.type);
+    }
+    await finish("failed", failure);
+    throw error;
+  }
+
+  if (continueNow) {
+    const resume: SyncResume = { runId: state.runId, cursor, counters, continuations: state.continuations + 1 };
+    return await continueAsNew<typeof syncConnection>({ ...input, resume });
+  }
+
+  await finish("succeeded");
+  return { runId: state.runId, status: "succeeded", cursor, counters, continuations: state.continuations };
+}
+
+/** The application-level type and message of an activity failure (what the activity threw). */
+function describeFailure(error: unknown): RunError {
+  const cause = error instanceof ActivityFailure && error.cause ? error.cause : error;
+  if (cause instanceof ApplicationFailure) return { type: cause.type ?? "Error", message: cause.message };
+  if (cause instanceof Error) return { type: cause.name, message: cause.message };
+  return { type: "Error", message: String(cause) };
+}

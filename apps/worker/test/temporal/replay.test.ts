@@ -1,0 +1,150 @@
+/**
+ * Replays hand-built histories through the real workflow sandbox and Rust state machines (no server). Replay
+ * checks the command sequence; the probe interceptor adds the values (activity args, continueAsNew args, result).
+ */
+import { DeterminismViolationError } from "@temporalio/workflow";
+import { Worker, type WorkflowBundleWithSourceMap } from "@temporalio/worker";
+import { beforeAll, describe, expect, it } from "vitest";
+import { bundleWithProbe, installQuietRuntime } from "./bundle.js";
+import type { HistoryJson } from "./history-builder.js";
+import type { ProbeEvent } from "./probe-interceptor.js";
+import * as s from "./scenarios.js";
+
+installQuietRuntime();
+
+let bundle: WorkflowBundleWithSourceMap;
+beforeAll(async () => {
+  bundle = await bundleWithProbe();
+});
+
+async function replay(history: HistoryJson, workflowId: string): Promise<ProbeEvent[]> {
+  const events: ProbeEvent[] = [];
+  await Worker.runReplayHistory(
+    {
+      workflowBundle: bundle,
+      sinks: { probe: { event: { fn: (_info, event: ProbeEvent) => void events.push(event), callDuringReplay: true } } },
+    },
+    history,
+    workflowId,
+  );
+  return events;
+}
+
+const activities = (events: ProbeEvent[]) =>
+  events.flatMap((e) => (e.kind === "activity" ? [{ type: e.activityType, arg: e.args[0] }] : []));
+
+describe("syncConnection replay", () => {
+  it("happy path: starts a run, pages from the stored cursor until hasMore is false, finishes the run", async () => {
+    const { history, workflowId } = s.happyPath();
+    const events = await replay(history, workflowId);
+    const calls = activities(events);
+    expect(calls.map((c) => c.type)).toEqual(["startRun", "syncPage", "syncPage", "finishRun"]);
+    expect(calls[0]?.arg).toEqual({ ...s.TARGET, fullSync: false, trigger: "schedule" });
+    expect(calls[1]?.arg).toMatchObject({ runId: "run-1", cursor: "stored-cursor", page: 1 });
+    expect(calls[2]?.arg).toMatchObject({ runId: "run-1", cursor: "p1", page: 2 });
+    expect(calls[3]?.arg).toEqual({
+      ...s.TARGET,
+      runId: "run-1",
+      status: "succeeded",
+      cursor: "p2",
+      counters: { pages: 2, records: 80, quarantined: 2, documents: 4 },
+    });
+    expect(events.at(-1)).toEqual({
+      kind: "result",
+      value: { runId: "run-1", status: "succeeded", cursor: "p2", counters: { pages: 2, records: 80, quarantined: 2, documents: 4 }, continuations: 0 },
+    });
+  });
+
+  it("continues as new after maxPagesPerRun pages, carrying the cursor and the counters", async () => {
+    const { history, workflowId } = s.continuesAsNew();
+    const events = await replay(history, workflowId);
+    expect(activities(events).map((c) => c.type)).toEqual(["startRun", "syncPage", "syncPage"]);
+    const can = events.find((e) => e.kind === "continueAsNew");
+    expect(can).toEqual({
+      kind: "continueAsNew",
+      args: [
+        {
+          ...s.TARGET,
+          maxPagesPerRun: 2,
+          resume: { runId: "run-1", cursor: "p2", counters: { pages: 2, records: 100, quarantined: 2, documents: 4 }, continuations: 1 },
+        },
+      ],
+    });
+    // The args the history recorded agree with what the code produced.
+    const recorded = history.events.at(-1)?.["workflowExecutionContinuedAsNewEventAttributes"] as {
+      input: { payloads: { data: string }[] };
+    };
+    const { decodePayload } = await import("./history-builder.js");
+    expect(recorded.input.payloads.map(decodePayload)).toEqual(can?.kind === "continueAsNew" ? can.args : null);
+  });
+
+  it("the continued run resumes at the carried cursor and does not start a second sync run", async () => {
+    const { history, workflowId } = s.resumedAfterContinueAsNew();
+    const events = await replay(history, workflowId);
+    const calls = activities(events);
+    expect(calls.map((c) => c.type)).toEqual(["syncPage", "finishRun"]);
+    expect(calls[0]?.arg).toMatchObject({ cursor: "p2", page: 3, runId: "run-1" });
+    expect(calls[1]?.arg).toMatchObject({ status: "succeeded", cursor: "p3", counters: { pages: 3, records: 107 } });
+  });
+
+  it("a non-retryable AuthError marks the connection needs_reauth, records the failed run and fails", async () => {
+    const { history, workflowId } = s.authFailure();
+    const events = await replay(history, workflowId);
+    const calls = activities(events);
+    expect(calls.map((c) => c.type)).toEqual(["startRun", "syncPage", "syncPage", "markConnection", "finishRun"]);
+    expect(calls[3]?.arg).toEqual({ ...s.TARGET, status: "needs_reauth", reason: "Fathom rejected the API key (401)" });
+    expect(calls[4]?.arg).toMatchObject({
+      status: "failed",
+      cursor: "p1",
+      error: { type: "AuthError", message: "Fathom rejected the API key (401)" },
+    });
+    expect(events.at(-1)).toMatchObject({ kind: "error", type: "AuthError" });
+  });
+
+  it("a retryable failure that exhausted its retries fails the run without touching the connection", async () => {
+    const { history, workflowId } = s.transientFailure();
+    const calls = activities(await replay(history, workflowId));
+    expect(calls.map((c) => c.type)).toEqual(["startRun", "syncPage", "finishRun"]);
+    expect(calls[2]?.arg).toMatchObject({ status: "failed", error: { type: "TransientError" } });
+  });
+
+  it("cancellation waits for the page to stop, then records the run as cancelled", async () => {
+    const { history, workflowId } = s.cancelled();
+    const events = await replay(history, workflowId);
+    const calls = activities(events);
+    expect(calls.map((c) => c.type)).toEqual(["startRun", "syncPage", "syncPage", "finishRun"]);
+    expect(calls[3]?.arg).toMatchObject({ status: "cancelled", cursor: "p1", counters: { pages: 1 } });
+  });
+});
+
+describe("replay catches changed workflow code (the checks are really on)", () => {
+  it("a renamed activity in history is a determinism violation", async () => {
+    const { history, workflowId } = s.happyPath();
+    const renamed = JSON.parse(JSON.stringify(history).replace('"name":"syncPage"', '"name":"fetchPageV0"')) as HistoryJson;
+    await expect(replay(renamed, workflowId)).rejects.toBeInstanceOf(DeterminismViolationError);
+  });
+
+  it("a history that completes where the code continues as new is a determinism violation", async () => {
+    const { workflowId } = s.continuesAsNew();
+    const { HistoryBuilder } = await import("./history-builder.js");
+    const history = new HistoryBuilder(s.WORKFLOW_TYPE, workflowId)
+      .started([{ ...s.TARGET, maxPagesPerRun: 2 }])
+      .activity("startRun", s.STARTED)
+      .activity("syncPage", s.page("p1", true))
+      .activity("syncPage", s.page("p2", true))
+      .completed(null);
+    await expect(replay(history, workflowId)).rejects.toThrow(/Nondeterminism|does not handle this event/);
+  });
+
+  it("a history where the failure type is unknown does not take the markConnection branch", async () => {
+    const { HistoryBuilder } = await import("./history-builder.js");
+    const history = new HistoryBuilder(s.WORKFLOW_TYPE, "wf-other-error")
+      .started([{ ...s.TARGET }])
+      .activity("startRun", s.STARTED)
+      .activityFailed("syncPage", { message: "boom", type: "OtherError", nonRetryable: true })
+      .activity("markConnection", undefined)
+      .activity("finishRun", undefined)
+      .failed({ message: "boom", type: "OtherError", nonRetryable: true });
+    await expect(replay(history, "wf-other-error")).rejects.toBeInstanceOf(DeterminismViolationError);
+  });
+});

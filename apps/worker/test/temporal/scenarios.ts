@@ -1,0 +1,167 @@
+/**
+ * Scripted lives of the `syncConnection` workflow, as hand-built histories. The replay tests run each one and the
+ * golden-history writer (scripts/write-golden-histories.ts) seeds test/histories/ from them.
+ */
+import type { StartRunResult, SyncPageResult } from "../../src/activities/types.js";
+import type { SyncConnectionInput, SyncConnectionResult } from "../../src/temporal/workflows.js";
+import { HistoryBuilder, type HistoryJson } from "./history-builder.js";
+
+export const WORKFLOW_TYPE = "syncConnection";
+export const TARGET = { tenantId: "tenant-a", connectionId: "conn-1" } as const;
+
+export const STARTED: StartRunResult = {
+  runId: "run-1",
+  connectorId: "fathom",
+  connectorVersion: "0.1.0",
+  cursor: "stored-cursor",
+};
+
+export function page(cursor: string, hasMore: boolean, records = 50): SyncPageResult {
+  return { cursor, hasMore, records, quarantined: 1, documents: 2 };
+}
+
+export interface Scenario {
+  name: string;
+  workflowId: string;
+  description: string;
+  history: HistoryJson;
+}
+
+function builder(suffix: string): HistoryBuilder {
+  return new HistoryBuilder(WORKFLOW_TYPE, `sync:${TARGET.tenantId}:${TARGET.connectionId}-${suffix}`);
+}
+
+const input: SyncConnectionInput = { ...TARGET, maxPagesPerRun: 2 };
+
+export function happyPath(): Scenario {
+  const b = builder("happy");
+  const result: SyncConnectionResult = {
+    runId: "run-1",
+    status: "succeeded",
+    cursor: "p2",
+    counters: { pages: 2, records: 80, quarantined: 2, documents: 4 },
+    continuations: 0,
+  };
+  const history = b
+    .started([input])
+    .activity("startRun", STARTED)
+    .activity("syncPage", page("p1", true))
+    .activity("syncPage", page("p2", false, 30))
+    .activity("finishRun", undefined)
+    .completed(result);
+  return { name: "happy-path", workflowId: b.workflowId, description: "two pages, then done", history };
+}
+
+export function continuesAsNew(): Scenario {
+  const b = builder("continue");
+  const history = b
+    .started([input])
+    .activity("startRun", STARTED)
+    .activity("syncPage", page("p1", true))
+    .activity("syncPage", page("p2", true))
+    .continuedAsNew([
+      {
+        ...input,
+        resume: {
+          runId: "run-1",
+          cursor: "p2",
+          counters: { pages: 2, records: 100, quarantined: 2, documents: 4 },
+          continuations: 1,
+        },
+      },
+    ]);
+  return {
+    name: "continue-as-new",
+    workflowId: b.workflowId,
+    description: "maxPagesPerRun=2 reached with more to read: continue as new carrying cursor and counters",
+    history,
+  };
+}
+
+export function resumedAfterContinueAsNew(): Scenario {
+  const b = builder("resumed");
+  const resumed: SyncConnectionInput = {
+    ...input,
+    resume: {
+      runId: "run-1",
+      cursor: "p2",
+      counters: { pages: 2, records: 100, quarantined: 2, documents: 4 },
+      continuations: 1,
+    },
+  };
+  const history = b
+    .started([resumed])
+    .activity("syncPage", page("p3", false, 7))
+    .activity("finishRun", undefined)
+    .completed({
+      runId: "run-1",
+      status: "succeeded",
+      cursor: "p3",
+      counters: { pages: 3, records: 107, quarantined: 3, documents: 6 },
+      continuations: 1,
+    });
+  return {
+    name: "resumed-after-continue-as-new",
+    workflowId: b.workflowId,
+    description: "the continued run resumes at the carried cursor without starting a new sync run",
+    history,
+  };
+}
+
+export function authFailure(): Scenario {
+  const b = builder("auth");
+  const spec = { message: "Fathom rejected the API key (401)", type: "AuthError", nonRetryable: true };
+  const history = b
+    .started([input])
+    .activity("startRun", STARTED)
+    .activity("syncPage", page("p1", true))
+    .activityFailed("syncPage", spec)
+    .activity("markConnection", undefined)
+    .activity("finishRun", undefined)
+    .failed(spec);
+  return {
+    name: "non-retryable-auth-failure",
+    workflowId: b.workflowId,
+    description: "AuthError: mark the connection needs_reauth, record the run as failed, fail the workflow",
+    history,
+  };
+}
+
+export function transientFailure(): Scenario {
+  const b = builder("transient");
+  const spec = { message: "502 from upstream", type: "TransientError", nonRetryable: false };
+  const history = b
+    .started([input])
+    .activity("startRun", STARTED)
+    .activityFailed("syncPage", spec)
+    .activity("finishRun", undefined)
+    .failed({ message: "Activity task failed", type: "TransientError", nonRetryable: false });
+  return {
+    name: "retries-exhausted",
+    workflowId: b.workflowId,
+    description: "a retryable failure that outlived its retry policy: the run fails, the connection is left alone",
+    history,
+  };
+}
+
+export function cancelled(): Scenario {
+  const b = builder("cancel");
+  b.started([input]).activity("startRun", STARTED).activity("syncPage", page("p1", true));
+  const inFlight = b.scheduleActivity("syncPage");
+  const history = b.cancelRequestedDuring(inFlight).activity("finishRun", undefined).canceled();
+  return {
+    name: "cancelled",
+    workflowId: b.workflowId,
+    description: "cancelled mid-page: the activity confirms, the run is recorded as cancelled, the workflow ends cancelled",
+    history,
+  };
+}
+
+export const scenarios = (): Scenario[] => [
+  happyPath(),
+  continuesAsNew(),
+  resumedAfterContinueAsNew(),
+  authFailure(),
+  transientFailure(),
+  cancelled(),
+];
