@@ -1,0 +1,262 @@
+/**
+ * The Fathom connector: meetings become activities, invitees people, external invitee domains accounts, and
+ * transcripts/summaries documents stored apart from the activity.
+ *
+ * `sync` returns one page per call. HTTP clients are kept per (base URL, key, budget) for the connector's lifetime,
+ * so pacing state (the client-side window and the server's RateLimit-Remaining/-Reset) carries across pages.
+ */
+import {
+  createHttpClient,
+  noopLogger,
+  type AuthenticateResult,
+  type CanonicalRecord,
+  type Connector,
+  type ConnectorConfig,
+  type ConnectorDocument,
+  type ConnectorHealthStatus,
+  type Credentials,
+  type FieldMapping,
+  type HttpClient,
+  type HttpClientOptions,
+  type Logger,
+  type QuarantinedRecord,
+  type RetryPolicy,
+  type SyncOptions,
+  type SyncResult,
+} from "@gtm-clarity/core";
+import { createHash } from "node:crypto";
+import pkg from "../package.json" with { type: "json" };
+import {
+  buildFathomCredentials,
+  decryptFathomApiKey,
+  isHeavy,
+  parseFathomCredentials,
+  parseFathomSettings,
+  type FathomCredentials,
+} from "./auth.js";
+import { MeetingSchema } from "./api-schema.js";
+import { createdAfterFor, laterOf, parseCursor, serializeCursor, type CursorState, type PagingCursor } from "./cursor.js";
+import { fathomFieldMappings } from "./schema.js";
+import { fetchMeetingsPage, type MeetingsQuery } from "./sync/pull.js";
+import { dedupeRecords, transformRawMeeting } from "./sync/transform.js";
+import { FathomWebhooks } from "./webhook.js";
+
+export const FATHOM_CONNECTOR_ID = "fathom";
+
+/** Fathom's documented budgets: 60 requests per 60 s, 30 per 60 s for "heavy" requests. */
+export const FATHOM_RATE_LIMIT = { requests: 60, heavyRequests: 30, windowMs: 60_000 } as const;
+
+export interface FathomRateLimitOverride {
+  requests?: number;
+  heavyRequests?: number;
+  windowMs?: number;
+  maxConcurrency?: number;
+}
+
+export interface FathomConnectorOptions {
+  /** Injected into the HTTP client (tests). */
+  fetch?: typeof fetch;
+  logger?: Logger;
+  /** Overrides Fathom's published budgets (a sandbox with other limits, the benchmark). */
+  rateLimit?: FathomRateLimitOverride;
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+  clock?: NonNullable<HttpClientOptions["clock"]>;
+}
+
+interface CachedClient {
+  client: HttpClient;
+  /** Where the client's own log lines (retries, pacing) go: the logger of the call that uses it now. */
+  target: { logger: Logger };
+}
+
+const MAX_CACHED_CLIENTS = 256;
+
+export class FathomConnector implements Connector<CanonicalRecord> {
+  readonly id = FATHOM_CONNECTOR_ID;
+  readonly name = "Fathom";
+  readonly version: string = pkg.version;
+  readonly webhooks = new FathomWebhooks();
+
+  readonly #options: FathomConnectorOptions;
+  readonly #clients = new Map<string, CachedClient>();
+
+  constructor(options: FathomConnectorOptions = {}) {
+    this.#options = options;
+  }
+
+  async authenticate(config: ConnectorConfig): Promise<AuthenticateResult> {
+    const settings = parseFathomSettings(config.settings);
+    const apiKey = decryptFathomApiKey(config);
+    const credentials = buildFathomCredentials(apiKey, settings);
+    // The cheapest call there is: one metadata page. A 401 becomes a non-retryable AuthError in the client.
+    await fetchMeetingsPage(this.#client(parseFathomCredentials(credentials)), {}, null);
+    return { credentials };
+  }
+
+  async sync(credentials: Credentials, lastSyncCursor: string | null, options: SyncOptions = {}): Promise<SyncResult<CanonicalRecord>> {
+    const creds = parseFathomCredentials(credentials);
+    const logger = options.logger ?? this.#options.logger ?? noopLogger;
+    const client = this.#client(creds, logger);
+    const requestsBefore = client.stats().requests;
+
+    const run = this.#startOrResume(parseCursor(lastSyncCursor), creds, options.fullSync === true);
+    const query: MeetingsQuery = {
+      createdAfter: run.createdAfter,
+      includeTranscript: creds.includeTranscript,
+      includeSummary: creds.includeSummary,
+      includeActionItems: creds.includeActionItems,
+      includeCrmMatches: creds.includeCrmMatches,
+    };
+    const page = await fetchMeetingsPage(client, query, run.pageCursor, options.signal);
+
+    const records: CanonicalRecord[] = [];
+    const documents: ConnectorDocument[] = [];
+    const quarantined: QuarantinedRecord[] = [];
+    let highWater = run.highWater;
+    for (const item of page.items) {
+      const result = transformRawMeeting(item);
+      records.push(...result.records);
+      documents.push(...result.documents);
+      quarantined.push(...result.quarantined);
+      const createdAt = createdAtOf(item);
+      if (createdAt !== undefined) highWater = laterOf(highWater, createdAt);
+    }
+
+    const next: CursorState =
+      page.nextCursor === null
+        ? { v: 1, phase: "idle", watermark: laterOf(run.watermark, highWater) }
+        : {
+            v: 1,
+            phase: "paging",
+            watermark: run.watermark,
+            createdAfter: run.createdAfter,
+            pageCursor: page.nextCursor,
+            highWater,
+          };
+    const unique = dedupeRecords(records);
+    const requests = client.stats().requests - requestsBefore;
+    logger.info("fathom: synced a page of meetings", {
+      connector: this.id,
+      meetings: page.items.length,
+      records: unique.length,
+      documents: documents.length,
+      quarantined: quarantined.length,
+      incremental: run.createdAfter !== null,
+      hasMore: next.phase === "paging",
+      requests,
+    });
+    if (quarantined.length > 0) {
+      logger.warn("fathom: quarantined malformed records", {
+        connector: this.id,
+        externalIds: quarantined.map((item) => item.externalId ?? null),
+      });
+    }
+    return {
+      records: unique,
+      cursor: serializeCursor(next),
+      hasMore: next.phase === "paging",
+      syncedAt: new Date(this.#options.clock?.now() ?? Date.now()),
+      stats: { created: unique.length, updated: 0, errors: quarantined.length, requests },
+      documents,
+      quarantined,
+    };
+  }
+
+  getSchema(): FieldMapping[] {
+    return fathomFieldMappings.map((mapping) => ({ ...mapping }));
+  }
+
+  async healthCheck(credentials: Credentials): Promise<ConnectorHealthStatus> {
+    const started = Date.now();
+    try {
+      const creds = parseFathomCredentials(credentials);
+      await fetchMeetingsPage(this.#client(creds), {}, null);
+      return { healthy: true, lastSync: null, latencyMs: Date.now() - started };
+    } catch (error) {
+      return { healthy: false, lastSync: null, latencyMs: Date.now() - started, error: describeError(error, credentials) };
+    }
+  }
+
+  /** Continues the run in the cursor, or starts one: full from nothing, incremental from the watermark. */
+  #startOrResume(state: CursorState, creds: FathomCredentials, fullSync: boolean): Omit<PagingCursor, "pageCursor"> & {
+    pageCursor: string | null;
+  } {
+    const restartAsFull = fullSync && (state.phase === "idle" || state.createdAfter !== null);
+    if (state.phase === "paging" && !restartAsFull) return state;
+    return {
+      v: 1,
+      phase: "paging",
+      watermark: state.watermark,
+      createdAfter: fullSync ? null : createdAfterFor(state.watermark, creds.lookbackMinutes * 60_000),
+      pageCursor: null,
+      highWater: null,
+    };
+  }
+
+  #client(creds: FathomCredentials, logger: Logger = this.#options.logger ?? noopLogger): HttpClient {
+    const heavy = isHeavy(creds);
+    const override = this.#options.rateLimit ?? {};
+    const requests = heavy
+      ? (override.heavyRequests ?? FATHOM_RATE_LIMIT.heavyRequests)
+      : (override.requests ?? FATHOM_RATE_LIMIT.requests);
+    const windowMs = override.windowMs ?? FATHOM_RATE_LIMIT.windowMs;
+    // The key itself is never a map key: a fingerprint is enough and keeps it out of heap dumps of this map.
+    const fingerprint = createHash("sha256").update(creds.apiKey).digest("hex");
+    const key = `${creds.baseUrl}\n${fingerprint}\n${requests}/${windowMs}`;
+
+    const cached = this.#clients.get(key);
+    if (cached) {
+      cached.target.logger = logger;
+      // Refresh its place: the map is evicted oldest-first.
+      this.#clients.delete(key);
+      this.#clients.set(key, cached);
+      return cached.client;
+    }
+    const target = { logger };
+    const client = createHttpClient({
+      name: "fathom",
+      baseUrl: creds.baseUrl,
+      headers: { "X-Api-Key": creds.apiKey, Accept: "application/json" },
+      rateLimit: {
+        requests,
+        windowMs,
+        respectHeaders: true,
+        ...(override.maxConcurrency === undefined ? {} : { maxConcurrency: override.maxConcurrency }),
+      },
+      logger: forwardingLogger(target),
+      ...(this.#options.fetch === undefined ? {} : { fetch: this.#options.fetch }),
+      ...(this.#options.retry === undefined ? {} : { retry: this.#options.retry }),
+      ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
+      ...(this.#options.clock === undefined ? {} : { clock: this.#options.clock }),
+    });
+    this.#clients.set(key, { client, target });
+    if (this.#clients.size > MAX_CACHED_CLIENTS) {
+      const oldest = this.#clients.keys().next().value;
+      if (oldest !== undefined) this.#clients.delete(oldest);
+    }
+    return client;
+  }
+}
+
+function forwardingLogger(target: { logger: Logger }): Logger {
+  return {
+    debug: (message, fields) => target.logger.debug(message, fields),
+    info: (message, fields) => target.logger.info(message, fields),
+    warn: (message, fields) => target.logger.warn(message, fields),
+    error: (message, fields) => target.logger.error(message, fields),
+  };
+}
+
+/** The `created_at` of a page item, if it is a valid meeting's (malformed ones do not move the watermark). */
+function createdAtOf(item: unknown): string | undefined {
+  const parsed = MeetingSchema.safeParse(item);
+  return parsed.success ? parsed.data.created_at : undefined;
+}
+
+/** An error as one line for a health status, with the key scrubbed even if some layer echoed it. */
+function describeError(error: unknown, credentials: Credentials): string {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : "unknown error";
+  const apiKey = credentials["apiKey"];
+  return apiKey && apiKey.length >= 4 ? message.split(apiKey).join("[redacted]") : message;
+}

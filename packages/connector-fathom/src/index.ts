@@ -1,0 +1,72 @@
+/**
+ * `@gtm-clarity/connector-fathom`: importing this module registers the Fathom connector (see the last line).
+ */
+import { connectorRegistry } from "@gtm-clarity/core";
+import { FathomConnector } from "./connector.js";
+
+export {
+  FathomConnector,
+  FATHOM_CONNECTOR_ID,
+  FATHOM_RATE_LIMIT,
+  type FathomConnectorOptions,
+  type FathomRateLimitOverride,
+} from "./connector.js";
+export {
+  FATHOM_BASE_URL,
+  DEFAULT_LOOKBACK_MINUTES,
+  FathomSettingsSchema,
+  FathomCredentialsSchema,
+  buildFathomCredentials,
+  decryptFathomApiKey,
+  encryptFathomApiKey,
+  parseFathomCredentials,
+  parseFathomSettings,
+  type ConnectionBinding,
+  type FathomCredentials,
+  type FathomSettings,
+} from "./auth.js";
+export {
+  MeetingSchema,
+  MeetingsPageSchema,
+  InviteeSchema,
+  FathomUserSchema,
+  TranscriptItemSchema,
+  MeetingSummarySchema,
+  ActionItemSchema,
+  CrmMatchesSchema,
+  type FathomMeeting,
+  type FathomMeetingInput,
+  type FathomMeetingsPage,
+  type FathomInvitee,
+  type FathomUser,
+  type FathomTranscriptItem,
+  type FathomMeetingSummary,
+  type FathomActionItem,
+  type FathomCrmMatches,
+  type CalendarInviteesDomainsType,
+} from "./api-schema.js";
+export {
+  CURSOR_VERSION,
+  INITIAL_CURSOR,
+  migrateCursor,
+  parseCursor,
+  serializeCursor,
+  type CursorState,
+  type IdleCursor,
+  type PagingCursor,
+} from "./cursor.js";
+export { fathomFieldMappings } from "./schema.js";
+export { fetchMeetingsPage, pullMeetings, meetingsSearchParams, type MeetingsPage, type MeetingsQuery } from "./sync/pull.js";
+export {
+  transformMeeting,
+  transformRawMeeting,
+  transcriptToText,
+  meetingExternalId,
+  dedupeRecords,
+  FATHOM_SOURCE,
+  type MeetingTransformResult,
+} from "./sync/transform.js";
+export { FathomWebhooks, WEBHOOK_TOLERANCE_SECONDS } from "./webhook.js";
+
+// Self-registration: importing this module is what makes the connector discoverable (`connectorRegistry.get("fathom")`).
+connectorRegistry.register(new FathomConnector());
