@@ -1,0 +1,164 @@
+/**
+ * `runConformanceSuite` registers the conformance checks as vitest tests, one `it` per check, inside the
+ * connector's own test file. The connector comes from the registry (so registration itself is under test) and
+ * runs against the connector's loopback sandbox.
+ */
+import { connectorRegistry, type Credentials } from "@gtm-clarity/core";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import {
+  checkConnectorShape,
+  checkFieldMappings,
+  checkHealthCheckAcceptsGoodCredentials,
+  checkHealthCheckRejectsBadCredentials,
+  checkIncrementalSyncIsEmpty,
+  checkNoSecretsLeak,
+  checkRegistration,
+  checkSyncPagesToCompletion,
+  checkSyncRejectsBadCredentials,
+  checkTransformIsPure,
+  checkVersion,
+  DEFAULT_MAX_PAGES,
+  type AnyConnector,
+  type PackageJsonLike,
+  type SyncRun,
+  type TransformFixture,
+} from "./checks.js";
+import { fail } from "./errors.js";
+import { startOutputCapture, type OutputCapture } from "./secrets.js";
+
+export interface ConformanceSandbox {
+  /** Good credentials pointing at the sandbox (e.g. `{ apiKey, baseUrl }`). */
+  credentials: Credentials;
+  /** Credentials the sandbox rejects (same shape, wrong secret). */
+  badCredentials: Credentials;
+  /** Total records (emitted + quarantined) the sandbox holds, if known: the full sync must see exactly these. */
+  expectedRecords?: number;
+  close(): Promise<void>;
+}
+
+export interface ConformanceOptions {
+  /** Imports the module that self-registers the connector, e.g. `() => import("../src/index.js")`. */
+  load: () => Promise<unknown>;
+  connectorId: string;
+  /** The connector package's package.json (`import pkg from "../package.json" with { type: "json" }`). */
+  packageJson: PackageJsonLike;
+  /** Starts the connector's loopback sandbox. Called once; closed after the suite. */
+  sandbox: () => Promise<ConformanceSandbox>;
+  /** Pure transform fixtures (build them with `transformFixture`); at least one. */
+  transforms: readonly TransformFixture[];
+  /** Safety bound on pages per sync run. Default 10 000. */
+  maxPages?: number;
+  /** Secrets to look for in output besides the credential values (e.g. a webhook signing secret). */
+  extraSecrets?: readonly string[];
+  /** Credential keys whose values are not secret (keys ending in url/uri/endpoint/host/region never are). */
+  publicCredentialKeys?: readonly string[];
+}
+
+export function runConformanceSuite(options: ConformanceOptions): void {
+  const { connectorId } = options;
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+
+  describe(`connector conformance: ${connectorId}`, () => {
+    let capture: OutputCapture | undefined;
+    let sandbox: ConformanceSandbox | undefined;
+    let fullRun: SyncRun | undefined;
+
+    beforeAll(async () => {
+      capture = startOutputCapture();
+      try {
+        await options.load();
+      } catch {
+        // Reported by the registration test, with the reason; the other tests fail as "not registered".
+      }
+      sandbox = await options.sandbox();
+    });
+
+    afterAll(async () => {
+      capture?.stop();
+      await sandbox?.close();
+    });
+
+    const connector = (): AnyConnector => {
+      if (!connectorRegistry.has(connectorId)) {
+        fail("registration", `no connector is registered under "${connectorId}" after loading the module`);
+      }
+      return connectorRegistry.get(connectorId);
+    };
+    const started = (): { sandbox: ConformanceSandbox; capture: OutputCapture } => {
+      if (!sandbox || !capture) throw new Error("the conformance suite's beforeAll did not run");
+      return { sandbox, capture };
+    };
+
+    it("implements id, name, version, authenticate, sync, getSchema and healthCheck", () => {
+      checkConnectorShape(connector());
+    });
+
+    it("registers itself when its entry module is imported", async () => {
+      await checkRegistration({ load: options.load, connectorId });
+    });
+
+    it("reports the version from its package.json", () => {
+      checkVersion(connector(), options.packageJson);
+    });
+
+    it("ships default field mappings that target real canonical fields", () => {
+      checkFieldMappings(connector());
+    });
+
+    if (options.transforms.length === 0) {
+      it("has at least one pure transform fixture", () => {
+        fail("transform-purity", "no transform fixtures given: pass `transforms` with at least one pure transform");
+      });
+    }
+    for (const fixture of options.transforms) {
+      it(`transform "${fixture.name}" is pure and never touches the network`, () => {
+        checkTransformIsPure(fixture);
+      });
+    }
+
+    it("pages a full sync to completion with valid canonical records and an advancing cursor", async () => {
+      const { sandbox, capture } = started();
+      fullRun = await checkSyncPagesToCompletion(connector(), sandbox.credentials, {
+        maxPages,
+        logger: capture.logger,
+        capture,
+        ...(sandbox.expectedRecords === undefined ? {} : { expectedRecords: sandbox.expectedRecords }),
+      });
+    });
+
+    it("returns nothing new when syncing again from the final cursor", async () => {
+      const { sandbox, capture } = started();
+      const run =
+        fullRun ??
+        (await checkSyncPagesToCompletion(connector(), sandbox.credentials, { maxPages, logger: capture.logger, capture }));
+      await checkIncrementalSyncIsEmpty(connector(), sandbox.credentials, run, { logger: capture.logger, capture });
+    });
+
+    it("reports healthy with good credentials", async () => {
+      const { sandbox, capture } = started();
+      await checkHealthCheckAcceptsGoodCredentials(connector(), sandbox.credentials, { capture });
+    });
+
+    it("reports unhealthy with bad credentials, without throwing", async () => {
+      const { sandbox, capture } = started();
+      await checkHealthCheckRejectsBadCredentials(connector(), sandbox.badCredentials, { capture });
+    });
+
+    it("rejects bad credentials in sync with an AuthError", async () => {
+      const { sandbox, capture } = started();
+      await checkSyncRejectsBadCredentials(connector(), sandbox.badCredentials, { capture, logger: capture.logger });
+    });
+
+    it("never logs, prints or throws a secret", async () => {
+      const { sandbox, capture } = started();
+      await checkNoSecretsLeak(connector(), {
+        credentials: sandbox.credentials,
+        badCredentials: sandbox.badCredentials,
+        maxPages,
+        capture,
+        ...(options.extraSecrets ? { extraSecrets: options.extraSecrets } : {}),
+        ...(options.publicCredentialKeys ? { publicCredentialKeys: options.publicCredentialKeys } : {}),
+      });
+    });
+  });
+}

@@ -1,0 +1,49 @@
+export {
+  runConformanceSuite,
+  type ConformanceOptions,
+  type ConformanceSandbox,
+} from "./conformance/suite.js";
+export {
+  checkConnectorShape,
+  checkFieldMappings,
+  checkHealthCheckAcceptsGoodCredentials,
+  checkHealthCheckRejectsBadCredentials,
+  checkIncrementalSyncIsEmpty,
+  checkNoSecretsLeak,
+  checkRegistration,
+  checkSyncPagesToCompletion,
+  checkSyncRejectsBadCredentials,
+  checkTransformIsPure,
+  checkVersion,
+  transformFixture,
+  CONNECTOR_METHODS,
+  DEFAULT_MAX_PAGES,
+  type AnyConnector,
+  type FullSyncCheckOptions,
+  type PackageJsonLike,
+  type RegistrationCheckOptions,
+  type SecretsCheckOptions,
+  type SyncCheckOptions,
+  type SyncRun,
+  type TransformFixture,
+} from "./conformance/checks.js";
+export { ConformanceError } from "./conformance/errors.js";
+export { withNetworkDisabled, NetworkDisabledError, type NetworkGuardResult } from "./conformance/network-guard.js";
+export {
+  collectSecrets,
+  findSecrets,
+  hideSecrets,
+  startOutputCapture,
+  type CollectSecretsOptions,
+  type KnownSecret,
+  type OutputCapture,
+  type SecretLeak,
+} from "./conformance/secrets.js";
+export {
+  readBody,
+  sendJson,
+  startLoopbackServer,
+  type LoopbackHandler,
+  type LoopbackServer,
+  type LoopbackServerOptions,
+} from "./loopback.js";
