@@ -1,0 +1,12 @@
+export { createHttpClient } from "./client.js";
+export { parseRateLimitHeaders } from "./rate-limit-headers.js";
+export { parseRetryAfter } from "./retry-after.js";
+export type {
+  HttpClient,
+  HttpClientOptions,
+  HttpDecision,
+  HttpStats,
+  RateLimitPolicy,
+  RequestOptions,
+  RetryPolicy,
+} from "./types.js";
