@@ -1,0 +1,297 @@
+/**
+ * commitPage: one connector page, one transaction. Records, quarantine rows, documents, the cursor and the run's
+ * counters all commit together or not at all, so a crash at any moment leaves the store at a page boundary and a
+ * restarted sync resumes from the last committed cursor; content hashes absorb the overlap.
+ */
+import { NotFoundError, ValidationError } from "@gtm-clarity/core";
+import type { SqlExecutor } from "./driver.js";
+import type { PreparedDocument, PreparedPage, PreparedQuarantine, PreparedRecord } from "./prepare.js";
+import type { CommitPageResult } from "./types.js";
+
+export interface CommitTarget {
+  tenantId: string;
+  connectionId: string;
+  runId: string | undefined;
+  stream: string;
+  cursor: string | null | undefined;
+  webhookEventId: string | undefined;
+}
+
+/**
+ * Multi-row upsert from parallel arrays (one parameter per column, whatever the batch size), so the statement text
+ * never changes and the server parses one array per column instead of thousands of parameters.
+ * The WHERE on DO UPDATE makes an unchanged record a true no-op: no new row version, no WAL.
+ */
+const UPSERT_RECORDS = /* sql */ `
+WITH upserted AS (
+  INSERT INTO records AS r (
+    tenant_id, connection_id, kind, external_id, content_hash, remote_created_at, remote_updated_at, occurred_at,
+    is_deleted, deleted_at, data, properties, first_seen_run, last_seen_run
+  )
+  SELECT $1, $2, t.kind, t.external_id, t.content_hash, t.remote_created_at, t.remote_updated_at, t.occurred_at,
+         t.is_deleted, CASE WHEN t.is_deleted THEN now() END, t.data, t.properties, $3::uuid, $3::uuid
+  FROM unnest($4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[],
+              $10::boolean[], $11::jsonb[], $12::jsonb[])
+       AS t(kind, external_id, content_hash, remote_created_at, remote_updated_at, occurred_at, is_deleted, data,
+            properties)
+  ON CONFLICT (tenant_id, connection_id, kind, external_id) DO UPDATE SET
+    content_hash      = EXCLUDED.content_hash,
+    remote_created_at = EXCLUDED.remote_created_at,
+    remote_updated_at = EXCLUDED.remote_updated_at,
+    occurred_at       = EXCLUDED.occurred_at,
+    is_deleted        = EXCLUDED.is_deleted,
+    deleted_at        = CASE WHEN EXCLUDED.is_deleted THEN coalesce(r.deleted_at, now()) END,
+    data              = EXCLUDED.data,
+    properties        = EXCLUDED.properties,
+    last_seen_run     = EXCLUDED.last_seen_run,
+    last_seen_at      = now(),
+    updated_at        = now()
+  WHERE r.content_hash IS DISTINCT FROM EXCLUDED.content_hash
+     OR r.is_deleted IS DISTINCT FROM EXCLUDED.is_deleted
+  RETURNING (r.xmax = 0) AS inserted, r.is_deleted
+)
+SELECT count(*) FILTER (WHERE inserted)::int AS created,
+       count(*) FILTER (WHERE NOT inserted)::int AS updated,
+       count(*) FILTER (WHERE is_deleted)::int AS deleted
+FROM upserted`;
+
+/**
+ * During a full refresh, unchanged records still need to be marked as seen so the final sweep keeps them.
+ * Rows written by this transaction already carry last_seen_at = now() and are skipped.
+ */
+const MARK_SEEN = /* sql */ `
+UPDATE records AS r SET last_seen_run = $3::uuid, last_seen_at = now()
+FROM unnest($4::text[], $5::text[]) AS t(kind, external_id)
+WHERE r.tenant_id = $1 AND r.connection_id = $2 AND r.kind = t.kind AND r.external_id = t.external_id
+  AND r.last_seen_at < now()`;
+
+const INSERT_QUARANTINE = /* sql */ `
+INSERT INTO quarantine (tenant_id, connection_id, run_id, kind, external_id, raw, reasons)
+SELECT $1, $2, $3::uuid, t.kind, t.external_id, t.raw, t.reasons
+FROM unnest($4::text[], $5::text[], $6::jsonb[], $7::jsonb[]) AS t(kind, external_id, raw, reasons)`;
+
+const UPSERT_DOCUMENTS = /* sql */ `
+WITH upserted AS (
+  INSERT INTO documents AS d (
+    tenant_id, connection_id, external_id, activity_external_id, type, media_type, text, byte_size, content_hash,
+    first_seen_run, last_seen_run
+  )
+  SELECT $1, $2, t.external_id, t.activity_external_id, t.type, t.media_type, t.text, t.byte_size, t.content_hash,
+         $3::uuid, $3::uuid
+  FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::integer[], $10::text[])
+       AS t(external_id, activity_external_id, type, media_type, text, byte_size, content_hash)
+  ON CONFLICT (tenant_id, connection_id, external_id) DO UPDATE SET
+    activity_external_id = EXCLUDED.activity_external_id,
+    type                 = EXCLUDED.type,
+    media_type           = EXCLUDED.media_type,
+    text                 = EXCLUDED.text,
+    byte_size            = EXCLUDED.byte_size,
+    content_hash         = EXCLUDED.content_hash,
+    last_seen_run        = EXCLUDED.last_seen_run,
+    updated_at           = now()
+  WHERE d.content_hash IS DISTINCT FROM EXCLUDED.content_hash
+     OR d.activity_external_id IS DISTINCT FROM EXCLUDED.activity_external_id
+     OR d.type IS DISTINCT FROM EXCLUDED.type
+     OR d.media_type IS DISTINCT FROM EXCLUDED.media_type
+  RETURNING 1
+)
+SELECT count(*)::int AS written FROM upserted`;
+
+/** Documents belong to their activity: a deleted activity takes its transcripts and bodies with it. */
+const DELETE_DOCUMENTS_OF_TOMBSTONES = /* sql */ `
+DELETE FROM documents
+WHERE tenant_id = $1 AND connection_id = $2 AND activity_external_id = ANY($3::text[])`;
+
+const SAVE_CURSOR = /* sql */ `
+INSERT INTO sync_state (tenant_id, connection_id, stream, cursor, last_run_id)
+VALUES ($1, $2, $3, $4, $5::uuid)
+ON CONFLICT (tenant_id, connection_id, stream) DO UPDATE SET
+  cursor = EXCLUDED.cursor, last_run_id = EXCLUDED.last_run_id, updated_at = now()`;
+
+const COUNT_RUN = /* sql */ `
+UPDATE sync_runs SET
+  pages             = pages + 1,
+  created_count     = created_count + $2,
+  updated_count     = updated_count + $3,
+  unchanged_count   = unchanged_count + $4,
+  deleted_count     = deleted_count + $5,
+  duplicate_count   = duplicate_count + $6,
+  quarantined_count = quarantined_count + $7,
+  document_count    = document_count + $8
+WHERE id = $1`;
+
+/** Testing seam: called after each record batch inside the transaction (e.g. to inject a failure). */
+export type BatchHook = (info: { batch: number; batches: number }) => void | Promise<void>;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
+}
+
+function recordColumns(batch: readonly PreparedRecord[]): unknown[] {
+  const n = batch.length;
+  const kind = new Array<string>(n);
+  const externalId = new Array<string>(n);
+  const hash = new Array<string>(n);
+  const remoteCreatedAt = new Array<string | null>(n);
+  const remoteUpdatedAt = new Array<string | null>(n);
+  const occurredAt = new Array<string | null>(n);
+  const isDeleted = new Array<boolean>(n);
+  const data = new Array<string>(n);
+  const properties = new Array<string>(n);
+  batch.forEach((record, i) => {
+    kind[i] = record.kind;
+    externalId[i] = record.externalId;
+    hash[i] = record.contentHash;
+    remoteCreatedAt[i] = record.remoteCreatedAt;
+    remoteUpdatedAt[i] = record.remoteUpdatedAt;
+    occurredAt[i] = record.occurredAt;
+    isDeleted[i] = record.isDeleted;
+    data[i] = record.data;
+    properties[i] = record.properties;
+  });
+  return [kind, externalId, hash, remoteCreatedAt, remoteUpdatedAt, occurredAt, isDeleted, data, properties];
+}
+
+async function writeQuarantine(tx: SqlExecutor, target: CommitTarget, rows: readonly PreparedQuarantine[], size: number) {
+  for (const batch of chunks(rows, size)) {
+    await tx.query(INSERT_QUARANTINE, [
+      target.tenantId,
+      target.connectionId,
+      target.runId ?? null,
+      batch.map((row) => row.kind),
+      batch.map((row) => row.externalId),
+      batch.map((row) => row.raw),
+      batch.map((row) => row.reasons),
+    ]);
+  }
+}
+
+async function writeDocuments(tx: SqlExecutor, target: CommitTarget, documents: readonly PreparedDocument[]) {
+  let written = 0;
+  // Documents are large: a few per statement keeps each parameter array well inside protocol limits.
+  for (const batch of chunks(documents, 50)) {
+    const { rows } = await tx.query<{ written: number }>(UPSERT_DOCUMENTS, [
+      target.tenantId,
+      target.connectionId,
+      target.runId ?? null,
+      batch.map((doc) => doc.externalId),
+      batch.map((doc) => doc.activityExternalId),
+      batch.map((doc) => doc.type),
+      batch.map((doc) => doc.mediaType),
+      batch.map((doc) => doc.text),
+      batch.map((doc) => doc.byteSize),
+      batch.map((doc) => doc.contentHash),
+    ]);
+    written += rows[0]?.written ?? 0;
+  }
+  return written;
+}
+
+const emptyResult = (duplicateEvent: boolean): CommitPageResult => ({
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  deleted: 0,
+  quarantined: 0,
+  duplicates: 0,
+  documents: 0,
+  duplicateEvent,
+});
+
+/** Runs inside a tenant transaction (role gtm_app, app.tenant_id set). */
+export async function commitPreparedPage(
+  tx: SqlExecutor,
+  target: CommitTarget,
+  page: PreparedPage,
+  options: { batchSize: number; onBatch?: BatchHook | undefined },
+): Promise<CommitPageResult> {
+  // Lock the connection first: concurrent commits for one connection queue here, so counts and the cursor never
+  // interleave. NO KEY UPDATE still lets other transactions insert rows that reference the connection.
+  // Row-level security makes another tenant's connection invisible: it is "not found", exactly like a missing one.
+  const connection = await tx.query("SELECT 1 FROM connections WHERE id = $1 FOR NO KEY UPDATE", [target.connectionId]);
+  if (connection.rows.length === 0) {
+    throw new NotFoundError(`connection ${target.connectionId} not found for tenant ${target.tenantId}`);
+  }
+
+  let fullRefresh = false;
+  if (target.runId !== undefined) {
+    const run = await tx.query<{ status: string; full_refresh: boolean }>(
+      "SELECT status, full_refresh FROM sync_runs WHERE id = $1 AND connection_id = $2",
+      [target.runId, target.connectionId],
+    );
+    const row = run.rows[0];
+    if (!row) throw new NotFoundError(`sync run ${target.runId} not found for connection ${target.connectionId}`);
+    if (row.status !== "running") {
+      throw new ValidationError(`sync run ${target.runId} is ${row.status}; pages can only be committed to a running run`);
+    }
+    fullRefresh = row.full_refresh;
+  }
+
+  if (target.webhookEventId !== undefined) {
+    const first = await tx.query(
+      `INSERT INTO webhook_events (tenant_id, connection_id, event_id) VALUES ($1, $2, $3)
+       ON CONFLICT (connection_id, event_id) DO NOTHING RETURNING 1`,
+      [target.tenantId, target.connectionId, target.webhookEventId],
+    );
+    if (first.rows.length === 0) return emptyResult(true);
+  }
+
+  const result = emptyResult(false);
+  result.duplicates = page.duplicates;
+  const batches = chunks(page.records, options.batchSize);
+  for (const [index, batch] of batches.entries()) {
+    const { rows } = await tx.query<{ created: number; updated: number; deleted: number }>(UPSERT_RECORDS, [
+      target.tenantId,
+      target.connectionId,
+      target.runId ?? null,
+      ...recordColumns(batch),
+    ]);
+    const counts = rows[0] ?? { created: 0, updated: 0, deleted: 0 };
+    result.created += counts.created;
+    result.updated += counts.updated;
+    result.deleted += counts.deleted;
+    result.unchanged += batch.length - counts.created - counts.updated;
+    if (fullRefresh && counts.created + counts.updated < batch.length) {
+      await tx.query(MARK_SEEN, [
+        target.tenantId,
+        target.connectionId,
+        target.runId ?? null,
+        batch.map((record) => record.kind),
+        batch.map((record) => record.externalId),
+      ]);
+    }
+    await options.onBatch?.({ batch: index + 1, batches: batches.length });
+  }
+
+  await writeQuarantine(tx, target, page.quarantine, options.batchSize);
+  result.quarantined = page.quarantine.length;
+
+  if (page.documents.length > 0) result.documents = await writeDocuments(tx, target, page.documents);
+
+  const tombstonedActivities = page.records
+    .filter((record) => record.isDeleted && record.kind === "activity")
+    .map((record) => record.externalId);
+  if (tombstonedActivities.length > 0) {
+    await tx.query(DELETE_DOCUMENTS_OF_TOMBSTONES, [target.tenantId, target.connectionId, tombstonedActivities]);
+  }
+
+  if (target.cursor !== undefined) {
+    await tx.query(SAVE_CURSOR, [target.tenantId, target.connectionId, target.stream, target.cursor, target.runId ?? null]);
+  }
+
+  if (target.runId !== undefined) {
+    await tx.query(COUNT_RUN, [
+      target.runId,
+      result.created,
+      result.updated,
+      result.unchanged,
+      result.deleted,
+      result.duplicates,
+      result.quarantined,
+      result.documents,
+    ]);
+  }
+  return result;
+}

@@ -1,0 +1,21 @@
+export { openStore, DEFAULT_LIMITS, type Store, type StoreOptions, type Input } from "./store.js";
+export {
+  createPgDriver,
+  createPgliteDriver,
+  sqlState,
+  type PgDriverOptions,
+  type PgliteDriverOptions,
+  type SqlDriver,
+  type SqlEngine,
+  type SqlExecutor,
+  type SqlResult,
+  type SqlRow,
+} from "./driver.js";
+export { migrate, migrationChecksum, type MigrateOptions, type MigrationResult } from "./migrate.js";
+export { migrations, type Migration } from "./migrations/index.js";
+export { APP_ROLE } from "./tenancy.js";
+export { defaultDataDir, findWorkspaceRoot } from "./paths.js";
+export type { BatchHook } from "./commit-page.js";
+export type { RotateOptions } from "./rotation.js";
+export { MAX_PAGE_RECORDS } from "./schemas.js";
+export type * from "./types.js";

@@ -1,0 +1,232 @@
+/**
+ * openStore: the store's one entry point. Picks the engine (pg for a database URL, PGlite otherwise), applies
+ * migrations, and returns the tenant-scoped API. Every method takes a tenantId and runs in its own transaction as
+ * the `gtm_app` role with `app.tenant_id` set, so row-level security bounds what it can see and change.
+ */
+import { type Credentials, type KeyRing, loadKeyRing, type Logger, noopLogger } from "@gtm-clarity/core";
+import type { z } from "zod";
+import { type BatchHook, commitPreparedPage } from "./commit-page.js";
+import * as connections from "./connections.js";
+import type { StoreContext } from "./context.js";
+import { createPgDriver, createPgliteDriver, type SqlDriver, type SqlExecutor } from "./driver.js";
+import { migrate, type MigrationResult } from "./migrate.js";
+import { defaultDataDir } from "./paths.js";
+import { preparePage } from "./prepare.js";
+import * as reads from "./reads.js";
+import { rotateCredentials, type RotateOptions } from "./rotation.js";
+import * as runs from "./runs.js";
+import {
+  type AcceptDpaSchema,
+  CommitPageSchema,
+  type ConnectionRefSchema,
+  type CreateConnectionSchema,
+  type CreateTenantSchema,
+  type CursorRefSchema,
+  type FinishRunSchema,
+  type GetDocumentSchema,
+  type GetRecordSchema,
+  type ListConnectionsSchema,
+  type ListDocumentsSchema,
+  type ListQuarantineSchema,
+  type ListRecordsSchema,
+  type ListRunsSchema,
+  type MarkUnseenSchema,
+  parseInput,
+  type RunRefSchema,
+  type SetConnectionStatusSchema,
+  type SetCursorSchema,
+  type StartRunSchema,
+  TenantIdSchema,
+  type TenantRefSchema,
+  type UpdateConnectionSchema,
+  type UpdateCredentialsSchema,
+  type WebhookEventSchema,
+} from "./schemas.js";
+import { withTenantTransaction } from "./tenancy.js";
+import type {
+  CommitPageInput,
+  CommitPageResult,
+  Connection,
+  QuarantineEntry,
+  RotationResult,
+  StoredDocument,
+  StoredRecord,
+  StoreLimits,
+  SyncRun,
+  Tenant,
+} from "./types.js";
+
+export const DEFAULT_LIMITS: StoreLimits = {
+  batchSize: 500,
+  maxPropertiesBytes: 256 * 1024,
+  maxDocumentBytes: 16 * 1024 * 1024,
+  maxQuarantineRawBytes: 1024 * 1024,
+};
+
+export interface StoreOptions {
+  /** A postgres:// URL: use a pg pool against that server. Default: `process.env.DATABASE_URL`. */
+  databaseUrl?: string;
+  /**
+   * PGlite data folder when there is no database URL; `memory://` for an in-memory database.
+   * Default: `.data/pglite` at the repo root (the folder with pnpm-workspace.yaml), else under the working folder.
+   * Passing `dataDir` explicitly selects PGlite even when DATABASE_URL is set.
+   */
+  dataDir?: string;
+  /** Bring your own driver (tests, custom pools). The store does not close a driver it did not create. */
+  driver?: SqlDriver;
+  /** Key ring for credentials. Default: core's `loadKeyRing()` from CONNECTOR_ENCRYPTION_KEY, read on first use. */
+  keyRing?: KeyRing;
+  logger?: Logger;
+  /** Apply pending migrations on open (default true). */
+  migrate?: boolean;
+  limits?: Partial<StoreLimits>;
+  /** pg pool size (default 10). */
+  poolSize?: number;
+  /** Testing seam: runs after each record batch inside commitPage's transaction; a throw aborts the page. */
+  onCommitBatch?: BatchHook;
+}
+
+export type Input<S extends z.ZodType> = z.input<S>;
+
+export interface Store {
+  readonly engine: "pglite" | "pg";
+
+  createTenant(input: Input<typeof CreateTenantSchema>): Promise<Tenant>;
+  getTenant(input: Input<typeof TenantRefSchema>): Promise<Tenant>;
+  acceptDpa(input: Input<typeof AcceptDpaSchema>): Promise<Tenant>;
+
+  createConnection(input: Input<typeof CreateConnectionSchema>): Promise<Connection>;
+  getConnection(input: Input<typeof ConnectionRefSchema>): Promise<Connection>;
+  listConnections(input: Input<typeof ListConnectionsSchema>): Promise<Connection[]>;
+  getConnectionCredentials(input: Input<typeof ConnectionRefSchema>): Promise<Credentials>;
+  updateCredentials(input: Input<typeof UpdateCredentialsSchema>): Promise<Connection>;
+  updateConnection(input: Input<typeof UpdateConnectionSchema>): Promise<Connection>;
+  setConnectionStatus(input: Input<typeof SetConnectionStatusSchema>): Promise<Connection>;
+  deleteConnection(input: Input<typeof ConnectionRefSchema>): Promise<void>;
+
+  getCursor(input: Input<typeof CursorRefSchema>): Promise<string | null>;
+  setCursor(input: Input<typeof SetCursorSchema>): Promise<void>;
+
+  startRun(input: Input<typeof StartRunSchema>): Promise<SyncRun>;
+  finishRun(input: Input<typeof FinishRunSchema>): Promise<SyncRun>;
+  getRun(input: Input<typeof RunRefSchema>): Promise<SyncRun>;
+  listRuns(input: Input<typeof ListRunsSchema>): Promise<SyncRun[]>;
+
+  commitPage(input: CommitPageInput): Promise<CommitPageResult>;
+  markUnseenAsDeleted(input: Input<typeof MarkUnseenSchema>): Promise<{ deleted: number }>;
+  recordWebhookEvent(input: Input<typeof WebhookEventSchema>): Promise<boolean>;
+
+  getRecord(input: Input<typeof GetRecordSchema>): Promise<StoredRecord | null>;
+  listRecords(input: Input<typeof ListRecordsSchema>): Promise<StoredRecord[]>;
+  listQuarantine(input: Input<typeof ListQuarantineSchema>): Promise<QuarantineEntry[]>;
+  getDocument(input: Input<typeof GetDocumentSchema>): Promise<StoredDocument | null>;
+  listDocuments(input: Input<typeof ListDocumentsSchema>): Promise<StoredDocument[]>;
+
+  /**
+   * Runs `fn` in one transaction scoped to `tenantId` (role gtm_app, row-level security on). For queries the API
+   * does not cover; `tx` sees only that tenant's rows and cannot write another tenant's.
+   */
+  withTenant<T>(tenantId: string, fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+
+  /** Re-encrypts every connection's credentials under `keyRing`'s current key (default: the store's key ring). */
+  rotateCredentials(keyRing?: KeyRing, options?: RotateOptions): Promise<RotationResult>;
+
+  /** Applies pending migrations (openStore already does unless `migrate: false`). */
+  migrate(): Promise<MigrationResult>;
+  close(): Promise<void>;
+}
+
+async function resolveDriver(options: StoreOptions, logger: Logger): Promise<{ driver: SqlDriver; owned: boolean }> {
+  if (options.driver) return { driver: options.driver, owned: false };
+  const databaseUrl = options.databaseUrl ?? (options.dataDir === undefined ? process.env["DATABASE_URL"] : undefined);
+  if (databaseUrl !== undefined && databaseUrl !== "") {
+    const driver = createPgDriver({
+      databaseUrl,
+      ...(options.poolSize === undefined ? {} : { max: options.poolSize }),
+      onError: (error) => logger.error("idle database connection failed", { error: error.message }),
+    });
+    return { driver, owned: true };
+  }
+  return { driver: await createPgliteDriver({ dataDir: options.dataDir ?? defaultDataDir() }), owned: true };
+}
+
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const logger = options.logger ?? noopLogger;
+  const { driver, owned } = await resolveDriver(options, logger);
+
+  let keyRing = options.keyRing;
+  const ctx: StoreContext = {
+    driver,
+    keyRing: () => (keyRing ??= loadKeyRing()),
+    logger,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    onBatch: options.onCommitBatch,
+  };
+
+  if (options.migrate !== false) {
+    try {
+      const result = await migrate(driver, { logger });
+      if (result.applied.length > 0) logger.info("store migrated", { ...result });
+    } catch (error) {
+      if (owned) await driver.close();
+      throw error;
+    }
+  }
+
+  return {
+    engine: driver.engine,
+    createTenant: (input) => connections.createTenant(ctx, input),
+    getTenant: (input) => connections.getTenant(ctx, input),
+    acceptDpa: (input) => connections.acceptDpa(ctx, input),
+    createConnection: (input) => connections.createConnection(ctx, input),
+    getConnection: (input) => connections.getConnection(ctx, input),
+    listConnections: (input) => connections.listConnections(ctx, input),
+    getConnectionCredentials: (input) => connections.getConnectionCredentials(ctx, input),
+    updateCredentials: (input) => connections.updateCredentials(ctx, input),
+    updateConnection: (input) => connections.updateConnection(ctx, input),
+    setConnectionStatus: (input) => connections.setConnectionStatus(ctx, input),
+    deleteConnection: (input) => connections.deleteConnection(ctx, input),
+    getCursor: (input) => runs.getCursor(ctx, input),
+    setCursor: (input) => runs.setCursor(ctx, input),
+    startRun: (input) => runs.startRun(ctx, input),
+    finishRun: (input) => runs.finishRun(ctx, input),
+    getRun: (input) => runs.getRun(ctx, input),
+    listRuns: (input) => runs.listRuns(ctx, input),
+    commitPage: (input) => commitPage(ctx, input),
+    markUnseenAsDeleted: (input) => runs.markUnseenAsDeleted(ctx, input),
+    recordWebhookEvent: (input) => runs.recordWebhookEvent(ctx, input),
+    getRecord: (input) => reads.getRecord(ctx, input),
+    listRecords: (input) => reads.listRecords(ctx, input),
+    listQuarantine: (input) => reads.listQuarantine(ctx, input),
+    getDocument: (input) => reads.getDocument(ctx, input),
+    listDocuments: (input) => reads.listDocuments(ctx, input),
+    withTenant: (tenantId, fn) =>
+      withTenantTransaction(driver, parseInput(TenantIdSchema, tenantId, "tenantId"), fn),
+    rotateCredentials: (ring, rotateOptions) => rotateCredentials(ctx, ring ?? ctx.keyRing(), rotateOptions),
+    migrate: () => migrate(driver, { logger }),
+    close: async () => {
+      if (owned) await driver.close();
+    },
+  };
+}
+
+async function commitPage(ctx: StoreContext, input: CommitPageInput): Promise<CommitPageResult> {
+  const parsed = parseInput(CommitPageSchema, input, "commitPage input");
+  // Validation, dedupe and hashing happen before the transaction: no lock is held while the CPU works.
+  const page = preparePage(parsed, ctx.limits);
+  return withTenantTransaction(ctx.driver, parsed.tenantId, (tx) =>
+    commitPreparedPage(
+      tx,
+      {
+        tenantId: parsed.tenantId,
+        connectionId: parsed.connectionId,
+        runId: parsed.runId,
+        stream: parsed.stream,
+        cursor: parsed.cursor,
+        webhookEventId: parsed.webhookEventId,
+      },
+      page,
+      { batchSize: ctx.limits.batchSize, onBatch: ctx.onBatch },
+    ),
+  );
+}

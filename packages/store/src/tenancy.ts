@@ -1,0 +1,20 @@
+/**
+ * Tenant scoping. Every tenant transaction switches to the role `gtm_app` (no BYPASSRLS, owns nothing) and sets
+ * `app.tenant_id`, both transaction-local, so row-level security filters every statement that follows and nothing
+ * leaks into the next use of a pooled connection.
+ */
+import type { SqlDriver, SqlExecutor } from "./driver.js";
+
+/** The role that tenant-scoped transactions run as; created by the first migration. */
+export const APP_ROLE = "gtm_app";
+
+export function withTenantTransaction<T>(
+  driver: SqlDriver,
+  tenantId: string,
+  fn: (tx: SqlExecutor) => Promise<T>,
+): Promise<T> {
+  return driver.transaction(async (tx) => {
+    await tx.query("SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)", [APP_ROLE, tenantId]);
+    return fn(tx);
+  });
+}
