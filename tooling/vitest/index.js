@@ -1,11 +1,14 @@
-import { defineConfig, type ViteUserConfig } from "vitest/config";
+import { defineConfig } from "vitest/config";
 
 /**
  * The vitest settings every package shares. Tests live beside the code they test (`src/**\/*.test.ts`) or under
  * `test/`. Timeouts are generous because CI machines have two cores and turbo runs packages side by side.
  * Under CI a JSON report is written too, so `.ci/tally.mjs` can print one pass/fail line for the whole repo.
+ * Plain JS (typed by index.d.ts): vitest loads configs with Node, which cannot import .ts from node_modules on Node 20.
+ *
+ * @param {import("vitest/config").ViteUserConfig["test"]} overrides
  */
-export function definePackageConfig(overrides: NonNullable<ViteUserConfig["test"]> = {}): ViteUserConfig {
+export function definePackageConfig(overrides = {}) {
   const ci = process.env["CI"] === "true" || process.env["CI"] === "1";
   return defineConfig({
     test: {
