@@ -151,7 +151,10 @@ describe("Salesforce-style classify", () => {
         const errors = Array.isArray(body) ? body : [body];
         const limited = errors.some(
           (entry: unknown) =>
-            typeof entry === "object" && entry !== null && "errorCode" in entry && entry.errorCode === "REQUEST_LIMIT_EXCEEDED",
+            typeof entry === "object" &&
+            entry !== null &&
+            "errorCode" in entry &&
+            entry.errorCode === "REQUEST_LIMIT_EXCEEDED",
         );
         return limited ? { kind: "rate_limit", retryAfterMs: 60_000 } : undefined;
       } catch {
@@ -203,7 +206,9 @@ describe("Salesforce-style classify", () => {
       else sendJson(res, 200, { items: [] });
     });
     const { http } = client(server, {
-      rateLimit: { classify: ({ bodyText }) => (bodyText.includes("UNABLE_TO_LOCK_ROW") ? { kind: "retry" } : undefined) },
+      rateLimit: {
+        classify: ({ bodyText }) => (bodyText.includes("UNABLE_TO_LOCK_ROW") ? { kind: "retry" } : undefined),
+      },
     });
     await expect(http.getJson("x", Items)).resolves.toEqual({ items: [] });
     expect(server.requests).toHaveLength(2);
@@ -236,7 +241,8 @@ describe("final answers are not retried", () => {
   it("404 -> HttpError with status, method, path and a body snippet, no query values", async () => {
     const server = await serve((_req, res) => sendJson(res, 404, { message: "no such meeting" }));
     const { http } = client(server);
-    const error = await rejection(http.getJson("meetings/42", Items, { searchParams: { cursor: "opaque-cursor-value" } }));
+    const searchParams = { cursor: "opaque-cursor-value" };
+    const error = await rejection(http.getJson("meetings/42", Items, { searchParams }));
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).status).toBe(404);
     expect((error as HttpError).retryable).toBe(false);
@@ -502,7 +508,12 @@ describe("secrets", () => {
 
   it("never puts header values in TransientError or RateLimitError messages", async () => {
     const server = await serve((req, res) =>
-      sendJson(res, req.url.includes("limited") ? 429 : 503, { echoed: req.headers["x-api-key"] }, { "retry-after": "1" }),
+      sendJson(
+        res,
+        req.url.includes("limited") ? 429 : 503,
+        { echoed: req.headers["x-api-key"] },
+        { "retry-after": "1" },
+      ),
     );
     const logger = createMemoryLogger();
     const { http } = client(server, { headers: { "X-Api-Key": apiKey }, logger, retry: { maxAttempts: 2 } });
@@ -522,7 +533,9 @@ describe("configuration", () => {
     expect(() => createHttpClient({ baseUrl: "ftp://example.com" })).toThrow(ConfigError);
     expect(() => createHttpClient({ baseUrl: "https://x.test", rateLimit: { requests: 5 } })).toThrow(ConfigError);
     expect(() => createHttpClient({ baseUrl: "https://x.test", retry: { maxAttempts: 0 } })).toThrow(ConfigError);
-    expect(() => createHttpClient({ baseUrl: "https://x.test", rateLimit: { maxConcurrency: 0 } })).toThrow(ConfigError);
+    expect(() => createHttpClient({ baseUrl: "https://x.test", rateLimit: { maxConcurrency: 0 } })).toThrow(
+      ConfigError,
+    );
     expect(() => createHttpClient({ baseUrl: "https://x.test", timeoutMs: 0 })).toThrow(ConfigError);
   });
 });

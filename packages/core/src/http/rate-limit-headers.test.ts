@@ -24,7 +24,11 @@ describe("parseRateLimitHeaders", () => {
   });
 
   it("reads a policy-annotated limit and a fractional reset", () => {
-    const headers = new Headers({ "RateLimit-Limit": "100, 100;w=60", "RateLimit-Remaining": "7", "RateLimit-Reset": "1.5" });
+    const headers = new Headers({
+      "RateLimit-Limit": "100, 100;w=60",
+      "RateLimit-Remaining": "7",
+      "RateLimit-Reset": "1.5",
+    });
     expect(parseRateLimitHeaders(headers, NOW)).toEqual({ limit: 100, remaining: 7, resetMs: 1500 });
   });
 
