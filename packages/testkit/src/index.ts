@@ -37,6 +37,7 @@ export {
   type CollectSecretsOptions,
   type KnownSecret,
   type OutputCapture,
+  type OutputCaptureOptions,
   type SecretLeak,
 } from "./conformance/secrets.js";
 export {

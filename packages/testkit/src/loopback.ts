@@ -42,7 +42,7 @@ export async function startLoopbackServer(
         res.destroy();
         return;
       }
-      sendJson(res, 500, { error: "sandbox_handler_error", message: error instanceof Error ? error.message : String(error) });
+      sendJson(res, 500, { error: "sandbox_handler_error" });
     };
     try {
       Promise.resolve(handler(req, res)).catch(fail);

@@ -210,7 +210,7 @@ export function checkTransformIsPure(fixture: TransformFixture): { output: unkno
   if (guarded.attempts.length > 0) {
     fail(
       check,
-      `${label} attempted network access (${guarded.attempts.join(", ")}): transforms must be pure; ` +
+      `${label} attempted network access (${[...new Set(guarded.attempts)].join(", ")}): transforms must be pure; ` +
         `fetch in the pull code and pass the data in`,
     );
   }

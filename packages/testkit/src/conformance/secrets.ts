@@ -106,6 +106,12 @@ export function findSecrets(value: unknown, secrets: readonly KnownSecret[], whe
     .map((secret) => ({ secret, where: hideSecrets(where, secrets) }));
 }
 
+/** A log message as quoted in a failure: secrets hidden first, then shortened (a cut secret would not be found). */
+function preview(message: string, secrets: readonly KnownSecret[]): string {
+  const hidden = hideSecrets(message, secrets);
+  return JSON.stringify(hidden.length > 80 ? `${hidden.slice(0, 77)}...` : hidden);
+}
+
 /** Replaces every occurrence of a secret in `text`, so a failure message never prints what it warns about. */
 export function hideSecrets(text: string, secrets: readonly KnownSecret[]): string {
   return secrets.reduce((out, { label, value }) => out.split(value).join(`[${label}]`), text);
@@ -127,8 +133,14 @@ export interface OutputCapture {
   leaks(secrets: readonly KnownSecret[]): SecretLeak[];
 }
 
+export interface OutputCaptureOptions {
+  /** Still write captured console calls to the real console. Default true. */
+  passThrough?: boolean;
+}
+
 /** Captures the memory logger, console.* calls and caught errors. Call `stop()` when done. */
-export function startOutputCapture(): OutputCapture {
+export function startOutputCapture(options: OutputCaptureOptions = {}): OutputCapture {
+  const passThrough = options.passThrough ?? true;
   const logger = createMemoryLogger();
   const consoleCalls: OutputCapture["consoleCalls"] = [];
   const errors: OutputCapture["errors"] = [];
@@ -138,7 +150,7 @@ export function startOutputCapture(): OutputCapture {
     const original = console[method];
     console[method] = (...args: unknown[]) => {
       consoleCalls.push({ method, args });
-      original.apply(console, args);
+      if (passThrough) original.apply(console, args);
     };
     return { method, original };
   });
@@ -156,7 +168,7 @@ export function startOutputCapture(): OutputCapture {
     leaks(secrets) {
       return [
         ...logger.entries.flatMap((entry) =>
-          findSecrets([entry.message, entry.fields], secrets, `logger.${entry.level}(${JSON.stringify(entry.message.slice(0, 60))})`),
+          findSecrets([entry.message, entry.fields], secrets, `logger.${entry.level}(${preview(entry.message, secrets)})`),
         ),
         ...consoleCalls.flatMap((call) => findSecrets(call.args, secrets, `console.${call.method}`)),
         ...errors.flatMap(({ where, error }) => findSecrets(error, secrets, where)),

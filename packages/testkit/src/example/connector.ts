@@ -104,8 +104,8 @@ const later = (a: string | null, b: string | null): string | null => {
 };
 
 export class ExampleConnector implements Connector {
-  readonly id = EXAMPLE_CONNECTOR_ID;
-  readonly name = "Example Source";
+  readonly id: string = EXAMPLE_CONNECTOR_ID;
+  readonly name: string = "Example Source";
   readonly version: string = packageJson.version;
   readonly #options: ExampleConnectorOptions;
 
