@@ -48,3 +48,12 @@ export {
   type LoopbackServer,
   type LoopbackServerOptions,
 } from "./loopback.js";
+
+// The example connector's class and sandbox, for other packages' tests. Importing them registers nothing: only
+// src/example/index.ts (the example's own entry module) registers "example".
+export {
+  EXAMPLE_CONNECTOR_ID,
+  ExampleConnector,
+  type ExampleConnectorOptions,
+} from "./example/connector.js";
+export { startExampleSandbox, type ExampleSandbox, type ExampleSandboxOptions } from "./example/sandbox.js";
