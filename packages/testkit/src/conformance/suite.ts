@@ -52,11 +52,14 @@ export interface ConformanceOptions {
   extraSecrets?: readonly string[];
   /** Credential keys whose values are not secret (keys ending in url/uri/endpoint/host/region never are). */
   publicCredentialKeys?: readonly string[];
+  /** Per-test timeout for the tests that talk to the sandbox; defaults to vitest's configured testTimeout. */
+  timeoutMs?: number;
 }
 
 export function runConformanceSuite(options: ConformanceOptions): void {
   const { connectorId } = options;
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  const timeout = options.timeoutMs;
 
   describe(`connector conformance: ${connectorId}`, () => {
     let capture: OutputCapture | undefined;
@@ -124,7 +127,7 @@ export function runConformanceSuite(options: ConformanceOptions): void {
         capture,
         ...(sandbox.expectedRecords === undefined ? {} : { expectedRecords: sandbox.expectedRecords }),
       });
-    });
+    }, timeout);
 
     it("returns nothing new when syncing again from the final cursor", async () => {
       const { sandbox, capture } = started();
@@ -132,22 +135,22 @@ export function runConformanceSuite(options: ConformanceOptions): void {
         fullRun ??
         (await checkSyncPagesToCompletion(connector(), sandbox.credentials, { maxPages, logger: capture.logger, capture }));
       await checkIncrementalSyncIsEmpty(connector(), sandbox.credentials, run, { logger: capture.logger, capture });
-    });
+    }, timeout);
 
     it("reports healthy with good credentials", async () => {
       const { sandbox, capture } = started();
       await checkHealthCheckAcceptsGoodCredentials(connector(), sandbox.credentials, { capture });
-    });
+    }, timeout);
 
     it("reports unhealthy with bad credentials, without throwing", async () => {
       const { sandbox, capture } = started();
       await checkHealthCheckRejectsBadCredentials(connector(), sandbox.badCredentials, { capture });
-    });
+    }, timeout);
 
     it("rejects bad credentials in sync with an AuthError", async () => {
       const { sandbox, capture } = started();
       await checkSyncRejectsBadCredentials(connector(), sandbox.badCredentials, { capture, logger: capture.logger });
-    });
+    }, timeout);
 
     it("never logs, prints or throws a secret", async () => {
       const { sandbox, capture } = started();
@@ -159,6 +162,6 @@ export function runConformanceSuite(options: ConformanceOptions): void {
         ...(options.extraSecrets ? { extraSecrets: options.extraSecrets } : {}),
         ...(options.publicCredentialKeys ? { publicCredentialKeys: options.publicCredentialKeys } : {}),
       });
-    });
+    }, timeout);
   });
 }
