@@ -1,0 +1,256 @@
+/**
+ * The sync activities, shared by the Temporal worker and the in-process runner: start a run, sync ONE page
+ * (load + decrypt credentials, refresh an expired token, `connector.sync` from the stored cursor, commit the page
+ * with its next cursor in one transaction), finish the run, block a connection.
+ *
+ * The stored cursor is the truth: it is committed atomically with the page, so an attempt that died after its
+ * commit is never re-applied, and a crash anywhere resumes exactly at the last committed page.
+ */
+import {
+  AuthError,
+  ConfigError,
+  DpaRequiredError,
+  isValidationError,
+  noopLogger,
+  SchemaError,
+  type CanonicalRecord,
+  type Connector,
+  type Credentials,
+  type Logger,
+} from "@gtm-clarity/core";
+import { ApplicationFailure, CancelledFailure } from "@temporalio/common";
+import { toApplicationFailure } from "./errors.js";
+import { currentRuntime, inTemporalActivity } from "./runtime.js";
+import type { ConnectionInfo, ConnectorLookup, SyncStore } from "./store-port.js";
+import type {
+  FinishRunInput,
+  MarkConnectionInput,
+  StartRunInput,
+  StartRunResult,
+  SyncActivities,
+  SyncPageInput,
+  SyncPageResult,
+} from "./types.js";
+
+/** Credentials key holding an OAuth access token's expiry (ISO 8601), written when tokens are stored. */
+export const EXPIRES_AT_KEY = "expiresAt";
+/** Refresh this long before the expiry, so a token does not lapse in the middle of a page. */
+const REFRESH_SKEW_MS = 60_000;
+
+export interface SyncActivityDeps {
+  store: SyncStore;
+  connectors: ConnectorLookup;
+  logger?: Logger;
+  now?: () => number;
+  /** How often an in-flight page heartbeats (Temporal throttles further). Default 5 s. */
+  heartbeatIntervalMs?: number;
+}
+
+/** What a page's last heartbeat says; a retried attempt reads it back from `heartbeatDetails`. */
+export type PageHeartbeat =
+  | { phase: "fetching"; runId: string; page: number; cursor: string | null }
+  | { phase: "committed"; runId: string; page: number; result: SyncPageResult };
+
+function isCommittedHeartbeat(value: unknown, input: SyncPageInput): value is Extract<PageHeartbeat, { phase: "committed" }> {
+  if (typeof value !== "object" || value === null) return false;
+  const hb = value as Partial<Extract<PageHeartbeat, { phase: "committed" }>>;
+  return hb.phase === "committed" && hb.runId === input.runId && hb.page === input.page && typeof hb.result === "object";
+}
+
+export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
+  const { store, connectors } = deps;
+  const logger = deps.logger ?? noopLogger;
+  const now = deps.now ?? Date.now;
+  const heartbeatIntervalMs = deps.heartbeatIntervalMs ?? 5_000;
+
+  /** The connection, its deployed connector, and a refusal when it cannot sync (for a reason no retry fixes). */
+  async function loadConnection(ref: { tenantId: string; connectionId: string }): Promise<{
+    connection: ConnectionInfo;
+    connector: Connector<CanonicalRecord>;
+  }> {
+    const connection = await store.getConnection(ref);
+    if (connection.status === "needs_reauth") {
+      throw new AuthError(`connection needs re-authentication${connection.lastError ? ` (${connection.lastError})` : ""}`);
+    }
+    if (connection.status === "disabled") {
+      throw new ConfigError(`connection is disabled${connection.lastError ? ` (${connection.lastError})` : ""}`);
+    }
+    if (!connectors.has(connection.connectorId)) {
+      // This worker does not carry the connector: a deployment problem, not the connection's; leave it active.
+      throw ApplicationFailure.nonRetryable(
+        `connector "${connection.connectorId}" is not deployed in this worker`,
+        "ConnectorNotDeployed",
+      );
+    }
+    const connector = connectors.get(connection.connectorId);
+    if (connector.requiresDpa === true && !(await store.tenantAcceptedDpa(ref.tenantId))) {
+      throw new DpaRequiredError(`${connector.name} needs the tenant's data processing agreement before it may sync`);
+    }
+    return { connection, connector };
+  }
+
+  /**
+   * Decrypted credentials, refreshed first when an OAuth token has expired (or is about to). A refreshed token is
+   * persisted BEFORE it is used: a provider that rotates refresh tokens invalidates the old one at once.
+   */
+  async function loadCredentials(
+    ref: { tenantId: string; connectionId: string },
+    connector: Connector<CanonicalRecord>,
+  ): Promise<Credentials> {
+    const credentials = await store.getCredentials(ref);
+    const expiresAt = credentials[EXPIRES_AT_KEY];
+    if (!connector.oauth || expiresAt === undefined) return credentials;
+    const expiry = Date.parse(expiresAt);
+    if (Number.isFinite(expiry) && expiry - REFRESH_SKEW_MS > now()) return credentials;
+
+    const tokens = await connector.oauth.refresh(credentials);
+    const refreshed: Credentials = Object.fromEntries(
+      Object.entries(tokens.credentials).filter(([key]) => key !== EXPIRES_AT_KEY),
+    );
+    if (tokens.expiresAt) refreshed[EXPIRES_AT_KEY] = tokens.expiresAt.toISOString();
+    await store.updateCredentials({ ...ref, credentials: refreshed });
+    logger.info("refreshed access token", { ...ref, connector: connector.id, rotated: tokens.rotated === true });
+    return refreshed;
+  }
+
+  async function startRun(input: StartRunInput): Promise<StartRunResult> {
+    try {
+      const { connector } = await loadConnection(input);
+      // A full sync starts from nothing, so every page of this run is seen by it and, once it succeeds, records
+      // it did not see can safely become tombstones.
+      if (input.fullSync) await store.setCursor({ ...input, cursor: null });
+      const run = await store.startRun({ ...input, connectorVersion: connector.version, fullRefresh: input.fullSync });
+      const cursor = await store.getCursor(input);
+      logger.info("sync run started", {
+        tenantId: input.tenantId,
+        connectionId: input.connectionId,
+        runId: run.id,
+        connector: connector.id,
+        version: connector.version,
+        fullSync: input.fullSync,
+        trigger: input.trigger,
+      });
+      return { runId: run.id, connectorId: connector.id, connectorVersion: connector.version, cursor };
+    } catch (error) {
+      throw toApplicationFailure(error);
+    }
+  }
+
+  async function syncPage(input: SyncPageInput): Promise<SyncPageResult> {
+    const runtime = currentRuntime();
+    const ref = { tenantId: input.tenantId, connectionId: input.connectionId };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const stored = await store.getCursor(ref);
+      // A previous attempt committed this page and died before reporting it: report it now, fetch nothing.
+      if (isCommittedHeartbeat(runtime.heartbeatDetails, input) && runtime.heartbeatDetails.result.cursor === stored) {
+        logger.info("page already committed by a previous attempt", { ...ref, runId: input.runId, page: input.page });
+        return runtime.heartbeatDetails.result;
+      }
+      if (stored !== input.cursor) {
+        logger.warn("resuming from the committed cursor, not the one the caller passed", {
+          ...ref,
+          runId: input.runId,
+          page: input.page,
+        });
+      }
+      const { connector } = await loadConnection(ref);
+      const credentials = await loadCredentials(ref, connector);
+
+      const fetching: PageHeartbeat = { phase: "fetching", runId: input.runId, page: input.page, cursor: stored };
+      runtime.heartbeat(fetching);
+      // Keep heartbeating while the source is slow (rate-limit waits): the heartbeat timeout only fires on a dead
+      // worker, and cancellation is delivered through heartbeats.
+      timer = setInterval(() => runtime.heartbeat(fetching), heartbeatIntervalMs);
+      timer.unref();
+
+      const page = await connector.sync(credentials, stored, {
+        fullSync: input.fullSync,
+        signal: runtime.signal,
+        logger,
+      });
+      clearInterval(timer);
+      timer = undefined;
+      if (runtime.signal.aborted) throw new CancelledFailure(String(runtime.signal.reason ?? "cancelled"));
+      if (page.hasMore && page.cursor === stored) {
+        // A connector bug would otherwise loop on the same page forever.
+        throw new SchemaError(`${connector.id} returned hasMore with an unchanged cursor`, [
+          { path: "cursor", message: "did not advance" },
+        ]);
+      }
+
+      const committed = await store.commitPage({
+        ...ref,
+        runId: input.runId,
+        records: page.records,
+        quarantined: page.quarantined ?? [],
+        documents: page.documents ?? [],
+        cursor: page.cursor,
+      });
+      const result: SyncPageResult = {
+        cursor: page.cursor,
+        hasMore: page.hasMore,
+        records: page.records.length,
+        quarantined: committed.quarantined,
+        documents: page.documents?.length ?? 0,
+      };
+      const done: PageHeartbeat = { phase: "committed", runId: input.runId, page: input.page, result };
+      runtime.heartbeat(done);
+      return result;
+    } catch (error) {
+      if (runtime.signal.aborted && inTemporalActivity() && !(error instanceof CancelledFailure)) {
+        // The fetch died because the activity was cancelled: report a cancellation, not a failure.
+        throw new CancelledFailure(String(runtime.signal.reason ?? "cancelled"));
+      }
+      throw toApplicationFailure(error);
+    } finally {
+      if (timer) clearInterval(timer);
+    }
+  }
+
+  async function finishRun(input: FinishRunInput): Promise<void> {
+    try {
+      const finished = await store.finishRun({
+        tenantId: input.tenantId,
+        runId: input.runId,
+        status: input.status,
+        ...(input.error ? { error: `${input.error.type}: ${input.error.message}` } : {}),
+      });
+      let swept = 0;
+      if (finished && input.status === "succeeded") {
+        const run = await store.getRun({ tenantId: input.tenantId, runId: input.runId });
+        if (run.fullRefresh) {
+          swept = (await store.markUnseenAsDeleted({ tenantId: input.tenantId, connectionId: input.connectionId, runId: input.runId })).deleted;
+        }
+      }
+      logger.info("sync run finished", {
+        tenantId: input.tenantId,
+        connectionId: input.connectionId,
+        runId: input.runId,
+        status: input.status,
+        ...input.counters,
+        ...(swept > 0 ? { tombstoned: swept } : {}),
+        ...(finished ? {} : { alreadyFinished: true }),
+      });
+    } catch (error) {
+      if (isValidationError(error)) throw ApplicationFailure.nonRetryable(error.message, "ValidationError");
+      throw toApplicationFailure(error);
+    }
+  }
+
+  async function markConnection(input: MarkConnectionInput): Promise<void> {
+    try {
+      await store.setConnectionStatus({
+        tenantId: input.tenantId,
+        connectionId: input.connectionId,
+        status: input.status,
+        lastError: input.reason,
+      });
+      logger.warn("connection blocked", { ...input });
+    } catch (error) {
+      throw toApplicationFailure(error);
+    }
+  }
+
+  return { startRun, syncPage, finishRun, markConnection };
+}

@@ -1,0 +1,156 @@
+/** Shared test setup: an in-memory store, a Fathom sandbox and a connection wired to it. */
+import { randomUUID } from "node:crypto";
+import {
+  createKeyRing,
+  type CanonicalRecord,
+  type Connector,
+  type Credentials,
+  type OAuthCapability,
+  type SyncOptions,
+  type SyncResult,
+} from "@gtm-clarity/core";
+import { encryptFathomApiKey, FathomConnector, FATHOM_CONNECTOR_ID } from "@gtm-clarity/connector-fathom";
+import { startFathomSandbox, type FathomSandbox, type FathomSandboxOptions } from "@gtm-clarity/connector-fathom/sandbox";
+import { openStore, type Store } from "@gtm-clarity/store";
+import type { ConnectorLookup } from "../../src/activities/store-port.js";
+
+export const TEST_KEY = "0f".repeat(32);
+// Fathom encrypts its API key setting with core's default key ring, which reads the environment.
+process.env["CONNECTOR_ENCRYPTION_KEY"] ??= TEST_KEY;
+
+export async function memoryStore(): Promise<Store> {
+  return openStore({ dataDir: "memory://", keyRing: createKeyRing(process.env["CONNECTOR_ENCRYPTION_KEY"] ?? TEST_KEY) });
+}
+
+/** A Fathom connector with the sandbox's budgets lifted, so tests are not paced at 60 requests a minute. */
+export function fastFathom(): FathomConnector {
+  return new FathomConnector({ rateLimit: { requests: 1_000_000, heavyRequests: 1_000_000, windowMs: 60_000 }, timeoutMs: 10_000 });
+}
+
+export function lookup(...connectors: Connector<CanonicalRecord>[]): ConnectorLookup {
+  const byId = new Map(connectors.map((c) => [c.id, c]));
+  return {
+    has: (id) => byId.has(id),
+    get: (id) => {
+      const connector = byId.get(id);
+      if (!connector) throw new Error(`no connector ${id}`);
+      return connector;
+    },
+  };
+}
+
+export interface FathomFixture {
+  store: Store;
+  sandbox: FathomSandbox;
+  connector: FathomConnector;
+  tenantId: string;
+  connectionId: string;
+  close(): Promise<void>;
+}
+
+/** Creates a tenant and a Fathom connection pointing at a fresh sandbox (rate limits off unless given). */
+export async function fathomFixture(
+  options: FathomSandboxOptions = {},
+  existing?: { store: Store; tenantId?: string },
+): Promise<FathomFixture> {
+  const store = existing?.store ?? (await memoryStore());
+  const sandbox = await startFathomSandbox({ rateLimit: false, ...options });
+  const connector = fastFathom();
+  const tenantId = existing?.tenantId ?? `tenant-${randomUUID().slice(0, 8)}`;
+  await store.createTenant({ tenantId });
+  const connectionId = await createFathomConnection(store, connector, sandbox, tenantId);
+  return {
+    store,
+    sandbox,
+    connector,
+    tenantId,
+    connectionId,
+    close: async () => {
+      await sandbox.close();
+      if (!existing) await store.close();
+    },
+  };
+}
+
+export async function createFathomConnection(
+  store: Store,
+  connector: FathomConnector,
+  sandbox: FathomSandbox,
+  tenantId: string,
+  connectionId: string = randomUUID(),
+  settingsExtra: Record<string, unknown> = {},
+): Promise<string> {
+  const settings = {
+    encryptedApiKey: encryptFathomApiKey(sandbox.apiKey, { tenantId, connectionId }),
+    baseUrl: sandbox.url,
+    ...settingsExtra,
+  };
+  const { credentials } = await connector.authenticate({ tenantId, connectionId, settings });
+  await store.createConnection({
+    tenantId,
+    connectionId,
+    connectorId: FATHOM_CONNECTOR_ID,
+    connectorVersion: connector.version,
+    settings,
+    credentials,
+  });
+  return connectionId;
+}
+
+/** A scripted connector: each `sync` call takes the next step (a page or an error) and records what it was given. */
+export class ScriptedConnector implements Connector<CanonicalRecord> {
+  readonly name = "Scripted";
+  readonly version = "9.9.9";
+  readonly calls: { credentials: Credentials; cursor: string | null; options: SyncOptions }[] = [];
+  declare oauth?: OAuthCapability;
+  declare requiresDpa?: boolean;
+
+  constructor(
+    readonly id: string,
+    private readonly steps: (() => Promise<SyncResult<CanonicalRecord>>)[],
+    extras: { oauth?: OAuthCapability; requiresDpa?: boolean } = {},
+  ) {
+    if (extras.oauth) this.oauth = extras.oauth;
+    if (extras.requiresDpa !== undefined) this.requiresDpa = extras.requiresDpa;
+  }
+
+  async authenticate() {
+    return { credentials: { token: "t" } };
+  }
+  async sync(credentials: Credentials, cursor: string | null, options: SyncOptions = {}) {
+    this.calls.push({ credentials, cursor, options });
+    const step = this.steps.shift();
+    if (!step) throw new Error("script exhausted");
+    return step();
+  }
+  getSchema() {
+    return [];
+  }
+  async healthCheck() {
+    return { healthy: true, lastSync: null };
+  }
+}
+
+export function page(cursor: string | null, hasMore: boolean, ids: string[] = []): SyncResult<CanonicalRecord> {
+  return {
+    records: ids.map((externalId) => ({
+      kind: "account" as const,
+      externalId,
+      name: `Account ${externalId}`,
+      domain: `${externalId}.example`,
+      properties: {},
+      isDeleted: false,
+    })) as CanonicalRecord[],
+    cursor,
+    hasMore,
+    syncedAt: new Date(),
+    stats: { created: ids.length, updated: 0, errors: 0 },
+  };
+}
+
+/** Creates a connection for a scripted connector (credentials stored encrypted like any other). */
+export async function scriptedConnection(store: Store, tenantId: string, connectorId: string, credentials: Credentials = { token: "t" }) {
+  await store.createTenant({ tenantId });
+  const connection = await store.createConnection({ tenantId, connectorId, connectorVersion: "9.9.9", credentials });
+  return connection.id;
+}
