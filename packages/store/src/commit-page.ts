@@ -5,8 +5,14 @@
  */
 import { NotFoundError, ValidationError } from "@gtm-clarity/core";
 import type { SqlExecutor } from "./driver.js";
-import type { PreparedDocument, PreparedPage, PreparedQuarantine, PreparedRecord } from "./prepare.js";
-import type { CommitPageResult } from "./types.js";
+import {
+  type PreparedDocument,
+  type PreparedPage,
+  type PreparedQuarantine,
+  type PreparedRecord,
+  serializeRecords,
+} from "./prepare.js";
+import type { CommitPageResult, StoreLimits } from "./types.js";
 
 export interface CommitTarget {
   tenantId: string;
@@ -18,22 +24,36 @@ export interface CommitTarget {
 }
 
 /**
- * Multi-row upsert from parallel arrays (one parameter per column, whatever the batch size), so the statement text
- * never changes and the server parses one array per column instead of thousands of parameters.
- * The WHERE on DO UPDATE makes an unchanged record a true no-op: no new row version, no WAL.
+ * Multi-row upsert of one batch, passed as ONE jsonb array parameter: the server parses it in a single pass (no
+ * per-element array-literal escaping on either side) and the statement text never changes with the batch size.
+ * - `changed` drops records whose stored hash and deleted flag already match, so an unchanged record is never
+ *   touched: ON CONFLICT DO UPDATE would otherwise lock (and so rewrite) the existing row even when its WHERE fails.
+ * - ON CONFLICT still guards the insert, with the same hash rule, for rows the pre-check could not see.
+ * - `xmax = 0` on a returned row means it was inserted rather than updated.
  */
 const UPSERT_RECORDS = /* sql */ `
-WITH upserted AS (
+WITH input AS (
+  SELECT * FROM jsonb_to_recordset($4::jsonb) AS t(
+    kind text, external_id text, content_hash text, remote_created_at timestamptz, remote_updated_at timestamptz,
+    occurred_at timestamptz, is_deleted boolean, data jsonb, properties jsonb)
+), changed AS (
+  -- LATERAL ... LIMIT 1 keeps this a primary-key probe per input row whatever the table statistics say; as a
+  -- plain join the planner may hash the connection's whole record set for every batch.
+  SELECT i.* FROM input AS i
+  LEFT JOIN LATERAL (
+    SELECT r.content_hash, r.is_deleted FROM records AS r
+    WHERE r.tenant_id = $1 AND r.connection_id = $2 AND r.kind = i.kind AND r.external_id = i.external_id
+    LIMIT 1
+  ) AS stored ON true
+  WHERE stored.content_hash IS DISTINCT FROM i.content_hash OR stored.is_deleted IS DISTINCT FROM i.is_deleted
+), upserted AS (
   INSERT INTO records AS r (
     tenant_id, connection_id, kind, external_id, content_hash, remote_created_at, remote_updated_at, occurred_at,
     is_deleted, deleted_at, data, properties, first_seen_run, last_seen_run
   )
-  SELECT $1, $2, t.kind, t.external_id, t.content_hash, t.remote_created_at, t.remote_updated_at, t.occurred_at,
-         t.is_deleted, CASE WHEN t.is_deleted THEN now() END, t.data, t.properties, $3::uuid, $3::uuid
-  FROM unnest($4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[],
-              $10::boolean[], $11::jsonb[], $12::jsonb[])
-       AS t(kind, external_id, content_hash, remote_created_at, remote_updated_at, occurred_at, is_deleted, data,
-            properties)
+  SELECT $1, $2, c.kind, c.external_id, c.content_hash, c.remote_created_at, c.remote_updated_at, c.occurred_at,
+         c.is_deleted, CASE WHEN c.is_deleted THEN now() END, c.data, c.properties, $3::uuid, $3::uuid
+  FROM changed AS c
   ON CONFLICT (tenant_id, connection_id, kind, external_id) DO UPDATE SET
     content_hash      = EXCLUDED.content_hash,
     remote_created_at = EXCLUDED.remote_created_at,
@@ -129,29 +149,8 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-function recordColumns(batch: readonly PreparedRecord[]): unknown[] {
-  const n = batch.length;
-  const kind = new Array<string>(n);
-  const externalId = new Array<string>(n);
-  const hash = new Array<string>(n);
-  const remoteCreatedAt = new Array<string | null>(n);
-  const remoteUpdatedAt = new Array<string | null>(n);
-  const occurredAt = new Array<string | null>(n);
-  const isDeleted = new Array<boolean>(n);
-  const data = new Array<string>(n);
-  const properties = new Array<string>(n);
-  batch.forEach((record, i) => {
-    kind[i] = record.kind;
-    externalId[i] = record.externalId;
-    hash[i] = record.contentHash;
-    remoteCreatedAt[i] = record.remoteCreatedAt;
-    remoteUpdatedAt[i] = record.remoteUpdatedAt;
-    occurredAt[i] = record.occurredAt;
-    isDeleted[i] = record.isDeleted;
-    data[i] = record.data;
-    properties[i] = record.properties;
-  });
-  return [kind, externalId, hash, remoteCreatedAt, remoteUpdatedAt, occurredAt, isDeleted, data, properties];
+function batchJson(batch: readonly PreparedRecord[]): string {
+  return `[${batch.map((record) => record.row).join(",")}]`;
 }
 
 async function writeQuarantine(tx: SqlExecutor, target: CommitTarget, rows: readonly PreparedQuarantine[], size: number) {
@@ -205,7 +204,7 @@ export async function commitPreparedPage(
   tx: SqlExecutor,
   target: CommitTarget,
   page: PreparedPage,
-  options: { batchSize: number; onBatch?: BatchHook | undefined },
+  options: { limits: StoreLimits; onBatch?: BatchHook | undefined },
 ): Promise<CommitPageResult> {
   // Lock the connection first: concurrent commits for one connection queue here, so counts and the cursor never
   // interleave. NO KEY UPDATE still lets other transactions insert rows that reference the connection.
@@ -240,19 +239,42 @@ export async function commitPreparedPage(
 
   const result = emptyResult(false);
   result.duplicates = page.duplicates;
-  const batches = chunks(page.records, options.batchSize);
-  for (const [index, batch] of batches.entries()) {
-    const { rows } = await tx.query<{ created: number; updated: number; deleted: number }>(UPSERT_RECORDS, [
-      target.tenantId,
-      target.connectionId,
-      target.runId ?? null,
-      ...recordColumns(batch),
-    ]);
+  const batches = chunks(page.records, options.limits.batchSize);
+  const tombstonedActivities: string[] = [];
+  // Pipelined: batch k+1 is serialised and hashed (CPU, in this process) while the server executes batch k, so on
+  // a real server the two overlap. PGlite runs in this thread, where the order of work is simply unchanged.
+  const seen = new Set<string>();
+  const serialize = (raw: readonly unknown[] | undefined): PreparedRecord[] => {
+    if (raw === undefined) return [];
+    const serialized = serializeRecords(raw, options.limits, page.quarantine, seen);
+    result.duplicates += serialized.duplicates;
+    return serialized.records;
+  };
+  let next = serialize(batches[0]);
+  for (let index = 0; index < batches.length; index += 1) {
+    const batch = next;
+    const pending = batch.length === 0
+      ? Promise.resolve({ rows: [{ created: 0, updated: 0, deleted: 0 }], rowCount: 1 })
+      : tx.query<{ created: number; updated: number; deleted: number }>(UPSERT_RECORDS, [
+          target.tenantId,
+          target.connectionId,
+          target.runId ?? null,
+          batchJson(batch),
+        ]);
+    // Handled by the await below; this only stops a rejection from counting as unhandled meanwhile.
+    pending.catch(() => undefined);
+    const following = batches[index + 1];
+    next = serialize(following);
+    const { rows } = await pending;
+
     const counts = rows[0] ?? { created: 0, updated: 0, deleted: 0 };
     result.created += counts.created;
     result.updated += counts.updated;
     result.deleted += counts.deleted;
     result.unchanged += batch.length - counts.created - counts.updated;
+    for (const record of batch) {
+      if (record.isDeleted && record.kind === "activity") tombstonedActivities.push(record.externalId);
+    }
     if (fullRefresh && counts.created + counts.updated < batch.length) {
       await tx.query(MARK_SEEN, [
         target.tenantId,
@@ -265,14 +287,11 @@ export async function commitPreparedPage(
     await options.onBatch?.({ batch: index + 1, batches: batches.length });
   }
 
-  await writeQuarantine(tx, target, page.quarantine, options.batchSize);
+  await writeQuarantine(tx, target, page.quarantine, options.limits.batchSize);
   result.quarantined = page.quarantine.length;
 
   if (page.documents.length > 0) result.documents = await writeDocuments(tx, target, page.documents);
 
-  const tombstonedActivities = page.records
-    .filter((record) => record.isDeleted && record.kind === "activity")
-    .map((record) => record.externalId);
   if (tombstonedActivities.length > 0) {
     await tx.query(DELETE_DOCUMENTS_OF_TOMBSTONES, [target.tenantId, target.connectionId, tombstonedActivities]);
   }

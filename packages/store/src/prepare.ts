@@ -1,11 +1,15 @@
 /**
- * The CPU half of a page commit, done before the transaction opens so no lock is held while it runs: canonical
- * validation, in-page dedupe (last wins), serialisation, size limits and content hashes.
+ * The CPU half of a page commit, in two stages:
+ * 1. `dedupeRecords` (before the transaction, cheap): in-page dedupe by (kind, externalId), last one wins.
+ * 2. `serializeRecords` (per batch, while the previous batch runs on the server): canonical validation, JSON, size
+ *    limits, storability and the content hash.
+ * Every record that fails stage 2 becomes a quarantine row with its reasons; nothing is silently dropped.
  */
 import { createHash } from "node:crypto";
 import {
   CANONICAL_KINDS,
   type CanonicalKind,
+  canonicalFieldNames,
   stableStringify,
   validateCanonicalRecord,
 } from "@gtm-clarity/core";
@@ -21,10 +25,12 @@ export interface PreparedRecord {
   remoteUpdatedAt: string | null;
   occurredAt: string | null;
   isDeleted: boolean;
-  /** JSON text of the canonical record without `properties`. */
+  /** JSON text of the canonical record without `properties`, keys sorted. */
   data: string;
-  /** JSON text of `properties`, keys sorted. */
+  /** JSON text of `properties`, keys sorted at every depth. */
   properties: string;
+  /** The whole row as one JSON object: the element format of the upsert's `jsonb_to_recordset` batch. */
+  row: string;
 }
 
 export interface PreparedQuarantine {
@@ -47,8 +53,10 @@ export interface PreparedDocument {
 }
 
 export interface PreparedPage {
-  records: PreparedRecord[];
+  /** Raw records, deduplicated, not yet validated (see serializeRecords). */
+  records: unknown[];
   documents: PreparedDocument[];
+  /** Grows while the page is written: serialisation may still quarantine records. */
   quarantine: PreparedQuarantine[];
   duplicates: number;
 }
@@ -63,6 +71,13 @@ export interface QuarantinedInput {
 }
 
 const kinds = new Set<string>(CANONICAL_KINDS);
+
+/** Field names per kind in sorted order, `properties` excluded: the data JSON is built in this order. */
+const DATA_FIELDS: Record<CanonicalKind, readonly string[]> = {
+  person: [...canonicalFieldNames("person"), "kind"].filter((name) => name !== "properties").sort(),
+  account: [...canonicalFieldNames("account"), "kind"].filter((name) => name !== "properties").sort(),
+  activity: [...canonicalFieldNames("activity"), "kind"].filter((name) => name !== "properties").sort(),
+};
 
 function field(raw: unknown, name: string): unknown {
   return typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>)[name] : undefined;
@@ -80,93 +95,148 @@ function guessExternalId(raw: unknown): string | null {
   return text === "" ? null : text.slice(0, 512);
 }
 
-function iso(value: Date | undefined): string | null {
-  return value === undefined ? null : value.toISOString();
+function quarantineEntry(
+  raw: unknown,
+  reasons: readonly Reason[],
+  limits: StoreLimits,
+  kind: string | null = guessKind(raw),
+  externalId: string | null = guessExternalId(raw),
+): PreparedQuarantine {
+  return {
+    kind,
+    externalId,
+    raw: toStorableJson(raw, limits.maxQuarantineRawBytes),
+    reasons: toStorableJson(reasons, limits.maxQuarantineRawBytes),
+  };
 }
 
-/** JSON of a flat object with its keys sorted (canonical records hold only scalars and Dates). */
-function sortedJson(value: Record<string, unknown>): string {
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) sorted[key] = value[key];
-  return JSON.stringify(sorted);
+const jsonOrNull = (value: string | null) => (value === null ? "null" : `"${value}"`);
+
+/**
+ * The dedupe key the canonical schema would give the record: kind plus trimmed externalId. Records without a string
+ * kind and externalId have none: they cannot be valid and are left for validation to quarantine.
+ */
+function rawKey(raw: unknown): string | undefined {
+  const kind = field(raw, "kind");
+  const externalId = field(raw, "externalId");
+  return typeof kind === "string" && typeof externalId === "string" ? `${kind}\u0000${externalId.trim()}` : undefined;
 }
 
-export function prepareRecords(
-  input: readonly unknown[],
+/**
+ * Stage 1: dedupe by (kind, externalId) before any validation; the last occurrence wins, in its position. When the
+ * last occurrence is invalid it is quarantined and the earlier ones still count as duplicates: the source's latest
+ * word on that record is what gets recorded.
+ */
+export function dedupeRecords(input: readonly unknown[]): { records: unknown[]; duplicates: number } {
+  const last = new Map<string, number>();
+  input.forEach((raw, index) => {
+    const key = rawKey(raw);
+    if (key !== undefined) last.set(key, index);
+  });
+  if (last.size === input.length) return { records: [...input], duplicates: 0 };
+  const records = input.filter((raw, index) => {
+    const key = rawKey(raw);
+    return key === undefined || last.get(key) === index;
+  });
+  return { records, duplicates: input.length - records.length };
+}
+
+/**
+ * Stage 2: validation, serialisation, limits and hashing. Records that are invalid or cannot be stored go to
+ * `quarantine`. `seen` carries the validated keys across a page's batches, so a normalisation the raw key missed
+ * can never put one record twice into a statement.
+ */
+export function serializeRecords(
+  batch: readonly unknown[],
   limits: StoreLimits,
   quarantine: PreparedQuarantine[],
+  seen: Set<string> = new Set(),
 ): { records: PreparedRecord[]; duplicates: number } {
-  const byKey = new Map<string, PreparedRecord>();
+  const out: PreparedRecord[] = [];
   let duplicates = 0;
-  const reject = (raw: unknown, reasons: Reason[], kind = guessKind(raw), externalId = guessExternalId(raw)) => {
-    quarantine.push({
-      kind,
-      externalId,
-      raw: toStorableJson(raw, limits.maxQuarantineRawBytes),
-      reasons: JSON.stringify(reasons),
-    });
-  };
-
-  for (const raw of input) {
+  for (const raw of batch) {
     const validation = validateCanonicalRecord(raw);
     if (!validation.ok) {
-      reject(raw, validation.reasons);
+      quarantine.push(quarantineEntry(raw, validation.reasons, limits));
       continue;
     }
     const record = validation.record;
-    const { properties, ...canonical } = record;
-    let propertiesJson: string;
-    try {
-      propertiesJson = stableStringify(properties);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      reject(raw, [{ path: "properties", message: `not JSON-serialisable: ${message}` }], record.kind, record.externalId);
-      continue;
-    }
-    const propertiesBytes = propertiesJson.length > limits.maxPropertiesBytes / 3 ? utf8Bytes(propertiesJson) : 0;
-    if (propertiesBytes > limits.maxPropertiesBytes) {
-      reject(
-        raw,
-        [
-          {
-            path: "properties",
-            message: `properties are ${propertiesBytes} bytes serialised, over the ${limits.maxPropertiesBytes}-byte limit`,
-          },
-        ],
-        record.kind,
-        record.externalId,
-      );
-      continue;
-    }
-    const data = sortedJson(canonical);
-    if (hasUnstorableEscape(data) || hasUnstorableEscape(propertiesJson)) {
-      reject(
-        raw,
-        [{ path: "", message: "contains a NUL character or an unpaired surrogate, which Postgres cannot store" }],
-        record.kind,
-        record.externalId,
-      );
-      continue;
-    }
     const key = `${record.kind}\u0000${record.externalId}`;
-    if (byKey.has(key)) {
+    if (seen.has(key)) {
       duplicates += 1;
-      // Last one wins, in the position of the last occurrence.
-      byKey.delete(key);
+      continue;
     }
-    byKey.set(key, {
+    const reject = (reasons: Reason[]) =>
+      quarantine.push(quarantineEntry(raw, reasons, limits, record.kind, record.externalId));
+
+    let properties: string;
+    try {
+      properties = stableStringify(record.properties);
+    } catch (error) {
+      reject([{ path: "properties", message: `not JSON-serialisable: ${error instanceof Error ? error.message : String(error)}` }]);
+      continue;
+    }
+    // A UTF-16 unit is at most 3 UTF-8 bytes: only long texts need counting.
+    const bytes = properties.length * 3 > limits.maxPropertiesBytes ? utf8Bytes(properties) : 0;
+    if (bytes > limits.maxPropertiesBytes) {
+      reject([
+        {
+          path: "properties",
+          message: `properties are ${bytes} bytes serialised, over the ${limits.maxPropertiesBytes}-byte limit`,
+        },
+      ]);
+      continue;
+    }
+
+    // Sorted keys and dates as ISO strings; the same text feeds the hash and the jsonb column.
+    const fields = record as unknown as Record<string, unknown>;
+    const sorted: Record<string, unknown> = {};
+    for (const name of DATA_FIELDS[record.kind]) {
+      const value = fields[name];
+      if (value !== undefined) sorted[name] = value instanceof Date ? value.toISOString() : value;
+    }
+    const data = JSON.stringify(sorted);
+    if (hasUnstorableEscape(data) || hasUnstorableEscape(properties)) {
+      reject([{ path: "", message: "contains a NUL character or an unpaired surrogate, which Postgres cannot store" }]);
+      continue;
+    }
+
+    const contentHash = createHash("sha256").update(data).update("\n").update(properties).digest("hex");
+    const remoteCreatedAt = (sorted["remoteCreatedAt"] as string | undefined) ?? null;
+    const remoteUpdatedAt = (sorted["remoteUpdatedAt"] as string | undefined) ?? null;
+    const occurredAt = (sorted["occurredAt"] as string | undefined) ?? null;
+    out.push({
       kind: record.kind,
       externalId: record.externalId,
-      contentHash: createHash("sha256").update(data).update("\n").update(propertiesJson).digest("hex"),
-      remoteCreatedAt: iso(record.remoteCreatedAt),
-      remoteUpdatedAt: iso(record.remoteUpdatedAt),
-      occurredAt: record.kind === "activity" ? record.occurredAt.toISOString() : null,
+      contentHash,
+      remoteCreatedAt,
+      remoteUpdatedAt,
+      occurredAt,
       isDeleted: record.isDeleted,
       data,
-      properties: propertiesJson,
+      properties,
+      // ISO timestamps, kinds and hex hashes need no escaping; ids do.
+      row:
+        `{"kind":"${record.kind}","external_id":${JSON.stringify(record.externalId)},"content_hash":"${contentHash}",` +
+        `"remote_created_at":${jsonOrNull(remoteCreatedAt)},"remote_updated_at":${jsonOrNull(remoteUpdatedAt)},` +
+        `"occurred_at":${jsonOrNull(occurredAt)},"is_deleted":${record.isDeleted},` +
+        `"data":${data},"properties":${properties}}`,
     });
+    seen.add(key);
   }
-  return { records: [...byKey.values()], duplicates };
+  return { records: out, duplicates };
+}
+
+
+/** Both stages at once (tools and the benchmark's COPY baseline). */
+export function prepareRecords(
+  input: readonly unknown[],
+  limits: StoreLimits,
+  quarantine: PreparedQuarantine[] = [],
+): { records: PreparedRecord[]; duplicates: number } {
+  const deduped = dedupeRecords(input);
+  const serialized = serializeRecords(deduped.records, limits, quarantine);
+  return { records: serialized.records, duplicates: deduped.duplicates + serialized.duplicates };
 }
 
 export function prepareDocuments(
@@ -177,18 +247,10 @@ export function prepareDocuments(
   const byId = new Map<string, PreparedDocument>();
   let duplicates = 0;
   for (const raw of input) {
-    const reject = (reasons: Reason[]) =>
-      quarantine.push({
-        kind: "document",
-        externalId: guessExternalId(raw),
-        raw: toStorableJson(raw, limits.maxQuarantineRawBytes),
-        reasons: JSON.stringify(reasons),
-      });
+    const reject = (reasons: Reason[]) => quarantine.push(quarantineEntry(raw, reasons, limits, "document"));
     const parsed = DocumentSchema.safeParse(raw);
     if (!parsed.success) {
-      reject(
-        parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message })),
-      );
+      reject(parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message })));
       continue;
     }
     const document = parsed.data;
@@ -224,28 +286,19 @@ export function prepareDocuments(
   return { documents: [...byId.values()], duplicates };
 }
 
-export function prepareQuarantined(
-  input: readonly QuarantinedInput[],
-  limits: StoreLimits,
-  quarantine: PreparedQuarantine[],
-): void {
-  for (const entry of input) {
-    quarantine.push({
-      kind: guessKind(entry.raw),
-      externalId: entry.externalId?.replace(/\u0000/g, "").slice(0, 512) || guessExternalId(entry.raw),
-      raw: toStorableJson(entry.raw, limits.maxQuarantineRawBytes),
-      reasons: toStorableJson(entry.reasons, limits.maxQuarantineRawBytes),
-    });
-  }
-}
-
+/** Everything that can happen before the transaction: dedupe records, check documents, take quarantined input. */
 export function preparePage(
   page: { records: readonly unknown[]; documents: readonly unknown[]; quarantined: readonly QuarantinedInput[] },
   limits: StoreLimits,
 ): PreparedPage {
   const quarantine: PreparedQuarantine[] = [];
-  prepareQuarantined(page.quarantined, limits, quarantine);
-  const records = prepareRecords(page.records, limits, quarantine);
+  for (const entry of page.quarantined) {
+    const externalId = entry.externalId?.replace(/\u0000/g, "").slice(0, 512);
+    quarantine.push(
+      quarantineEntry(entry.raw, entry.reasons, limits, guessKind(entry.raw), externalId || guessExternalId(entry.raw)),
+    );
+  }
+  const records = dedupeRecords(page.records);
   const documents = prepareDocuments(page.documents, limits, quarantine);
   return {
     records: records.records,

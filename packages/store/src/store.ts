@@ -226,7 +226,7 @@ async function commitPage(ctx: StoreContext, input: CommitPageInput): Promise<Co
         webhookEventId: parsed.webhookEventId,
       },
       page,
-      { batchSize: ctx.limits.batchSize, onBatch: ctx.onBatch },
+      { limits: ctx.limits, onBatch: ctx.onBatch },
     ),
   );
 }
