@@ -49,10 +49,10 @@ WITH input AS (
 ), upserted AS (
   INSERT INTO records AS r (
     tenant_id, connection_id, kind, external_id, content_hash, remote_created_at, remote_updated_at, occurred_at,
-    is_deleted, deleted_at, data, properties, first_seen_run, last_seen_run
+    is_deleted, deleted_at, data, properties, first_seen_run, last_seen_run, last_seen_seq
   )
   SELECT $1, $2, c.kind, c.external_id, c.content_hash, c.remote_created_at, c.remote_updated_at, c.occurred_at,
-         c.is_deleted, CASE WHEN c.is_deleted THEN now() END, c.data, c.properties, $3::uuid, $3::uuid
+         c.is_deleted, CASE WHEN c.is_deleted THEN now() END, c.data, c.properties, $3::uuid, $3::uuid, $5::bigint
   FROM changed AS c
   ON CONFLICT (tenant_id, connection_id, kind, external_id) DO UPDATE SET
     content_hash      = EXCLUDED.content_hash,
@@ -64,6 +64,7 @@ WITH input AS (
     data              = EXCLUDED.data,
     properties        = EXCLUDED.properties,
     last_seen_run     = EXCLUDED.last_seen_run,
+    last_seen_seq     = EXCLUDED.last_seen_seq,
     last_seen_at      = now(),
     updated_at        = now()
   WHERE r.content_hash IS DISTINCT FROM EXCLUDED.content_hash
@@ -77,13 +78,13 @@ FROM upserted`;
 
 /**
  * During a full refresh, unchanged records still need to be marked as seen so the final sweep keeps them.
- * Rows written by this transaction already carry last_seen_at = now() and are skipped.
+ * Rows written by this transaction already carry its sequence value and are skipped.
  */
 const MARK_SEEN = /* sql */ `
-UPDATE records AS r SET last_seen_run = $3::uuid, last_seen_at = now()
+UPDATE records AS r SET last_seen_run = $3::uuid, last_seen_seq = $6::bigint, last_seen_at = now()
 FROM unnest($4::text[], $5::text[]) AS t(kind, external_id)
 WHERE r.tenant_id = $1 AND r.connection_id = $2 AND r.kind = t.kind AND r.external_id = t.external_id
-  AND r.last_seen_at < now()`;
+  AND r.last_seen_seq < $6::bigint`;
 
 const INSERT_QUARANTINE = /* sql */ `
 INSERT INTO quarantine (tenant_id, connection_id, run_id, kind, external_id, raw, reasons)
@@ -209,8 +210,12 @@ export async function commitPreparedPage(
   // Lock the connection first: concurrent commits for one connection queue here, so counts and the cursor never
   // interleave. NO KEY UPDATE still lets other transactions insert rows that reference the connection.
   // Row-level security makes another tenant's connection invisible: it is "not found", exactly like a missing one.
-  const connection = await tx.query("SELECT 1 FROM connections WHERE id = $1 FOR NO KEY UPDATE", [target.connectionId]);
-  if (connection.rows.length === 0) {
+  const connection = await tx.query<{ seq: string }>(
+    "SELECT nextval('commit_seq')::text AS seq FROM connections WHERE id = $1 FOR NO KEY UPDATE",
+    [target.connectionId],
+  );
+  const seq = connection.rows[0]?.seq;
+  if (seq === undefined) {
     throw new NotFoundError(`connection ${target.connectionId} not found for tenant ${target.tenantId}`);
   }
 
@@ -260,6 +265,7 @@ export async function commitPreparedPage(
           target.connectionId,
           target.runId ?? null,
           batchJson(batch),
+          seq,
         ]);
     // Handled by the await below; this only stops a rejection from counting as unhandled meanwhile.
     pending.catch(() => undefined);
@@ -282,6 +288,7 @@ export async function commitPreparedPage(
         target.runId ?? null,
         batch.map((record) => record.kind),
         batch.map((record) => record.externalId),
+        seq,
       ]);
     }
     await options.onBatch?.({ batch: index + 1, batches: batches.length });

@@ -110,7 +110,7 @@ export async function listRuns(ctx: StoreContext, input: z.input<typeof ListRuns
   return withTenantTransaction(ctx.driver, parsed.tenantId, async (tx) => {
     await requireConnection(tx, parsed);
     const { rows } = await tx.query<RunRow>(
-      `SELECT ${RUN_COLUMNS} FROM sync_runs WHERE connection_id = $1 ORDER BY started_at DESC, id LIMIT $2`,
+      `SELECT ${RUN_COLUMNS} FROM sync_runs WHERE connection_id = $1 ORDER BY start_seq DESC LIMIT $2`,
       [parsed.connectionId, parsed.limit],
     );
     return rows.map(toRun);
@@ -168,8 +168,7 @@ export async function markUnseenAsDeleted(
       `UPDATE records
        SET is_deleted = true, deleted_at = now(), updated_at = now()
        WHERE connection_id = $1 AND NOT is_deleted
-         -- compared in SQL: started_at has microseconds, a JS Date only milliseconds
-         AND last_seen_at < (SELECT started_at FROM sync_runs WHERE id = $2)
+         AND last_seen_seq < (SELECT start_seq FROM sync_runs WHERE id = $2)
          AND ($3::text[] IS NULL OR kind = ANY($3::text[]))
        RETURNING kind, external_id`,
       [parsed.connectionId, parsed.runId, parsed.kinds ?? null],

@@ -33,6 +33,11 @@ CREATE FUNCTION app_tenant_id() RETURNS text
   LANGUAGE sql STABLE PARALLEL SAFE
   AS $fn$ SELECT nullif(current_setting('app.tenant_id', true), '') $fn$;
 
+-- Orders commits and run starts without relying on clock resolution (PGlite's now() has milliseconds only):
+-- each commitPage transaction takes one value, each sync run one at its start. The full-refresh sweep deletes
+-- records whose last_seen_seq is older than the run's start_seq.
+CREATE SEQUENCE commit_seq;
+
 CREATE TABLE tenants (
   id              text PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 200),
   name            text,
@@ -76,6 +81,7 @@ CREATE TABLE sync_runs (
   full_refresh      boolean NOT NULL DEFAULT false,
   status            text NOT NULL DEFAULT 'running'
                     CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled')),
+  start_seq         bigint NOT NULL DEFAULT nextval('commit_seq'),
   started_at        timestamptz NOT NULL DEFAULT now(),
   finished_at       timestamptz,
   pages             integer NOT NULL DEFAULT 0,
@@ -89,7 +95,7 @@ CREATE TABLE sync_runs (
   error             text,
   FOREIGN KEY (tenant_id, connection_id) REFERENCES connections (tenant_id, id) ON DELETE CASCADE
 );
-CREATE INDEX sync_runs_by_connection ON sync_runs (tenant_id, connection_id, started_at DESC);
+CREATE INDEX sync_runs_by_connection ON sync_runs (tenant_id, connection_id, start_seq DESC);
 
 CREATE TABLE records (
   tenant_id         text NOT NULL,
@@ -106,6 +112,7 @@ CREATE TABLE records (
   properties        jsonb NOT NULL DEFAULT '{}'::jsonb,
   first_seen_run    uuid,
   last_seen_run     uuid,
+  last_seen_seq     bigint NOT NULL DEFAULT 0,
   last_seen_at      timestamptz NOT NULL DEFAULT now(),
   created_at        timestamptz NOT NULL DEFAULT now(),
   updated_at        timestamptz NOT NULL DEFAULT now(),
@@ -156,6 +163,7 @@ CREATE TABLE webhook_events (
 );
 
 GRANT USAGE ON SCHEMA public TO gtm_app;
+GRANT USAGE ON SEQUENCE commit_seq TO gtm_app;
 GRANT SELECT, INSERT, UPDATE, DELETE
   ON tenants, connections, sync_state, sync_runs, records, quarantine, documents, webhook_events
   TO gtm_app;
