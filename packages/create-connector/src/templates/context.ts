@@ -1,0 +1,67 @@
+/**
+ * Everything a template needs, derived once from the options: the names in every case the generated code uses,
+ * and which optional parts are on.
+ */
+import type { AuthMode, ConnectorOptions, RecordKind } from "../options.js";
+import { packageName } from "../workspace.js";
+
+export type TargetMode = "workspace" | "standalone";
+
+export interface TemplateContext {
+  /** kebab-case, also the connector id. */
+  name: string;
+  displayName: string;
+  auth: AuthMode;
+  oauth: boolean;
+  kinds: readonly RecordKind[];
+  webhooks: boolean;
+  mode: TargetMode;
+  packageName: string;
+  /** `AcmeCrm` */
+  pascal: string;
+  /** `acmeCrm` */
+  camel: string;
+  /** `ACME_CRM`, for constants and environment variables. */
+  constant: string;
+  has(kind: RecordKind): boolean;
+}
+
+export function toPascalCase(name: string): string {
+  return name
+    .split("-")
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("");
+}
+
+export function createContext(options: ConnectorOptions, mode: TargetMode): TemplateContext {
+  const pascal = toPascalCase(options.name);
+  return {
+    name: options.name,
+    displayName: options.displayName,
+    auth: options.auth,
+    oauth: options.auth === "oauth",
+    kinds: options.kinds,
+    webhooks: options.webhooks,
+    mode,
+    packageName: packageName(options.name),
+    pascal,
+    camel: pascal.charAt(0).toLowerCase() + pascal.slice(1),
+    constant: options.name.toUpperCase().replace(/-/g, "_"),
+    has: (kind) => options.kinds.includes(kind),
+  };
+}
+
+/** A TypeScript string literal (double quotes, escaped). */
+export function str(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** Joins the parts that are not `false`/`undefined` with newlines; nested arrays are flattened. */
+export function lines(...parts: readonly (string | false | undefined | readonly (string | false | undefined)[])[]): string {
+  const out: string[] = [];
+  for (const part of parts) {
+    if (typeof part === "string") out.push(part);
+    else if (typeof part === "object") for (const inner of part) if (typeof inner === "string") out.push(inner);
+  }
+  return out.join("\n");
+}

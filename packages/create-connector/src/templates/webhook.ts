@@ -1,0 +1,94 @@
+/** src/webhook.ts: the WebhookCapability, verified by core's Standard Webhooks check. */
+import type { TemplateContext } from "./context.js";
+
+export function webhookTs(ctx: TemplateContext): string {
+  const { pascal: p, camel, displayName: d } = ctx;
+  return `/**
+ * ${d} webhooks, signed with Standard Webhooks (\`webhook-id\`, \`webhook-timestamp\`, \`webhook-signature: v1,<base64>\`
+ * over \`\${id}.\${timestamp}.\${rawBody}\`). Core verifies the signature on the raw bytes before anything is parsed.
+ * The body is \`{ "type": "<kind>.<created|updated|deleted>", "data": <record> }\`, and \`data\` goes through the
+ * same transform as a pulled record, so a webhook and a sync produce identical records.
+ *
+ * \`eventId\` is the \`webhook-id\`, which the sender keeps when it re-sends a message: the store dedupes on it.
+ */
+import {
+  assertStandardWebhook,
+  SchemaError,
+  toSchemaIssues,
+  type FieldMapping,
+  type WebhookCapability,
+  type WebhookEvent,
+  type WebhookRequest,
+} from "@gtm-clarity/core";
+import { z } from "zod";
+import { ${camel}FieldMappings } from "./schema.js";
+import { STREAM_KINDS, type StreamKind } from "./streams.js";
+import { transformRecord } from "./sync/transform.js";
+
+/** The Standard Webhooks replay window: 5 minutes either way. */
+export const WEBHOOK_TOLERANCE_SECONDS = 5 * 60;
+
+export const WEBHOOK_ACTIONS = ["created", "updated", "deleted"] as const;
+export type WebhookAction = (typeof WEBHOOK_ACTIONS)[number];
+
+export const ${p}WebhookBodySchema = z.object({
+  type: z.string().min(1),
+  data: z.unknown(),
+});
+
+/** \`person.updated\` -> { kind: "person", action: "updated" }; undefined for an event this connector does not handle. */
+export function parseEventType(type: string): { kind: StreamKind; action: WebhookAction } | undefined {
+  const [kindPart, actionPart, ...rest] = type.split(".");
+  const kind = STREAM_KINDS.find((candidate) => candidate === kindPart);
+  const action = WEBHOOK_ACTIONS.find((candidate) => candidate === actionPart);
+  return kind === undefined || action === undefined || rest.length > 0 ? undefined : { kind, action };
+}
+
+export class ${p}Webhooks implements WebhookCapability {
+  readonly #mappings: readonly FieldMapping[];
+
+  constructor(mappings: readonly FieldMapping[] = ${camel}FieldMappings) {
+    this.#mappings = mappings;
+  }
+
+  async handle(request: WebhookRequest): Promise<WebhookEvent> {
+    const { id } = assertStandardWebhook({
+      headers: request.headers,
+      rawBody: request.rawBody,
+      secret: request.secret,
+      toleranceSeconds: WEBHOOK_TOLERANCE_SECONDS,
+      ...(request.now === undefined ? {} : { now: request.now }),
+    });
+    const text = typeof request.rawBody === "string" ? request.rawBody : Buffer.from(request.rawBody).toString("utf8");
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new SchemaError("${d} webhook body is not JSON", [{ path: "", message: "invalid JSON" }], {
+        cause: error,
+        details: { eventId: id },
+      });
+    }
+    const event: WebhookEvent = { eventId: id, records: [], documents: [], quarantined: [] };
+    const body = ${p}WebhookBodySchema.safeParse(json);
+    if (!body.success) {
+      event.quarantined.push({ raw: json, reasons: toSchemaIssues(body.error.issues) });
+      return event;
+    }
+    const type = parseEventType(body.data.type);
+    // Signed, so genuinely from ${d}, but not an event this connector handles: acknowledged and ignored.
+    if (type === undefined) return event;
+    const data = type.action === "deleted" && isObject(body.data.data) ? { ...body.data.data, deleted: true } : body.data.data;
+    // A signed but malformed record is quarantined, not thrown: the sender would only re-send the same bytes.
+    const result = transformRecord(type.kind, data, this.#mappings);
+    if (result.ok) event.records.push(result.record);
+    else event.quarantined.push(result.quarantined);
+    return event;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+`;
+}
