@@ -43,7 +43,7 @@ export class ProgressDisplay {
   readonly #intervalMs: number;
   readonly #now: () => number;
   readonly #silent: boolean;
-  readonly #startedAt: number;
+  #startedAt: number;
   #timer: NodeJS.Timeout | undefined;
   #lastLength = 0;
   #notice: string | undefined;
@@ -59,6 +59,13 @@ export class ProgressDisplay {
 
   get isTTY(): boolean {
     return this.#tty;
+  }
+
+  /** Forgets previous connections and restarts the clock (one display can show several passes). */
+  reset(): void {
+    this.#connections.clear();
+    this.#startedAt = this.#now();
+    this.#notice = undefined;
   }
 
   start(): void {

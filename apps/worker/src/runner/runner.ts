@@ -30,6 +30,7 @@ export async function runSyncs(options: RunSyncsOptions): Promise<SyncLoopResult
   const progress = options.progress ?? new ProgressDisplay({ silent: true });
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const results: SyncLoopResult[] = new Array<SyncLoopResult>(options.targets.length);
+  progress.reset();
   for (const target of options.targets) progress.update(target.connectionId, { label: target.label ?? target.connectionId });
 
   let next = 0;

@@ -157,8 +157,14 @@ export class SyncScheduler {
     return ids.sort();
   }
 
-  /** Makes the schedules match `connections` exactly: upserts each, deletes sync schedules of removed ones. */
-  async reconcile(connections: readonly ConnectionSchedule[]): Promise<ReconcileReport> {
+  /**
+   * Makes the schedules match `connections` exactly: upserts each, deletes sync schedules of removed ones.
+   * With `onlyTenants`, deletion is limited to those tenants' schedules (the others are not in `connections`).
+   */
+  async reconcile(
+    connections: readonly ConnectionSchedule[],
+    options: { onlyTenants?: readonly string[] } = {},
+  ): Promise<ReconcileReport> {
     const report: ReconcileReport = { created: [], updated: [], deleted: [] };
     const wanted = new Set<string>();
     for (const connection of connections) {
@@ -166,8 +172,11 @@ export class SyncScheduler {
       wanted.add(id);
       report[(await this.upsert(connection)) === "created" ? "created" : "updated"].push(id);
     }
+    const scope = options.onlyTenants ? new Set(options.onlyTenants) : undefined;
     for (const id of await this.listIds()) {
       if (wanted.has(id)) continue;
+      const parsed = parseScheduleId(id);
+      if (scope && (!parsed || !scope.has(parsed.tenantId))) continue;
       try {
         await this.#schedules.getHandle(id).delete();
         report.deleted.push(id);
@@ -177,6 +186,15 @@ export class SyncScheduler {
     }
     return report;
   }
+}
+
+/** `sync:{tenantId}:{connectionId}` back to its parts (tenant ids may contain ':'; connection ids do not). */
+export function parseScheduleId(id: string): { tenantId: string; connectionId: string } | undefined {
+  if (!id.startsWith(SCHEDULE_PREFIX)) return undefined;
+  const rest = id.slice(SCHEDULE_PREFIX.length);
+  const at = rest.lastIndexOf(":");
+  if (at <= 0 || at === rest.length - 1) return undefined;
+  return { tenantId: rest.slice(0, at), connectionId: rest.slice(at + 1) };
 }
 
 /** A phase within the interval derived from the connection's id: stable across deploys, spread across tenants. */

@@ -1,7 +1,7 @@
 /** SyncScheduler driven through the real Temporal Client over a fake connection that records the gRPC requests. */
 import { Client, ScheduleNotFoundError } from "@temporalio/client";
 import { describe, expect, it } from "vitest";
-import { stableOffsetSeconds, SyncScheduler } from "../../src/temporal/scheduler.js";
+import { parseScheduleId, stableOffsetSeconds, SyncScheduler } from "../../src/temporal/scheduler.js";
 import { createFakeConnection } from "./fake-connection.js";
 
 function setup(options: { jitterSeconds?: number } = {}) {
@@ -100,5 +100,15 @@ describe("SyncScheduler", () => {
     ]);
     expect(report).toEqual({ created: ["sync:globex:new"], updated: ["sync:acme:kept"], deleted: ["sync:acme:old"] });
     expect([...connection.schedules.keys()].sort()).toEqual(["sync:acme:kept", "sync:globex:new"]);
+  });
+
+  it("reconcile limited to some tenants never deletes another tenant's schedules", async () => {
+    const { connection, scheduler } = setup();
+    await scheduler.upsert({ tenantId: "acme", connectionId: "gone" });
+    await scheduler.upsert({ tenantId: "acme:eu", connectionId: "other-tenant" });
+    const report = await scheduler.reconcile([{ tenantId: "acme", connectionId: "new" }], { onlyTenants: ["acme"] });
+    expect(report.deleted).toEqual(["sync:acme:gone"]);
+    expect([...connection.schedules.keys()].sort()).toEqual(["sync:acme:eu:other-tenant", "sync:acme:new"]);
+    expect(parseScheduleId("sync:acme:eu:other-tenant")).toEqual({ tenantId: "acme:eu", connectionId: "other-tenant" });
   });
 });
