@@ -25,7 +25,9 @@ export function authTs(ctx: TemplateContext): string {
 export function parse${p}Settings(settings: unknown): ${p}Settings {
   const parsed = ${p}SettingsSchema.safeParse(settings);
   if (!parsed.success) {
-    const fields = toSchemaIssues(parsed.error.issues).map((issue) => \`\${issue.path || "(settings)"}: \${issue.message}\`);
+    const fields = toSchemaIssues(parsed.error.issues).map(
+      (issue) => \`\${issue.path || "(settings)"}: \${issue.message}\`,
+    );
     throw new ConfigError(\`Invalid ${d} connection settings (\${fields.join("; ")})\`);
   }
   return parsed.data;
@@ -142,7 +144,10 @@ export function encrypt${p}ApiKey(apiKey: string, binding: ConnectionBinding): s
 /** Decrypts the stored key (CryptoError if it was bound to another tenant/connection or tampered with). */
 export function decrypt${p}ApiKey(config: ConnectorConfig): string {
   const settings = parse${p}Settings(config.settings);
-  const apiKey = decryptApiKey(settings.encryptedApiKey, { tenantId: config.tenantId, connectionId: config.connectionId });
+  const apiKey = decryptApiKey(settings.encryptedApiKey, {
+    tenantId: config.tenantId,
+    connectionId: config.connectionId,
+  });
   if (apiKey.trim() === "") throw new ConfigError("The stored ${d} API key is empty");
   return apiKey.trim();
 }

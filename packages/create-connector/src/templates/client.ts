@@ -4,9 +4,9 @@ import type { TemplateContext } from "./context.js";
 export function clientTs(ctx: TemplateContext): string {
   const { pascal: p, constant: c, displayName: d, name } = ctx;
   return `/**
- * The ${d} HTTP client: core's client (pacing, Retry-After and RateLimit-* headers, backoff with a total-wait cap,
- * AuthError on 401, zod-validated bodies) with ${d}'s rate-limit policy. Clients are kept per base URL and credential
- * for the connector's lifetime, so pacing state carries across the pages of a sync.
+ * The ${d} HTTP client: core's client (pacing, Retry-After and RateLimit-* headers, backoff with a
+ * total-wait cap, AuthError on 401, zod-validated bodies) with ${d}'s rate-limit policy. Clients are kept
+ * per base URL and credential for the connector's lifetime, so pacing state carries across the pages of a sync.
  */
 import {
   createHttpClient,
@@ -28,7 +28,12 @@ export const ${c}_BASE_URL = "https://api.${name}.example";
  */
 export const ${c}_RATE_LIMIT: RateLimitPolicy = { requests: 100, windowMs: 60_000, respectHeaders: true };
 
-export const ${c}_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000, maxTotalWaitMs: 120_000 };
+export const ${c}_RETRY: RetryPolicy = {
+  maxAttempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxTotalWaitMs: 120_000,
+};
 
 export interface ${p}ClientOptions {
   /** Injected into every client (tests). */

@@ -1,14 +1,25 @@
 /** src/connector.ts: the Connector implementation. */
-import { lines, str, type TemplateContext } from "./context.js";
+import { lines, signature, specifiers, str, type TemplateContext } from "./context.js";
 
 const KIND_WORDS = { person: "people", account: "accounts", activity: "activities" } as const;
 
 export function connectorTs(ctx: TemplateContext): string {
   const { pascal: p, camel, constant: c, displayName: d } = ctx;
   const words = ctx.kinds.map((kind) => KIND_WORDS[kind]).join(", ");
-  const authImports = ctx.oauth
-    ? `import {\n  authHeaders,\n  decrypt${p}Tokens,\n  parse${p}Credentials,\n  parse${p}Settings,\n  type ${p}Credentials,\n} from "./auth.js";`
-    : `import {\n  authHeaders,\n  build${p}Credentials,\n  decrypt${p}ApiKey,\n  parse${p}Credentials,\n  parse${p}Settings,\n  type ${p}Credentials,\n} from "./auth.js";`;
+  const authImports = specifiers(
+    "import",
+    ctx.oauth
+      ? ["authHeaders", `decrypt${p}Tokens`, `parse${p}Credentials`, `parse${p}Settings`, `type ${p}Credentials`]
+      : [
+          "authHeaders",
+          `build${p}Credentials`,
+          `decrypt${p}ApiKey`,
+          `parse${p}Credentials`,
+          `parse${p}Settings`,
+          `type ${p}Credentials`,
+        ],
+    "./auth.js",
+  );
   const authenticate = ctx.oauth
     ? `  async authenticate(config: ConnectorConfig): Promise<AuthenticateResult> {
     const settings = parse${p}Settings(config.settings);
@@ -53,9 +64,11 @@ export function connectorTs(ctx: TemplateContext): string {
     'import pkg from "../package.json" with { type: "json" };',
     `import { ${p}MeSchema } from "./api-schema.js";`,
     authImports,
-    ctx.oauth
-      ? `import { ${p}Clients, ${c}_BASE_URL, type ${p}ClientOptions } from "./client.js";`
-      : `import { ${p}Clients, type ${p}ClientOptions } from "./client.js";`,
+    specifiers(
+      "import",
+      ctx.oauth ? [`${p}Clients`, `${c}_BASE_URL`, `type ${p}ClientOptions`] : [`${p}Clients`, `type ${p}ClientOptions`],
+      "./client.js",
+    ),
     'import { advanceCursor, INITIAL_CURSOR, laterOf, parseCursor, serializeCursor, type CursorState } from "./cursor.js";',
     ctx.oauth && `import { ${p}OAuth, type ${p}OAuthOptions } from "./oauth.js";`,
     `import { ${camel}FieldMappings } from "./schema.js";`,
@@ -162,11 +175,17 @@ export function connectorTs(ctx: TemplateContext): string {
     `      await this.#client(parse${p}Credentials(credentials)).getJson("/v1/me", ${p}MeSchema);`,
     "      return { healthy: true, lastSync: null, latencyMs: Date.now() - started };",
     "    } catch (error) {",
-    "      return { healthy: false, lastSync: null, latencyMs: Date.now() - started, error: describeError(error, credentials) };",
+    "      const latencyMs = Date.now() - started;",
+    "      return { healthy: false, lastSync: null, latencyMs, error: describeError(error, credentials) };",
     "    }",
     "  }",
     "",
-    `  #client(credentials: ${p}Credentials, logger: Logger = this.#options.logger ?? noopLogger): HttpClient {`,
+    signature(
+      "#client",
+      [`credentials: ${p}Credentials`, "logger: Logger = this.#options.logger ?? noopLogger"],
+      ": HttpClient {",
+      "  ",
+    ),
     "    return this.#clients.get(credentials.baseUrl, authHeaders(credentials), logger);",
     "  }",
     "}",

@@ -65,3 +65,26 @@ export function lines(...parts: readonly (string | false | undefined | readonly 
   }
   return out.join("\n");
 }
+
+/** The line width the repo's code is formatted to. */
+export const PRINT_WIDTH = 120;
+
+/**
+ * `import { a, b } from "x";` (or `export`) on one line when it fits, else one name per line, as a formatter would
+ * print it. Names depend on the connector's name, so the layout cannot be fixed in the template.
+ */
+export function specifiers(keyword: "import" | "export" | "import type", names: readonly string[], from: string): string {
+  const single = `${keyword} { ${names.join(", ")} } from ${str(from)};`;
+  if (single.length <= PRINT_WIDTH) return single;
+  return [`${keyword} {`, ...names.map((name) => `  ${name},`), `} from ${str(from)};`].join("\n");
+}
+
+/**
+ * `head(a, b)tail` on one line when it fits at `indent`, else one parameter per line with trailing commas.
+ * For function signatures: `signature("export function f", ["a: string"], ": void {")`.
+ */
+export function signature(head: string, params: readonly string[], tail: string, indent = ""): string {
+  const single = `${indent}${head}(${params.join(", ")})${tail}`;
+  if (single.length <= PRINT_WIDTH) return single;
+  return [`${indent}${head}(`, ...params.map((param) => `${indent}  ${param},`), `${indent})${tail}`].join("\n");
+}

@@ -66,7 +66,9 @@ export function parseCursor(raw: string | null): CursorState {
   try {
     json = JSON.parse(raw);
   } catch (error) {
-    throw new SchemaError("${d} sync cursor is not valid JSON", [{ path: "", message: "invalid JSON" }], { cause: error });
+    throw new SchemaError("${d} sync cursor is not valid JSON", [{ path: "", message: "invalid JSON" }], {
+      cause: error,
+    });
   }
   const version = json !== null && typeof json === "object" ? (json as Record<string, unknown>)["v"] : undefined;
   if (typeof version === "number" && version > CURSOR_VERSION) {
@@ -75,7 +77,9 @@ export function parseCursor(raw: string | null): CursorState {
     ]);
   }
   const parsed = AnyVersionSchema.safeParse(json);
-  if (!parsed.success) throw new SchemaError("${d} sync cursor is malformed", toSchemaIssues(parsed.error.issues));
+  if (!parsed.success) {
+    throw new SchemaError("${d} sync cursor is malformed", toSchemaIssues(parsed.error.issues));
+  }
   return migrateCursor(parsed.data);
 }
 
@@ -96,7 +100,11 @@ export interface CursorStep {
  * The state after reading one page of the current stream: the stream's next page, or the next stream, or, after
  * the last stream, the start of the next run (with every watermark moved forward).
  */
-export function advanceCursor(state: CursorState, nextPageCursor: string | null, pageHighWater: string | null): CursorStep {
+export function advanceCursor(
+  state: CursorState,
+  nextPageCursor: string | null,
+  pageHighWater: string | null,
+): CursorStep {
   const highWater = laterOf(state.highWater, pageHighWater);
   if (nextPageCursor !== null) return { state: { ...state, pageCursor: nextPageCursor, highWater }, finished: false };
   const watermark = laterOf(state.watermarks[state.stream] ?? null, highWater);

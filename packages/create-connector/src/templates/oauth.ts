@@ -155,7 +155,8 @@ export class ${p}OAuth implements OAuthCapability {
   #setting(name: Setting): string {
     const value = this.#options[name] ?? process.env[${c}_OAUTH_ENV[name]];
     if (value === undefined || value === "") {
-      throw new ConfigError(\`${d} OAuth is not configured: set \${${c}_OAUTH_ENV[name]} (or pass \\\`\${name}\\\`)\`);
+      const hint = \`set \${${c}_OAUTH_ENV[name]} (or pass \\\`\${name}\\\`)\`;
+      throw new ConfigError(\`${d} OAuth is not configured: \${hint}\`);
     }
     return value;
   }

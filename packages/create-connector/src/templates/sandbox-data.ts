@@ -1,5 +1,5 @@
 /** src/sandbox/data.ts: deterministic fake records, one malformed per kind. */
-import { lines, type TemplateContext } from "./context.js";
+import { lines, specifiers, type TemplateContext } from "./context.js";
 import type { RecordKind } from "../options.js";
 import { specsOf } from "./kinds.js";
 
@@ -45,7 +45,7 @@ const GENERATORS: Record<RecordKind, (p: string) => string> = {
     channel,
     occurred_at: new Date(SANDBOX_EPOCH + index * HOUR_MS).toISOString(),
     subject: \`\${type.replace("_", " ")} #\${index + 1}\`,
-    duration_seconds: type === "meeting" ? 1800 : null,
+    duration: type === "meeting" ? 1800 : null,
     direction: index % 2 === 0 ? "outbound" : "inbound",
     person_id: \`per_\${pad(index % 20)}\`,
     account_id: \`acc_\${pad(account)}\`,
@@ -71,7 +71,7 @@ export function sandboxDataTs(ctx: TemplateContext): string {
     " * Deterministic sandbox records: record `i` of a kind depends only on `i`, so a data set of 5,000 starts with the",
     " * same records as one of 50. `sandboxData()` adds one malformed record per kind, which a sync must quarantine.",
     " */",
-    `import type { ${specs.map((spec) => `${p}${spec.title}Input`).join(", ")} } from "../api-schema.js";`,
+    specifiers("import type", specs.map((spec) => `${p}${spec.title}Input`), "../api-schema.js"),
     'import type { StreamKind } from "../streams.js";',
     "",
     "/** The first record was created at this instant, each later one an hour after the previous. */",

@@ -1,5 +1,5 @@
 /** src/sandbox/index.ts: the `./sandbox` entry. */
-import { lines, type TemplateContext } from "./context.js";
+import { lines, specifiers, type TemplateContext } from "./context.js";
 import { specsOf } from "./kinds.js";
 
 export function sandboxIndexTs(ctx: TemplateContext): string {
@@ -10,19 +10,37 @@ export function sandboxIndexTs(ctx: TemplateContext): string {
     ` * \`${ctx.packageName}/sandbox\`: a loopback fake of the ${ctx.displayName} API for tests, demos and benchmarks.`,
     " * Importing it does not register the connector.",
     " */",
-    `export { start${p}Sandbox, type ${p}Sandbox, type ${p}SandboxOptions, type SandboxStats } from "./server.js";`,
-    "export {",
-    "  sandboxData,",
-    specs.map((spec) => `  sandbox${spec.title},`),
-    specs.map((spec) => `  malformed${spec.title},`),
-    "  SANDBOX_COUNTS,",
-    "  SANDBOX_EPOCH,",
-    "  type SandboxData,",
-    '} from "./data.js";',
+    specifiers(
+      "export",
+      [`start${p}Sandbox`, `type ${p}Sandbox`, `type ${p}SandboxOptions`, "type SandboxStats"],
+      "./server.js",
+    ),
+    specifiers(
+      "export",
+      [
+        "sandboxData",
+        ...specs.map((spec) => `sandbox${spec.title}`),
+        ...specs.map((spec) => `malformed${spec.title}`),
+        "SANDBOX_COUNTS",
+        "SANDBOX_EPOCH",
+        "type SandboxData",
+      ],
+      "./data.js",
+    ),
     'export { RateWindow, type RateDecision } from "./rate-limit.js";',
     ctx.oauth && 'export { SandboxAuthorizationServer, type IssuedTokens } from "./oauth-server.js";',
     ctx.webhooks &&
-      `export { sign${p}Webhook, createWebhookId, createWebhookSecret, type SignedWebhook, type ${p}WebhookEventBody } from "./webhook-sender.js";`,
+      specifiers(
+        "export",
+        [
+          `sign${p}Webhook`,
+          "createWebhookId",
+          "createWebhookSecret",
+          "type SignedWebhook",
+          `type ${p}WebhookEventBody`,
+        ],
+        "./webhook-sender.js",
+      ),
     "",
   );
 }

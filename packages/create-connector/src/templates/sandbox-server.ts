@@ -1,14 +1,15 @@
 /** src/sandbox/server.ts (and src/sandbox/oauth-server.ts): the fake API. */
-import { lines, type TemplateContext } from "./context.js";
+import { lines, signature, type TemplateContext } from "./context.js";
 
 export function sandboxServerTs(ctx: TemplateContext): string {
   const { pascal: p, displayName: d, oauth } = ctx;
   const authLine = oauth
-    ? "`Authorization: Bearer` tokens issued by its own OAuth endpoints (`oauth-server.ts`)"
-    : "`X-Api-Key` auth";
+    ? " * `Authorization: Bearer` tokens issued by its own OAuth endpoints (`oauth-server.ts`),"
+    : " * `X-Api-Key` auth,";
   return lines(
     "/**",
-    ` * A loopback fake of the ${d} API, close enough to test the connector end to end: ${authLine},`,
+    ` * A loopback fake of the ${d} API, close enough to test the connector end to end:`,
+    authLine,
     " * `GET /v1/<stream>` in cursor pages (`limit` capped by the server, `next_cursor: null` at the end) filtered by",
     " * `updated_since`, `RateLimit-*` headers with a 429 (and `Retry-After`) beyond the budget, and, by default, the",
     " * budget used up once early on, so that every test run proves the client waits and retries. Error bodies are JSON.",
@@ -82,14 +83,18 @@ export function sandboxServerTs(ctx: TemplateContext): string {
     "  close(): Promise<void>;",
     "}",
     "",
+    "function field(record: unknown, name: string): unknown {",
+    '  return record !== null && typeof record === "object" ? (record as Record<string, unknown>)[name] : undefined;',
+    "}",
+    "",
     "function updatedAtMs(record: unknown): number {",
-    '  const value = record !== null && typeof record === "object" ? (record as Record<string, unknown>)["updated_at"] : undefined;',
+    '  const value = field(record, "updated_at");',
     '  const time = typeof value === "string" ? Date.parse(value) : Number.NaN;',
     "  return Number.isNaN(time) ? 0 : time;",
     "}",
     "",
     "function idOf(record: unknown): string {",
-    '  const value = record !== null && typeof record === "object" ? (record as Record<string, unknown>)["id"] : undefined;',
+    '  const value = field(record, "id");',
     '  return typeof value === "string" ? value : "";',
     "}",
     "",
@@ -105,14 +110,14 @@ export function sandboxServerTs(ctx: TemplateContext): string {
     "function decodeCursor(cursor: string): number | undefined {",
     "  try {",
     '    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));',
-    '    const offset = value !== null && typeof value === "object" ? (value as Record<string, unknown>)["offset"] : undefined;',
+    '    const offset = field(value, "offset");',
     '    return typeof offset === "number" && Number.isInteger(offset) && offset >= 0 ? offset : undefined;',
     "  } catch {",
     "    return undefined;",
     "  }",
     "}",
     "",
-    `export async function start${p}Sandbox(options: ${p}SandboxOptions = {}): Promise<${p}Sandbox> {`,
+    signature(`export async function start${p}Sandbox`, [`options: ${p}SandboxOptions = {}`], `: Promise<${p}Sandbox> {`),
     "  const defaults = sandboxData();",
     "  const streams = new Map<StreamKind, unknown[]>(",
     "    STREAM_KINDS.map((kind) => [kind, [...(options.data?.[kind] ?? defaults[kind])].sort(byUpdate)]),",
@@ -137,12 +142,12 @@ export function sandboxServerTs(ctx: TemplateContext): string {
       ? "  const stats: SandboxStats = { requests: 0, listRequests: 0, rateLimited: 0, unauthorized: 0, tokenRequests: 0 };"
       : "  const stats: SandboxStats = { requests: 0, listRequests: 0, rateLimited: 0, unauthorized: 0 };",
     "",
-    "  const authorized = (req: IncomingMessage): boolean =>",
     oauth
       ? [
+          "  const authorized = (req: IncomingMessage): boolean =>",
           '    authServer.isValidAccessToken(/^Bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1] ?? "");',
         ]
-      : '    req.headers["x-api-key"] === apiKey;',
+      : '  const authorized = (req: IncomingMessage): boolean => req.headers["x-api-key"] === apiKey;',
     "",
     "  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {",
     "    stats.requests += 1;",
@@ -181,7 +186,8 @@ export function sandboxServerTs(ctx: TemplateContext): string {
     '    const since = url.searchParams.get("updated_since");',
     "    const sinceMs = since === null ? undefined : Date.parse(since);",
     "    if (sinceMs !== undefined && Number.isNaN(sinceMs)) {",
-    '      return sendJson(res, 400, { error: { code: "invalid_request", message: "updated_since is not a date" } }, headers);',
+    '      const error = { code: "invalid_request", message: "updated_since is not a date" };',
+    "      return sendJson(res, 400, { error }, headers);",
     "    }",
     '    const cursor = url.searchParams.get("cursor");',
     "    const offset = cursor === null ? 0 : decodeCursor(cursor);",
@@ -190,7 +196,8 @@ export function sandboxServerTs(ctx: TemplateContext): string {
     "    }",
     '    const limit = Number(url.searchParams.get("limit") ?? pageSize);',
     "    const size = Math.min(pageSize, Number.isInteger(limit) && limit > 0 ? limit : pageSize);",
-    "    const matching = (streams.get(kind) ?? []).filter((record) => sinceMs === undefined || updatedAtMs(record) >= sinceMs);",
+    "    const all = streams.get(kind) ?? [];",
+    "    const matching = sinceMs === undefined ? all : all.filter((record) => updatedAtMs(record) >= sinceMs);",
     "    const data = matching.slice(offset, offset + size);",
     "    const next = offset + size < matching.length ? encodeCursor(offset + size) : null;",
     "    return sendJson(res, 200, { data, next_cursor: next }, headers);",
@@ -307,16 +314,18 @@ export class SandboxAuthorizationServer {
     const redirectUri = param("redirect_uri");
     if (param("client_id") !== this.clientId || !/^https?:\\/\\//.test(redirectUri)) {
       // Never redirect to an unverified URI: the error is shown here instead (RFC 6749 section 4.1.2.1).
-      return sendJson(res, 400, { error: "invalid_request", error_description: "unknown client_id or bad redirect_uri" });
+      const description = "unknown client_id or bad redirect_uri";
+      return sendJson(res, 400, { error: "invalid_request", error_description: description });
     }
     const back = new URL(redirectUri);
     const state = param("state");
     if (state !== "") back.searchParams.set("state", state);
-    if (param("response_type") !== "code" || param("code_challenge_method") !== "S256" || param("code_challenge") === "") {
+    const codeChallenge = param("code_challenge");
+    if (param("response_type") !== "code" || param("code_challenge_method") !== "S256" || codeChallenge === "") {
       back.searchParams.set("error", "invalid_request");
     } else {
       const code = token("code");
-      this.#codes.set(code, { codeChallenge: param("code_challenge"), redirectUri, expiresAt: Date.now() + CODE_TTL_MS });
+      this.#codes.set(code, { codeChallenge, redirectUri, expiresAt: Date.now() + CODE_TTL_MS });
       back.searchParams.set("code", code);
     }
     res.writeHead(302, { location: back.toString() });
@@ -328,7 +337,8 @@ export class SandboxAuthorizationServer {
     if (form.get("client_id") !== this.clientId || form.get("client_secret") !== this.clientSecret) {
       return sendJson(res, 401, { error: "invalid_client" });
     }
-    const invalidGrant = (description: string) => sendJson(res, 400, { error: "invalid_grant", error_description: description });
+    const invalidGrant = (description: string) =>
+      sendJson(res, 400, { error: "invalid_grant", error_description: description });
     switch (form.get("grant_type")) {
       case "authorization_code": {
         const code = form.get("code") ?? "";

@@ -1,5 +1,5 @@
 /** src/sync/pull.ts and src/sync/transform.ts. */
-import { lines, str, type TemplateContext } from "./context.js";
+import { lines, signature, specifiers, str, type TemplateContext } from "./context.js";
 import { specsOf } from "./kinds.js";
 
 export function pullTs(ctx: TemplateContext): string {
@@ -95,7 +95,7 @@ export function transformTs(ctx: TemplateContext): string {
     "  type SchemaIssue,",
     '} from "@gtm-clarity/core";',
     'import type { z } from "zod";',
-    `import { ${specs.map((spec) => `${p}${spec.title}Schema`).join(", ")} } from "../api-schema.js";`,
+    specifiers("import", specs.map((spec) => `${p}${spec.title}Schema`), "../api-schema.js"),
     `import { ${camel}FieldMappings } from "../schema.js";`,
     'import type { StreamKind } from "../streams.js";',
     "",
@@ -107,18 +107,19 @@ export function transformTs(ctx: TemplateContext): string {
     "};",
     "",
     "/** One raw record of `kind` (a page item or a webhook body) to a canonical record, or to quarantine. */",
-    "export function transformRecord(",
-    "  kind: StreamKind,",
-    "  raw: unknown,",
-    `  mappings: readonly FieldMapping[] = ${camel}FieldMappings,`,
-    "): TransformResult {",
+    signature(
+      "export function transformRecord",
+      ["kind: StreamKind", "raw: unknown", `mappings: readonly FieldMapping[] = ${camel}FieldMappings`],
+      ": TransformResult {",
+    ),
     "  const parsed = SOURCE_SCHEMAS[kind].safeParse(raw);",
     "  if (!parsed.success) return quarantine(raw, toSchemaIssues(parsed.error.issues));",
     "  const source = parsed.data;",
     "  const kindMappings = mappings.filter((mapping) => mapping.kind === kind);",
     "  const { values, missing } = applyFieldMappings(source, kindMappings);",
     "  if (missing.length > 0) {",
-    '    return quarantine(raw, missing.map((field) => ({ path: field, message: "required field is missing or empty" })));',
+    "    const reasons = missing.map((field) => ({ path: field, message: \"required field is missing or empty\" }));",
+    "    return quarantine(raw, reasons);",
     "  }",
     "  const read = new Set(kindMappings.map((mapping) => mapping.sourceField.split(\".\")[0]));",
     "  const extras = Object.fromEntries(",
@@ -131,10 +132,11 @@ export function transformTs(ctx: TemplateContext): string {
     specs.map((spec) =>
       lines(
         `/** One ${spec.kind} from the ${d} API. */`,
-        `export function transform${spec.title}(`,
-        "  raw: unknown,",
-        `  mappings: readonly FieldMapping[] = ${camel}FieldMappings,`,
-        "): TransformResult {",
+        signature(
+          `export function transform${spec.title}`,
+          ["raw: unknown", `mappings: readonly FieldMapping[] = ${camel}FieldMappings`],
+          ": TransformResult {",
+        ),
         `  return transformRecord(${str(spec.kind)}, raw, mappings);`,
         "}",
         "",

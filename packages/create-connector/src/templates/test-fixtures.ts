@@ -88,7 +88,7 @@ export const KIND_FIXTURES: Record<RecordKind, KindFixture> = {
       'channel: "video",',
       'occurred_at: "2025-01-06T10:00:00Z",',
       'subject: " Kickoff ",',
-      "duration_seconds: 1800,",
+      "duration: 1800,",
       'direction: "outbound",',
       'person_id: "per_0001",',
       'account_id: "acc_0001",',

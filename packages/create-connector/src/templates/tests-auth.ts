@@ -1,5 +1,5 @@
 /** test/auth.test.ts, test/oauth.test.ts and test/webhook.test.ts. */
-import { str, type TemplateContext } from "./context.js";
+import { specifiers, str, type TemplateContext } from "./context.js";
 import { specsOf } from "./kinds.js";
 
 const ENCRYPTION_KEY_SETUP = `    // Core encrypts with the deployment's key (CONNECTOR_ENCRYPTION_KEY); the tests bring their own.
@@ -21,7 +21,7 @@ export function authTestTs(ctx: TemplateContext): string {
     return `import { isAuthError, isConfigError, isCryptoError } from "@gtm-clarity/core";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { authHeaders, decrypt${p}Tokens, encrypt${p}Tokens, parse${p}Credentials } from "../src/auth.js";
+${specifiers("import", ["authHeaders", `decrypt${p}Tokens`, `encrypt${p}Tokens`, `parse${p}Credentials`], "../src/auth.js")}
 import { ${p}Connector } from "../src/connector.js";
 import { start${p}Sandbox, type ${p}Sandbox } from "../src/sandbox/index.js";
 
@@ -95,7 +95,7 @@ ${ENCRYPTION_KEY_SETUP}
   return `import { isAuthError, isConfigError, isCryptoError } from "@gtm-clarity/core";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { authHeaders, decrypt${p}ApiKey, encrypt${p}ApiKey, parse${p}Credentials } from "../src/auth.js";
+${specifiers("import", ["authHeaders", `decrypt${p}ApiKey`, `encrypt${p}ApiKey`, `parse${p}Credentials`], "../src/auth.js")}
 import { ${p}Connector } from "../src/connector.js";
 import { start${p}Sandbox, type ${p}Sandbox } from "../src/sandbox/index.js";
 
@@ -179,7 +179,8 @@ describe(${str(`${d} OAuth`)}, () => {
 
   beforeAll(async () => {
     sandbox = await start${p}Sandbox({ rateLimitOnRequests: [] });
-    oauth = new ${p}OAuth({ baseUrl: sandbox.url, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, stateSecret });
+    const { url: baseUrl, clientId, clientSecret } = sandbox;
+    oauth = new ${p}OAuth({ baseUrl, clientId, clientSecret, stateSecret });
   });
 
   afterAll(async () => {
@@ -206,7 +207,8 @@ describe(${str(`${d} OAuth`)}, () => {
     expect(url.searchParams.get("state")).toBe(authorization.state);
     expect(url.searchParams.get("code_challenge_method")).toBe("S256");
     expect(url.searchParams.get("code_challenge")).toBe(pkceChallenge(authorization.codeVerifier));
-    const verified = await verifyOAuthState(authorization.state, { secret: stateSecret, nonceStore: createMemoryNonceStore() });
+    const nonceStore = createMemoryNonceStore();
+    const verified = await verifyOAuthState(authorization.state, { secret: stateSecret, nonceStore });
     expect(verified).toMatchObject({ tenantId: "tenant-a", connectionId: "connection-1" });
   });
 
@@ -214,7 +216,8 @@ describe(${str(`${d} OAuth`)}, () => {
     const authorization = await oauth.authorizationUrl(request);
     const { code, state } = await approve(authorization.url);
     expect(state).toBe(authorization.state);
-    const tokens = await oauth.exchangeCode({ code, state, codeVerifier: authorization.codeVerifier, redirectUri: REDIRECT_URI });
+    const callback = { code, state, codeVerifier: authorization.codeVerifier, redirectUri: REDIRECT_URI };
+    const tokens = await oauth.exchangeCode(callback);
     expect(tokens.credentials["refreshToken"]).toBeTruthy();
     expect(tokens.expiresAt?.getTime()).toBeGreaterThan(Date.now());
     const health = await new ${p}Connector().healthCheck({ ...tokens.credentials, baseUrl: sandbox.url });
@@ -231,7 +234,8 @@ describe(${str(`${d} OAuth`)}, () => {
 
   it("rejects a forged state before sending the code anywhere", async () => {
     const before = sandbox.stats().tokenRequests;
-    const forged = { code: "code_x", state: "forged.state", codeVerifier: createPkcePair().codeVerifier, redirectUri: REDIRECT_URI };
+    const { codeVerifier } = createPkcePair();
+    const forged = { code: "code_x", state: "forged.state", codeVerifier, redirectUri: REDIRECT_URI };
     await expect(oauth.exchangeCode(forged)).rejects.toSatisfy(isSignatureError);
     expect(sandbox.stats().tokenRequests).toBe(before);
   });
@@ -267,7 +271,7 @@ export function webhookTestTs(ctx: TemplateContext): string {
   const t = first.title;
   return `import { isSignatureError } from "@gtm-clarity/core";
 import { describe, expect, it } from "vitest";
-import { createWebhookSecret, malformed${t}, sandbox${t}, sign${p}Webhook } from "../src/sandbox/index.js";
+${specifiers("import", ["createWebhookSecret", `malformed${t}`, `sandbox${t}`, `sign${p}Webhook`], "../src/sandbox/index.js")}
 import { transform${t} } from "../src/sync/transform.js";
 import { ${p}Webhooks } from "../src/webhook.js";
 
@@ -276,7 +280,8 @@ describe(${str(`${d} webhooks`)}, () => {
   const webhooks = new ${p}Webhooks();
 
   it("verifies the signature and transforms the record exactly like a pull", async () => {
-    const delivery = sign${p}Webhook({ type: "${first.kind}.updated", data: sandbox${t}(0) }, { secret, id: "msg_0001" });
+    const body = { type: "${first.kind}.updated", data: sandbox${t}(0) };
+    const delivery = sign${p}Webhook(body, { secret, id: "msg_0001" });
     const event = await webhooks.handle({ headers: delivery.headers, rawBody: delivery.rawBody, secret });
     expect(event.eventId).toBe("msg_0001");
     const pulled = transform${t}(sandbox${t}(0));
@@ -285,31 +290,35 @@ describe(${str(`${d} webhooks`)}, () => {
   });
 
   it("accepts the raw body as bytes", async () => {
-    const delivery = sign${p}Webhook({ type: "${first.kind}.created", data: sandbox${t}(1) }, { secret });
+    const body = { type: "${first.kind}.created", data: sandbox${t}(1) };
+    const delivery = sign${p}Webhook(body, { secret });
     const rawBody = new TextEncoder().encode(delivery.rawBody);
     const event = await webhooks.handle({ headers: delivery.headers, rawBody, secret });
     expect(event.records).toHaveLength(1);
   });
 
   it("marks the record deleted on a .deleted event", async () => {
-    const delivery = sign${p}Webhook({ type: "${first.kind}.deleted", data: sandbox${t}(2) }, { secret });
+    const body = { type: "${first.kind}.deleted", data: sandbox${t}(2) };
+    const delivery = sign${p}Webhook(body, { secret });
     const event = await webhooks.handle({ headers: delivery.headers, rawBody: delivery.rawBody, secret });
     expect(event.records[0]?.isDeleted).toBe(true);
   });
 
   it("rejects a tampered body, a wrong secret and a stale timestamp with a SignatureError", async () => {
-    const delivery = sign${p}Webhook({ type: "${first.kind}.updated", data: sandbox${t}(0) }, { secret });
+    const body = { type: "${first.kind}.updated", data: sandbox${t}(0) };
+    const delivery = sign${p}Webhook(body, { secret });
     const tampered = { headers: delivery.headers, rawBody: \`\${delivery.rawBody} \`, secret };
     await expect(webhooks.handle(tampered)).rejects.toSatisfy(isSignatureError);
     const wrongSecret = { headers: delivery.headers, rawBody: delivery.rawBody, secret: createWebhookSecret() };
     await expect(webhooks.handle(wrongSecret)).rejects.toSatisfy(isSignatureError);
     const hourAgo = Math.floor(Date.now() / 1000) - 3600;
-    const stale = sign${p}Webhook({ type: "${first.kind}.updated", data: sandbox${t}(0) }, { secret, timestamp: hourAgo });
+    const stale = sign${p}Webhook(body, { secret, timestamp: hourAgo });
     await expect(webhooks.handle({ ...stale, secret })).rejects.toSatisfy(isSignatureError);
   });
 
   it("quarantines a signed but malformed record instead of throwing", async () => {
-    const delivery = sign${p}Webhook({ type: "${first.kind}.updated", data: malformed${t}() }, { secret });
+    const body = { type: "${first.kind}.updated", data: malformed${t}() };
+    const delivery = sign${p}Webhook(body, { secret });
     const event = await webhooks.handle({ headers: delivery.headers, rawBody: delivery.rawBody, secret });
     expect(event.records).toEqual([]);
     expect(event.quarantined.map((item) => item.externalId)).toEqual(["${first.idPrefix}_malformed"]);

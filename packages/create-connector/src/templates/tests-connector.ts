@@ -1,5 +1,5 @@
 /** test/connector.test.ts and test/conformance.test.ts. */
-import { lines, str, type TemplateContext } from "./context.js";
+import { lines, specifiers, str, type TemplateContext } from "./context.js";
 import { specsOf } from "./kinds.js";
 import { KIND_FIXTURES } from "./test-fixtures.js";
 
@@ -23,7 +23,11 @@ export function connectorTestTs(ctx: TemplateContext): string {
     'import pkg from "../package.json" with { type: "json" };',
     `import { ${p}Connector } from "../src/connector.js";`,
     ctx.oauth && `import { ${p}OAuth } from "../src/oauth.js";`,
-    `import { sandbox${first.title}, sandboxData, start${p}Sandbox, type ${p}Sandbox } from "../src/sandbox/index.js";`,
+    specifiers(
+      "import",
+      [`sandbox${first.title}`, "sandboxData", `start${p}Sandbox`, `type ${p}Sandbox`],
+      "../src/sandbox/index.js",
+    ),
     'import { STREAM_KINDS } from "../src/streams.js";',
     ctx.webhooks && `import { ${p}Webhooks } from "../src/webhook.js";`,
     "",
@@ -88,7 +92,8 @@ export function connectorTestTs(ctx: TemplateContext): string {
     "      // One record per kind is malformed on purpose: it is quarantined, never emitted and never dropped.",
     "      expect(run.records.filter((record) => record.kind === kind)).toHaveLength(data[kind].length - 1);",
     "    }",
-    `    expect(run.quarantined.map((item) => item.externalId).sort()).toEqual([${malformedIds.join(", ")}]);`,
+    "    const quarantinedIds = run.quarantined.map((item) => item.externalId).sort();",
+    `    expect(quarantinedIds).toEqual([${malformedIds.join(", ")}]);`,
     "    expect(run.pages).toBeGreaterThan(1);",
     "    expect(sandbox.stats().rateLimited).toBe(1);",
     "  });",
@@ -154,12 +159,16 @@ export function conformanceTestTs(ctx: TemplateContext): string {
     " */",
     'import { runConformanceSuite, transformFixture } from "@gtm-clarity/testkit";',
     'import pkg from "../package.json" with { type: "json" };',
-    "import {",
-    specs.map((spec) => `  malformed${spec.title},`),
-    specs.map((spec) => `  sandbox${spec.title},`),
-    `  start${p}Sandbox,`,
-    '} from "../src/sandbox/index.js";',
-    `import { ${specs.map((spec) => `transform${spec.title}`).join(", ")} } from "../src/sync/transform.js";`,
+    specifiers(
+      "import",
+      [
+        ...specs.map((spec) => `malformed${spec.title}`),
+        ...specs.map((spec) => `sandbox${spec.title}`),
+        `start${p}Sandbox`,
+      ],
+      "../src/sandbox/index.js",
+    ),
+    specifiers("import", specs.map((spec) => `transform${spec.title}`), "../src/sync/transform.js"),
     "",
     "runConformanceSuite({",
     '  load: () => import("../src/index.js"),',

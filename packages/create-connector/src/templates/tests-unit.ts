@@ -1,5 +1,5 @@
 /** test/transform.test.ts and test/pull.test.ts. */
-import { lines, str, type TemplateContext } from "./context.js";
+import { lines, specifiers, str, type TemplateContext } from "./context.js";
 import { specsOf } from "./kinds.js";
 import { KIND_FIXTURES } from "./test-fixtures.js";
 
@@ -13,11 +13,11 @@ export function transformTestTs(ctx: TemplateContext): string {
     'import { mergeFieldMappings, type CanonicalRecord, type QuarantinedRecord } from "@gtm-clarity/core";',
     'import { describe, expect, it } from "vitest";',
     `import { ${camel}FieldMappings } from "../src/schema.js";`,
-    "import {",
-    specs.map((spec) => `  transform${spec.title},`),
-    "  updatedAtOf,",
-    "  type TransformResult,",
-    '} from "../src/sync/transform.js";',
+    specifiers(
+      "import",
+      [...specs.map((spec) => `transform${spec.title}`), "updatedAtOf", "type TransformResult"],
+      "../src/sync/transform.js",
+    ),
     "",
     "function record(result: TransformResult): CanonicalRecord {",
     "  if (!result.ok) throw new Error(`quarantined: ${JSON.stringify(result.quarantined.reasons)}`);",
@@ -112,7 +112,7 @@ export function pullTestTs(ctx: TemplateContext): string {
 import { afterAll, beforeAll, describe, expect, it, vi, type Mock } from "vitest";
 import { authHeaders, parse${p}Credentials } from "../src/auth.js";
 import { ${p}Clients } from "../src/client.js";
-import { sandboxData, start${p}Sandbox, type ${p}Sandbox } from "../src/sandbox/index.js";
+${specifiers("import", ["sandboxData", `start${p}Sandbox`, `type ${p}Sandbox`], "../src/sandbox/index.js")}
 import { fetchPage, pullStream, type StreamPage } from "../src/sync/pull.js";
 import { updatedAtOf } from "../src/sync/transform.js";
 
@@ -129,7 +129,10 @@ describe("pull against the sandbox", () => {
     await sandbox.close();
   });
 
-  const client = () => new ${p}Clients().get(sandbox.url, authHeaders(parse${p}Credentials(sandbox.credentials)));
+  const client = () => {
+    const headers = authHeaders(parse${p}Credentials(sandbox.credentials));
+    return new ${p}Clients().get(sandbox.url, headers);
+  };
 
   async function readAll(pages: AsyncGenerator<StreamPage>): Promise<StreamPage[]> {
     const all: StreamPage[] = [];
@@ -164,6 +167,7 @@ describe("pull against the sandbox", () => {
 
 describe("pull with an injected fetch", () => {
   const BASE_URL = "https://api.test.example";
+  const CREDENTIALS = parse${p}Credentials(${credential.fixture});
 
   function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
     return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
@@ -172,8 +176,8 @@ describe("pull with an injected fetch", () => {
   function setup(...responses: (() => Response)[]) {
     const fetchMock = vi.fn<typeof fetch>();
     for (const response of responses) fetchMock.mockImplementationOnce(async () => response());
-    const clients = new ${p}Clients({ fetch: fetchMock, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
-    const client = clients.get(BASE_URL, authHeaders(parse${p}Credentials(${credential.fixture})));
+    const retry = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 };
+    const client = new ${p}Clients({ fetch: fetchMock, retry }).get(BASE_URL, authHeaders(CREDENTIALS));
     return { fetchMock, client };
   }
 

@@ -78,7 +78,8 @@ export class ${p}Webhooks implements WebhookCapability {
     const type = parseEventType(body.data.type);
     // Signed, so genuinely from ${d}, but not an event this connector handles: acknowledged and ignored.
     if (type === undefined) return event;
-    const data = type.action === "deleted" && isObject(body.data.data) ? { ...body.data.data, deleted: true } : body.data.data;
+    const raw = body.data.data;
+    const data = type.action === "deleted" && isObject(raw) ? { ...raw, deleted: true } : raw;
     // A signed but malformed record is quarantined, not thrown: the sender would only re-send the same bytes.
     const result = transformRecord(type.kind, data, this.#mappings);
     if (result.ok) event.records.push(result.record);
