@@ -1,0 +1,184 @@
+/**
+ * Crash safety, end to end: the in-process runner syncs a 20,000+-record Fathom sandbox into PGlite on disk and is
+ * killed with SIGKILL at random moments, ten times, then allowed to finish. The store must then hold exactly what an
+ * uninterrupted sync of the same source produces (nothing lost, nothing doubled), every page must have been
+ * committed exactly once, and the cursor must never have gone backwards (as printed by the child after each
+ * commit, and as read back from the store after each kill).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createKeyRing } from "@gtm-clarity/core";
+import { parseCursor } from "@gtm-clarity/connector-fathom";
+import { startFathomSandbox, type FathomSandbox } from "@gtm-clarity/connector-fathom/sandbox";
+import { openStore, type Store } from "@gtm-clarity/store";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { storePort } from "../../src/activities/store-port.js";
+import { createSyncActivities } from "../../src/activities/sync-activities.js";
+import { runSyncs } from "../../src/runner/runner.js";
+import { createFathomConnection, fastFathom, lookup, TEST_KEY } from "../support/fixtures.js";
+
+const MEETINGS = 19_500; // one activity each plus the (recurring) people and accounts: just over 20,000 records
+const KILLS = 10;
+const childScript = fileURLToPath(new URL("./child.ts", import.meta.url));
+
+interface ChildEvent {
+  event: "started" | "page" | "done";
+  cursor?: string | null;
+  status?: string;
+}
+
+/** How far a Fathom cursor is through the listing: pages go newest-first, so a smaller (t, r) key is further. */
+function progressOf(cursor: string | null): [number, number, number] {
+  const state = parseCursor(cursor);
+  if (state.phase === "idle") return state.watermark === null ? [0, 0, 0] : [2, 0, 0];
+  const key = JSON.parse(Buffer.from(state.pageCursor, "base64url").toString("utf8")) as { t: number; r: number };
+  return [1, -key.t, -key.r];
+}
+
+function compare(a: [number, number, number], b: [number, number, number]): number {
+  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+}
+
+async function openDisk(dataDir: string): Promise<Store> {
+  return openStore({ dataDir, keyRing: createKeyRing(TEST_KEY) });
+}
+
+async function snapshot(store: Store, tenantId: string, connectionId: string) {
+  const records: string[] = [];
+  let after: { connectionId: string; kind: "person" | "account" | "activity"; externalId: string } | undefined;
+  for (;;) {
+    const batch = await store.listRecords({ tenantId, connectionId, includeDeleted: true, limit: 10_000, ...(after ? { after } : {}) });
+    for (const r of batch) records.push(`${r.kind}:${r.externalId}:${r.contentHash}:${r.isDeleted}`);
+    const last = batch.at(-1);
+    if (!last || batch.length < 10_000) break;
+    after = { connectionId: last.connectionId, kind: last.kind, externalId: last.externalId };
+  }
+  const documents = await store.withTenant(tenantId, async (tx) =>
+    (await tx.query<{ k: string }>("SELECT external_id || ':' || content_hash AS k FROM documents WHERE connection_id = $1 ORDER BY 1", [connectionId])).rows.map((r) => r.k),
+  );
+  const quarantine = await store.withTenant(tenantId, async (tx) =>
+    (await tx.query<{ n: number }>("SELECT count(*)::int AS n FROM quarantine WHERE connection_id = $1", [connectionId])).rows[0]?.n ?? 0,
+  );
+  return { records: records.sort(), documents, quarantine };
+}
+
+describe("crash safety: kill -9 the in-process runner during a 20,000-record sync", () => {
+  let sandbox: FathomSandbox;
+  let dir: string;
+
+  beforeAll(async () => {
+    process.env["CONNECTOR_ENCRYPTION_KEY"] = TEST_KEY;
+    dir = mkdtempSync(join(tmpdir(), "gtm-crash-"));
+    sandbox = await startFathomSandbox({
+      meetings: MEETINGS,
+      seed: 42,
+      rateLimit: false,
+      faults: { malformedMeetingIndexes: [10, 7_000, 15_000] },
+    });
+  });
+  afterAll(async () => {
+    await sandbox?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("ends with exactly the source's data, each page committed once, the cursor never moving backwards", { timeout: 600_000 }, async () => {
+    // Reference: the same source synced without interruption, in memory.
+    const reference = await openStore({ dataDir: "memory://", keyRing: createKeyRing(TEST_KEY) });
+    await reference.createTenant({ tenantId: "crash" });
+    const refConnection = await createFathomConnection(reference, fastFathom(), sandbox, "crash");
+    const [refResult] = await runSyncs({
+      activities: createSyncActivities({ store: storePort(reference), connectors: lookup(fastFathom()) }),
+      targets: [{ tenantId: "crash", connectionId: refConnection }],
+    });
+    expect(refResult?.status).toBe("succeeded");
+    const expected = await snapshot(reference, "crash", refConnection);
+    await reference.close();
+    expect(expected.records.length).toBeGreaterThanOrEqual(20_000);
+
+    // The store on disk, with a connection the children will sync.
+    const dataDir = join(dir, "pglite");
+    const setup = await openDisk(dataDir);
+    await setup.createTenant({ tenantId: "crash" });
+    const connectionId = await createFathomConnection(setup, fastFathom(), sandbox, "crash");
+    await setup.close();
+
+    const observed: (string | null)[] = [];
+    const storedAfterKill: (string | null)[] = [];
+    const runChild = (killAfterMs: number | null): Promise<{ code: number | null; signal: NodeJS.Signals | null; done: boolean }> =>
+      new Promise((resolve, reject) => {
+        const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", childScript], {
+          cwd: fileURLToPath(new URL("../..", import.meta.url)),
+          env: { ...process.env, GTM_DATA_DIR: dataDir, CONNECTOR_ENCRYPTION_KEY: TEST_KEY, CRASH_TENANT: "crash", CRASH_CONNECTION: connectionId, DATABASE_URL: "" },
+          stdio: ["ignore", "pipe", "inherit"],
+        });
+        let buffered = "";
+        let done = false;
+        let timer: NodeJS.Timeout | undefined;
+        child.stdout?.on("data", (chunk: Buffer) => {
+          buffered += chunk.toString("utf8");
+          let newline: number;
+          while ((newline = buffered.indexOf("\n")) >= 0) {
+            const line = buffered.slice(0, newline);
+            buffered = buffered.slice(newline + 1);
+            const event = JSON.parse(line) as ChildEvent;
+            if (event.event === "page") {
+              observed.push(event.cursor ?? null);
+              // Kill only once pages flow, at a random moment from then on.
+              if (killAfterMs !== null && timer === undefined) timer = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+            }
+            if (event.event === "done") done = true;
+          }
+        });
+        child.on("error", reject);
+        child.on("exit", (code, signal) => {
+          if (timer) clearTimeout(timer);
+          resolve({ code, signal, done });
+        });
+      });
+
+    let kills = 0;
+    for (let i = 0; i < KILLS; i += 1) {
+      const outcome = await runChild(Math.floor(Math.random() * 1_500));
+      if (outcome.done) break; // finished before the kill landed: nothing left to interrupt
+      expect(outcome.signal).toBe("SIGKILL");
+      kills += 1;
+      const store = await openDisk(dataDir);
+      storedAfterKill.push(await store.getCursor({ tenantId: "crash", connectionId }));
+      await store.close();
+    }
+    const final = await runChild(null);
+    expect(final).toMatchObject({ code: 0, done: true });
+    expect(kills).toBeGreaterThanOrEqual(KILLS - 1);
+
+    // The cursor never went backwards: not in what the children committed, not in what the store held after kills.
+    for (let i = 1; i < observed.length; i += 1) {
+      expect(compare(progressOf(observed[i - 1] ?? null), progressOf(observed[i] ?? null))).toBeLessThan(0);
+    }
+    for (let i = 1; i < storedAfterKill.length; i += 1) {
+      expect(compare(progressOf(storedAfterKill[i - 1] ?? null), progressOf(storedAfterKill[i] ?? null))).toBeLessThanOrEqual(0);
+    }
+
+    const store = await openDisk(dataDir);
+    try {
+      const actual = await snapshot(store, "crash", connectionId);
+      expect(actual.records.length).toBe(expected.records.length);
+      expect(actual.records).toEqual(expected.records); // nothing lost, nothing doubled, same content
+      expect(actual.documents).toEqual(expected.documents);
+      expect(actual.quarantine).toBe(expected.quarantine);
+      // Every page was committed exactly once across all the interrupted runs.
+      const runs = await store.listRuns({ tenantId: "crash", connectionId, limit: 100 });
+      expect(runs.reduce((sum, run) => sum + run.pages, 0)).toBe(refResult?.counters.pages);
+      expect(runs.reduce((sum, run) => sum + run.created, 0)).toBe(expected.records.length);
+      expect(runs.filter((run) => run.status === "succeeded")).toHaveLength(1);
+      console.log(
+        `crash test: ${expected.records.length} records, ${refResult?.counters.pages} pages, ${kills} kills, ` +
+          `${runs.length} runs, ${observed.length} commits observed`,
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});
