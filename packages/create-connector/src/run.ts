@@ -7,6 +7,9 @@ import { isAbsolute, relative, resolve } from "node:path";
 import { HELP_TEXT, parseCliArgs, type CliArgs } from "./args.js";
 import { GenerateError, planConnector, writeConnector, type GenerateResult } from "./generate.js";
 import {
+  DEFAULT_AUTH,
+  DEFAULT_KINDS,
+  DEFAULT_WEBHOOKS,
   defaultDisplayName,
   displayNameProblem,
   isAuthMode,
@@ -122,15 +125,16 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
 
   let options: ConnectorOptions;
   const interactive = io.interactive && !args.yes;
+  const screen = io.prompt?.output ? { output: io.prompt.output } : {};
   if (interactive) {
-    p.intro("create-connector");
+    p.intro("create-connector", screen);
     const answers = await askForOptions(
       known,
       (name) => nameProblem(name) ?? collisionProblem(resolveTarget(dir, name), name),
       io.prompt ?? {},
     );
     if (answers === undefined) {
-      p.cancel("Cancelled. Nothing was written.");
+      p.cancel("Cancelled. Nothing was written.", screen);
       return EXIT_CANCELLED;
     }
     options = answers;
@@ -143,9 +147,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     options = {
       name: known.name,
       displayName: known.displayName ?? defaultDisplayName(known.name),
-      auth: known.auth ?? "api-key",
-      kinds: known.kinds ?? ["person", "account", "activity"],
-      webhooks: known.webhooks ?? false,
+      auth: known.auth ?? DEFAULT_AUTH,
+      kinds: known.kinds ?? DEFAULT_KINDS,
+      webhooks: known.webhooks ?? DEFAULT_WEBHOOKS,
     };
   }
 
@@ -157,7 +161,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     if (error instanceof GenerateError) return fail(io, error.problems);
     throw error;
   }
-  if (interactive) p.outro(nextSteps(result, io.cwd));
+  if (interactive) p.outro(nextSteps(result, io.cwd), screen);
   else io.stdout(`${nextSteps(result, io.cwd)}\n`);
   return EXIT_OK;
 }

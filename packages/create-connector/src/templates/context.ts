@@ -2,7 +2,7 @@
  * Everything a template needs, derived once from the options: the names in every case the generated code uses,
  * and which optional parts are on.
  */
-import type { AuthMode, ConnectorOptions, RecordKind } from "../options.js";
+import { RECORD_KINDS, type AuthMode, type ConnectorOptions, type RecordKind } from "../options.js";
 import { packageName } from "../workspace.js";
 
 export type TargetMode = "workspace" | "standalone";
@@ -35,19 +35,21 @@ export function toPascalCase(name: string): string {
 
 export function createContext(options: ConnectorOptions, mode: TargetMode): TemplateContext {
   const pascal = toPascalCase(options.name);
+  // Canonical order and no duplicates, whatever order the caller listed them in.
+  const kinds = RECORD_KINDS.filter((kind) => options.kinds.includes(kind));
   return {
     name: options.name,
     displayName: options.displayName,
     auth: options.auth,
     oauth: options.auth === "oauth",
-    kinds: options.kinds,
+    kinds,
     webhooks: options.webhooks,
     mode,
     packageName: packageName(options.name),
     pascal,
     camel: pascal.charAt(0).toLowerCase() + pascal.slice(1),
     constant: options.name.toUpperCase().replace(/-/g, "_"),
-    has: (kind) => options.kinds.includes(kind),
+    has: (kind) => kinds.includes(kind),
   };
 }
 
