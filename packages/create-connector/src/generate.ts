@@ -89,6 +89,9 @@ export async function writeConnector(plan: ConnectorPlan, hooks: WriteHooks = {}
 }
 
 /** Generates a connector package. Throws GenerateError for invalid options; writes nothing in that case. */
-export async function generateConnector(input: GenerateConnectorOptions, hooks: WriteHooks = {}): Promise<GenerateResult> {
+export async function generateConnector(
+  input: GenerateConnectorOptions,
+  hooks: WriteHooks = {},
+): Promise<GenerateResult> {
   return writeConnector(planConnector(input), hooks);
 }

@@ -61,10 +61,14 @@ export const MAX_NAME_LENGTH = 40;
 export function nameProblem(name: string): string | undefined {
   if (name.trim() === "") return "A connector name is required, e.g. `acme` or `acme-crm`.";
   if (name.startsWith("connector-")) {
-    return `Leave out the "connector-" prefix: the package is named @gtm-clarity/connector-<name>, so use "${name.slice("connector-".length)}".`;
+    const bare = name.slice("connector-".length);
+    return `Leave out the "connector-" prefix: the package is named @gtm-clarity/connector-<name>, so use "${bare}".`;
   }
   if (!KEBAB_CASE.test(name)) {
-    return `"${name}" is not kebab-case: use lower-case letters, digits and single hyphens, starting with a letter (e.g. "acme-crm").`;
+    return (
+      `"${name}" is not kebab-case: use lower-case letters, digits and single hyphens, ` +
+      `starting with a letter (e.g. "acme-crm").`
+    );
   }
   if (name.length > MAX_NAME_LENGTH) return `"${name}" is longer than ${MAX_NAME_LENGTH} characters.`;
   if (RESERVED_NAMES.has(name)) return `"${name}" is reserved: it names a package, folder or concept of the platform.`;

@@ -81,9 +81,9 @@ function nextSteps(result: GenerateResult, cwd: string): string {
     const where = result.location;
     return [
       `Created ${result.packageName} in ${where} (${result.files.length} files, with an initial changeset).`,
-      "Next:",
+      "Next, from the workspace root:",
       "  pnpm install",
-      `  pnpm --filter ${result.packageName} test`,
+      `  pnpm turbo run typecheck lint test --filter=${result.packageName}`,
       `  then work through ${where}/README.md: it is the building checklist.`,
     ].join("\n");
   }
@@ -93,7 +93,7 @@ function nextSteps(result: GenerateResult, cwd: string): string {
     "Next:",
     `  cd ${where}`,
     "  pnpm install   (or npm install)",
-    "  pnpm test",
+    "  pnpm typecheck && pnpm lint && pnpm build && pnpm test",
     "  then work through README.md: it is the building checklist.",
   ].join("\n");
 }

@@ -126,7 +126,9 @@ export function collisionProblem(target: Target, name: string): string | undefin
   }
   if (target.mode === "standalone") return undefined;
   if (workspacePackageNames(target.root).has(packageName(name))) {
-    return `The workspace already has a package named ${packageName(name)}: "${name}" is already a package. Pick another name.`;
+    return `The workspace already has a package named ${packageName(
+      name,
+    )}: "${name}" is already a package. Pick another name.`;
   }
   const changeset = join(target.changesetDir, changesetFileName(name));
   if (existsSync(changeset)) return `${changeset} already exists. Remove it or pick another name.`;

@@ -59,7 +59,9 @@ export function str(value: string): string {
 }
 
 /** Joins the parts that are not `false`/`undefined` with newlines; nested arrays are flattened. */
-export function lines(...parts: readonly (string | false | undefined | readonly (string | false | undefined)[])[]): string {
+export function lines(
+  ...parts: readonly (string | false | undefined | readonly (string | false | undefined)[])[]
+): string {
   const out: string[] = [];
   for (const part of parts) {
     if (typeof part === "string") out.push(part);
@@ -75,7 +77,11 @@ export const PRINT_WIDTH = 120;
  * `import { a, b } from "x";` (or `export`) on one line when it fits, else one name per line, as a formatter would
  * print it. Names depend on the connector's name, so the layout cannot be fixed in the template.
  */
-export function specifiers(keyword: "import" | "export" | "import type", names: readonly string[], from: string): string {
+export function specifiers(
+  keyword: "import" | "export" | "import type",
+  names: readonly string[],
+  from: string,
+): string {
   const single = `${keyword} { ${names.join(", ")} } from ${str(from)};`;
   if (single.length <= PRINT_WIDTH) return single;
   return [`${keyword} {`, ...names.map((name) => `  ${name},`), `} from ${str(from)};`].join("\n");

@@ -83,7 +83,11 @@ export function indexTs(ctx: TemplateContext): string {
     ),
     specifiers("export", [`${camel}FieldMappings`], "./schema.js"),
     specifiers("export", ["STREAM_KINDS", "STREAM_PATHS", "type StreamKind"], "./streams.js"),
-    specifiers("export", ["fetchPage", "pullStream", "PAGE_SIZE", "type StreamPage", "type StreamQuery"], "./sync/pull.js"),
+    specifiers(
+      "export",
+      ["fetchPage", "pullStream", "PAGE_SIZE", "type StreamPage", "type StreamQuery"],
+      "./sync/pull.js",
+    ),
     specifiers(
       "export",
       ["transformRecord", ...specs.map((spec) => `transform${spec.title}`), "updatedAtOf", "type TransformResult"],

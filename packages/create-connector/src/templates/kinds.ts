@@ -22,7 +22,11 @@ export interface KindSpec {
   extraField: string;
 }
 
-const ENVELOPE_FIELDS = ["created_at: isoDateTime,", "updated_at: isoDateTime,", "deleted: z.boolean().default(false),"];
+const ENVELOPE_FIELDS = [
+  "created_at: isoDateTime,",
+  "updated_at: isoDateTime,",
+  "deleted: z.boolean().default(false),",
+];
 
 const ENVELOPE_MAPPINGS = [
   ["created_at", "remoteCreatedAt", "none", false],

@@ -5,7 +5,7 @@ const KIND_WORDS = { person: "people", account: "accounts", activity: "activitie
 
 function describe(ctx: TemplateContext): string {
   const words = ctx.kinds.map((kind) => KIND_WORDS[kind]);
-  const list = words.length > 1 ? `${words.slice(0, -1).join(", ")} and ${words.at(-1) ?? ""}` : (words[0] ?? "");
+  const list = words.length > 1 ? `${words.slice(0, -1).join(", ")} and ${words.at(-1) ?? ""}` : words[0] ?? "";
   return `${ctx.displayName} connector for GTM Clarity: ${list}${ctx.webhooks ? ", with webhooks" : ""}`;
 }
 

@@ -71,7 +71,11 @@ export function sandboxDataTs(ctx: TemplateContext): string {
     " * Deterministic sandbox records: record `i` of a kind depends only on `i`, so a data set of 5,000 starts with the",
     " * same records as one of 50. `sandboxData()` adds one malformed record per kind, which a sync must quarantine.",
     " */",
-    specifiers("import type", specs.map((spec) => `${p}${spec.title}Input`), "../api-schema.js"),
+    specifiers(
+      "import type",
+      specs.map((spec) => `${p}${spec.title}Input`),
+      "../api-schema.js",
+    ),
     'import type { StreamKind } from "../streams.js";',
     "",
     "/** The first record was created at this instant, each later one an hour after the previous. */",
@@ -84,10 +88,12 @@ export function sandboxDataTs(ctx: TemplateContext): string {
       'const COMPANIES = ["globex", "initech", "umbrella", "hooli", "vandelay", "soylent", "tyrell", "wonka"] as const;',
     ctx.has("account") && 'const INDUSTRIES = ["Software", "Manufacturing", "Retail", "Finance"] as const;',
     ctx.has("account") && 'const PLANS = ["free", "team", "enterprise"] as const;',
-    ctx.has("person") && 'const FIRST_NAMES = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken"] as const;',
+    ctx.has("person") &&
+      'const FIRST_NAMES = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken"] as const;',
     ctx.has("person") &&
       'const LAST_NAMES = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson"] as const;',
-    ctx.has("person") && 'const TITLES = ["CTO", "VP Sales", "Account Executive", "Engineer", "Head of Marketing"] as const;',
+    ctx.has("person") &&
+      'const TITLES = ["CTO", "VP Sales", "Account Executive", "Engineer", "Head of Marketing"] as const;',
     ctx.has("person") && 'const STAGES = ["lead", "opportunity", "customer"] as const;',
     ctx.has("activity") && "const ACTIVITY_TYPES = [",
     ctx.has("activity") && '  ["meeting", "video"],',

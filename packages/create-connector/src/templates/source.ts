@@ -81,7 +81,9 @@ export function schemaTs(ctx: TemplateContext): string {
       `  // ${spec.kind}`,
       ...spec.mappings.map(
         ([source, target, transform, required]) =>
-          `  { kind: ${str(spec.kind)}, sourceField: ${str(source)}, targetField: ${str(target)}, transform: ${str(transform)}, required: ${String(required)} },`,
+          `  { kind: ${str(spec.kind)}, sourceField: ${str(source)}, targetField: ${str(target)}, transform: ${str(
+            transform,
+          )}, required: ${String(required)} },`,
       ),
     ]),
     "];",

@@ -21,7 +21,11 @@ export function authTestTs(ctx: TemplateContext): string {
     return `import { isAuthError, isConfigError, isCryptoError } from "@gtm-clarity/core";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-${specifiers("import", ["authHeaders", `decrypt${p}Tokens`, `encrypt${p}Tokens`, `parse${p}Credentials`], "../src/auth.js")}
+${specifiers(
+  "import",
+  ["authHeaders", `decrypt${p}Tokens`, `encrypt${p}Tokens`, `parse${p}Credentials`],
+  "../src/auth.js",
+)}
 import { ${p}Connector } from "../src/connector.js";
 import { start${p}Sandbox, type ${p}Sandbox } from "../src/sandbox/index.js";
 
@@ -95,7 +99,11 @@ ${ENCRYPTION_KEY_SETUP}
   return `import { isAuthError, isConfigError, isCryptoError } from "@gtm-clarity/core";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-${specifiers("import", ["authHeaders", `decrypt${p}ApiKey`, `encrypt${p}ApiKey`, `parse${p}Credentials`], "../src/auth.js")}
+${specifiers(
+  "import",
+  ["authHeaders", `decrypt${p}ApiKey`, `encrypt${p}ApiKey`, `parse${p}Credentials`],
+  "../src/auth.js",
+)}
 import { ${p}Connector } from "../src/connector.js";
 import { start${p}Sandbox, type ${p}Sandbox } from "../src/sandbox/index.js";
 
@@ -271,7 +279,11 @@ export function webhookTestTs(ctx: TemplateContext): string {
   const t = first.title;
   return `import { isSignatureError } from "@gtm-clarity/core";
 import { describe, expect, it } from "vitest";
-${specifiers("import", ["createWebhookSecret", `malformed${t}`, `sandbox${t}`, `sign${p}Webhook`], "../src/sandbox/index.js")}
+${specifiers(
+  "import",
+  ["createWebhookSecret", `malformed${t}`, `sandbox${t}`, `sign${p}Webhook`],
+  "../src/sandbox/index.js",
+)}
 import { transform${t} } from "../src/sync/transform.js";
 import { ${p}Webhooks } from "../src/webhook.js";
 

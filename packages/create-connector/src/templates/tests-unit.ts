@@ -37,7 +37,7 @@ export function transformTestTs(ctx: TemplateContext): string {
         fixture.input.map((line) => `    ${line}`),
         "  };",
         "",
-        "  it(\"maps every field, normalises it, and keeps unmapped fields in properties\", () => {",
+        '  it("maps every field, normalises it, and keeps unmapped fields in properties", () => {',
         `    expect(record(transform${spec.title}(input))).toEqual({`,
         fixture.expected.map((line) => `      ${line}`),
         "    });",
@@ -49,13 +49,13 @@ export function transformTestTs(ctx: TemplateContext): string {
         `    expect(result.reasons.map((reason) => reason.path)).toContain(${str(fixture.malformed.path)});`,
         "  });",
         "",
-        "  it(\"quarantines a record without an id\", () => {",
+        '  it("quarantines a record without an id", () => {',
         `    const result = quarantined(transform${spec.title}({ ...input, id: "" }));`,
         "    expect(result.externalId).toBeUndefined();",
         "    expect(result.reasons.length).toBeGreaterThan(0);",
         "  });",
         "",
-        "  it(\"marks records the source deleted\", () => {",
+        '  it("marks records the source deleted", () => {',
         `    expect(record(transform${spec.title}({ ...input, deleted: true })).isDeleted).toBe(true);`,
         "  });",
         "});",
@@ -106,7 +106,11 @@ export function pullTestTs(ctx: TemplateContext): string {
   if (first === undefined) throw new Error("a connector syncs at least one kind");
   const kind = str(first.kind);
   const credential = ctx.oauth
-    ? { fixture: '{ accessToken: "at_test_0123456789" }', header: "authorization", value: '"Bearer at_test_0123456789"' }
+    ? {
+        fixture: '{ accessToken: "at_test_0123456789" }',
+        header: "authorization",
+        value: '"Bearer at_test_0123456789"',
+      }
     : { fixture: '{ apiKey: "sk_test_0123456789" }', header: "x-api-key", value: '"sk_test_0123456789"' };
   return `import { isAuthError, isSchemaError } from "@gtm-clarity/core";
 import { afterAll, beforeAll, describe, expect, it, vi, type Mock } from "vitest";
