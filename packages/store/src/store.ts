@@ -200,7 +200,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     listQuarantine: (input) => reads.listQuarantine(ctx, input),
     getDocument: (input) => reads.getDocument(ctx, input),
     listDocuments: (input) => reads.listDocuments(ctx, input),
-    withTenant: (tenantId, fn) =>
+    withTenant: async (tenantId, fn) =>
       withTenantTransaction(driver, parseInput(TenantIdSchema, tenantId, "tenantId"), fn),
     rotateCredentials: (ring, rotateOptions) => rotateCredentials(ctx, ring ?? ctx.keyRing(), rotateOptions),
     migrate: () => migrate(driver, { logger }),

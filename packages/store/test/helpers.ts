@@ -3,9 +3,10 @@
  * database that is dropped afterwards. Suites use `describe.each(engines)` and `useStore(engine)`.
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createKeyRing, type KeyRing } from "@gtm-clarity/core";
 import pg from "pg";
-import { afterAll, beforeAll, it } from "vitest";
+import { afterAll, beforeAll, inject, it } from "vitest";
 import { createPgDriver, createPgliteDriver, openStore, type SqlDriver, type Store, type StoreOptions } from "../src/index.js";
 
 export const TEST_DATABASE_URL = process.env["TEST_DATABASE_URL"] || undefined;
@@ -55,10 +56,21 @@ async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+let template: Blob | undefined;
+
+/** The global setup's initialised cluster, loaded once per test file; undefined without the global setup. */
+function pgliteTemplate(): Blob | undefined {
+  const path = inject("pgliteTemplate");
+  if (path === undefined) return undefined;
+  template ??= new Blob([readFileSync(path)]);
+  return template;
+}
+
 /** A fresh, empty database on the given engine (not migrated). */
 export async function createTestDatabase(engine: TestEngine): Promise<TestDatabase> {
   if (engine.name === "pglite") {
-    const driver = await createPgliteDriver({ dataDir: "memory://" });
+    const seed = pgliteTemplate();
+    const driver = await createPgliteDriver({ dataDir: "memory://", ...(seed === undefined ? {} : { template: seed }) });
     return { driver, url: undefined, dispose: () => driver.close() };
   }
   const name = `store_test_${randomBytes(6).toString("hex")}`;
@@ -102,7 +114,11 @@ export function uniqueTenant(prefix = "tenant"): string {
   return `${prefix}-${randomBytes(5).toString("hex")}`;
 }
 
-export async function setupConnection(store: Store, tenantId = uniqueTenant(), credentials = { apiKey: "k" }) {
+export async function setupConnection(
+  store: Store,
+  tenantId = uniqueTenant(),
+  credentials: Record<string, string> = { apiKey: "k" },
+) {
   await store.createTenant({ tenantId });
   const connection = await store.createConnection({
     tenantId,

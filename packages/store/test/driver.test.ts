@@ -1,0 +1,72 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultDataDir, findWorkspaceRoot } from "../src/index.js";
+import { createTestDatabase, engines, reportSkip, type TestDatabase } from "./helpers.js";
+
+describe.each(engines)("SQL driver on $name", (engine) => {
+  if (reportSkip(engine)) return;
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase(engine);
+    await db.driver.exec("CREATE TABLE t (id int PRIMARY KEY, body text, doc jsonb)");
+  });
+  afterAll(async () => {
+    await db?.dispose();
+  });
+
+  it("runs parameterised queries and reports affected rows", async () => {
+    const inserted = await db.driver.query("INSERT INTO t VALUES ($1, $2, $3), ($4, $5, $6)", [1, "one", '{"a":1}', 2, "two", null]);
+    expect(inserted.rowCount).toBe(2);
+    const { rows } = await db.driver.query<{ id: number; body: string; doc: unknown }>("SELECT * FROM t ORDER BY id");
+    expect(rows).toEqual([
+      { id: 1, body: "one", doc: { a: 1 } },
+      { id: 2, body: "two", doc: null },
+    ]);
+    expect((await db.driver.query("DELETE FROM t")).rowCount).toBe(2);
+  });
+
+  it("commits a transaction, and rolls it back entirely when the callback throws", async () => {
+    await db.driver.transaction(async (tx) => {
+      await tx.query("INSERT INTO t (id, body) VALUES (10, 'kept')");
+    });
+    await expect(
+      db.driver.transaction(async (tx) => {
+        await tx.query("INSERT INTO t (id, body) VALUES (11, 'lost')");
+        throw new Error("abort");
+      }),
+    ).rejects.toThrow("abort");
+    await expect(
+      db.driver.transaction(async (tx) => {
+        await tx.query("INSERT INTO t (id, body) VALUES (12, 'lost')");
+        await tx.query("INSERT INTO t (id, body) VALUES (10, 'duplicate')");
+      }),
+    ).rejects.toMatchObject({ code: "23505" });
+    const { rows } = await db.driver.query<{ id: number }>("SELECT id FROM t ORDER BY id");
+    expect(rows.map((row) => row.id)).toEqual([10]);
+    // The driver is still usable after the failures (the pg client went back to the pool clean).
+    expect((await db.driver.query<{ one: number }>("SELECT 1 AS one")).rows[0]?.one).toBe(1);
+  });
+
+  it("loads CSV with COPY ... FROM STDIN", async () => {
+    const csv = Array.from({ length: 5000 }, (_, i) => `${100 + i},"row ""${i}"", with comma","{""i"": ${i}}"`).join("\n");
+    const copied = await db.driver.copyFrom("COPY t (id, body, doc) FROM STDIN WITH (FORMAT csv)", `${csv}\n`);
+    expect(copied).toBe(5000);
+    const { rows } = await db.driver.query<{ body: string; doc: unknown }>("SELECT body, doc FROM t WHERE id = 104");
+    expect(rows[0]).toEqual({ body: 'row "4", with comma', doc: { i: 4 } });
+    await expect(db.driver.copyFrom("COPY t (id) FROM STDIN WITH (FORMAT csv)", "not-a-number\n")).rejects.toThrow();
+    expect((await db.driver.query<{ n: number }>("SELECT count(*)::int AS n FROM t WHERE id >= 100")).rows[0]?.n).toBe(5000);
+  });
+});
+
+describe("default data folder", () => {
+  it("defaults to .data/pglite at the repo root", () => {
+    const here = fileURLToPath(new URL(".", import.meta.url));
+    const root = findWorkspaceRoot(here);
+    expect(root).toBeDefined();
+    expect(defaultDataDir(here)).toBe(join(root ?? "", ".data", "pglite"));
+    expect(findWorkspaceRoot(tmpdir())).toBeUndefined();
+    expect(defaultDataDir(tmpdir())).toBe(join(tmpdir(), ".data", "pglite"));
+  });
+});
