@@ -277,7 +277,7 @@ export function webhookTestTs(ctx: TemplateContext): string {
   const first = specsOf(ctx.kinds)[0];
   if (first === undefined) throw new Error("a connector syncs at least one kind");
   const t = first.title;
-  return `import { isSignatureError } from "@gtm-clarity/core";
+  return `import { isSchemaError, isSignatureError, signStandardWebhook } from "@gtm-clarity/core";
 import { describe, expect, it } from "vitest";
 ${specifiers(
   "import",
@@ -334,6 +334,18 @@ describe(${str(`${d} webhooks`)}, () => {
     const event = await webhooks.handle({ headers: delivery.headers, rawBody: delivery.rawBody, secret });
     expect(event.records).toEqual([]);
     expect(event.quarantined.map((item) => item.externalId)).toEqual(["${first.idPrefix}_malformed"]);
+  });
+
+  it("rejects a signed body that is not JSON with a SchemaError", async () => {
+    const id = "msg_0002";
+    const timestamp = Math.floor(Date.now() / 1000);
+    const rawBody = "not json";
+    const headers = {
+      "webhook-id": id,
+      "webhook-timestamp": String(timestamp),
+      "webhook-signature": signStandardWebhook({ id, timestamp, body: rawBody, secret }),
+    };
+    await expect(webhooks.handle({ headers, rawBody, secret })).rejects.toSatisfy(isSchemaError);
   });
 
   it("acknowledges events it does not handle, and quarantines a body that is not an event", async () => {
