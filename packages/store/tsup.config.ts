@@ -1,20 +1,13 @@
 import { defineConfig } from "tsup";
 
-export default defineConfig([
-  {
-    entry: ["src/index.ts"],
-    format: ["esm"],
-    dts: true,
-    clean: true,
-    sourcemap: true,
-    target: "node20",
-  },
-  {
-    entry: ["src/cli.ts"],
-    format: ["esm"],
-    dts: false,
-    sourcemap: true,
-    target: "node20",
-    banner: { js: "#!/usr/bin/env node" },
-  },
-]);
+export default defineConfig({
+  entry: ["src/index.ts", "src/cli.ts"],
+  format: ["esm"],
+  // Types for the library entry only; the CLI is a bin, not an import.
+  dts: { entry: ["src/index.ts"] },
+  clean: true,
+  sourcemap: true,
+  target: "node20",
+  // src/cli.ts starts with `#!/usr/bin/env node`; esbuild keeps an entry's hashbang, so dist/cli.js is executable
+  // as the `gtm-store` bin without a banner that would also land on index.js.
+});

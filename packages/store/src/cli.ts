@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * gtm-store: operator commands for the store.
  *   gtm-store migrate             apply pending migrations (idempotent, safe to run from several processes)

@@ -91,7 +91,7 @@ function guessKind(raw: unknown): string | null {
 function guessExternalId(raw: unknown): string | null {
   const id = field(raw, "externalId");
   if (typeof id !== "string" && typeof id !== "number") return null;
-  const text = String(id).replace(/\u0000/g, "");
+  const text = String(id).replaceAll("\u0000", "");
   return text === "" ? null : text.slice(0, 512);
 }
 
@@ -293,7 +293,7 @@ export function preparePage(
 ): PreparedPage {
   const quarantine: PreparedQuarantine[] = [];
   for (const entry of page.quarantined) {
-    const externalId = entry.externalId?.replace(/\u0000/g, "").slice(0, 512);
+    const externalId = entry.externalId?.replaceAll("\u0000", "").slice(0, 512);
     quarantine.push(
       quarantineEntry(entry.raw, entry.reasons, limits, guessKind(entry.raw), externalId || guessExternalId(entry.raw)),
     );

@@ -15,7 +15,9 @@ export const TenantIdSchema = z
   .string()
   .min(1, "tenantId is required")
   .max(200)
-  .regex(/^[^\u0000-\u001f\u007f]+$/, "tenantId must not contain control characters");
+  .refine((id) => ![...id].some((char) => char <= "\u001f" || char === "\u007f"), {
+    message: "tenantId must not contain control characters",
+  });
 export const ConnectionIdSchema = z.guid({ message: "connectionId must be a UUID" });
 export const RunIdSchema = z.guid({ message: "runId must be a UUID" });
 export const StreamSchema = storableText(200).min(1).default("default");
