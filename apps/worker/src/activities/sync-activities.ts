@@ -44,6 +44,12 @@ export interface SyncActivityDeps {
   now?: () => number;
   /** How often an in-flight page heartbeats (Temporal throttles further). Default 5 s. */
   heartbeatIntervalMs?: number;
+  /**
+   * How long a page may reuse the connection and decrypted credentials a previous page of the same run loaded.
+   * Default 30 s; 0 reloads them for every page. A status change (a connection disabled meanwhile) is seen within
+   * this time, and a refreshed token is always written through.
+   */
+  connectionCacheMs?: number;
 }
 
 /** What a page's last heartbeat says; a retried attempt reads it back from `heartbeatDetails`. */
@@ -62,6 +68,9 @@ export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
   const logger = deps.logger ?? noopLogger;
   const now = deps.now ?? Date.now;
   const heartbeatIntervalMs = deps.heartbeatIntervalMs ?? 5_000;
+  const connectionCacheMs = deps.connectionCacheMs ?? 30_000;
+  /** Per run: the loaded connector and credentials, so a page costs one cursor read and one commit. */
+  const cache = new Map<string, { at: number; connector: Connector<CanonicalRecord>; credentials: Credentials }>();
 
   /** The connection, its deployed connector, and a refusal when it cannot sync (for a reason no retry fixes). */
   async function loadConnection(ref: { tenantId: string; connectionId: string }): Promise<{
@@ -113,6 +122,24 @@ export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
     return refreshed;
   }
 
+  async function connectionForPage(
+    input: SyncPageInput,
+  ): Promise<{ connector: Connector<CanonicalRecord>; credentials: Credentials }> {
+    const cached = cache.get(input.runId);
+    const expiry = cached ? Date.parse(cached.credentials[EXPIRES_AT_KEY] ?? "") : Number.NaN;
+    const tokenFresh = !Number.isFinite(expiry) || expiry - REFRESH_SKEW_MS > now();
+    if (cached && now() - cached.at < connectionCacheMs && tokenFresh) return cached;
+    const ref = { tenantId: input.tenantId, connectionId: input.connectionId };
+    const { connector } = await loadConnection(ref);
+    const credentials = await loadCredentials(ref, connector);
+    if (connectionCacheMs > 0) {
+      // Bounded: one entry per run in flight on this worker; the oldest goes first.
+      if (cache.size >= 1_000) cache.delete(cache.keys().next().value ?? "");
+      cache.set(input.runId, { at: now(), connector, credentials });
+    }
+    return { connector, credentials };
+  }
+
   async function startRun(input: StartRunInput): Promise<StartRunResult> {
     try {
       const { connector } = await loadConnection(input);
@@ -154,8 +181,7 @@ export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
           page: input.page,
         });
       }
-      const { connector } = await loadConnection(ref);
-      const credentials = await loadCredentials(ref, connector);
+      const { connector, credentials } = await connectionForPage(input);
 
       const fetching: PageHeartbeat = { phase: "fetching", runId: input.runId, page: input.page, cursor: stored };
       runtime.heartbeat(fetching);
@@ -198,6 +224,7 @@ export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
       runtime.heartbeat(done);
       return result;
     } catch (error) {
+      cache.delete(input.runId); // a failed page reloads the connection and credentials on its retry
       if (runtime.signal.aborted && inTemporalActivity() && !(error instanceof CancelledFailure)) {
         // The fetch died because the activity was cancelled: report a cancellation, not a failure.
         throw new CancelledFailure(String(runtime.signal.reason ?? "cancelled"));
@@ -209,6 +236,7 @@ export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
   }
 
   async function finishRun(input: FinishRunInput): Promise<void> {
+    cache.delete(input.runId);
     try {
       const finished = await store.finishRun({
         tenantId: input.tenantId,

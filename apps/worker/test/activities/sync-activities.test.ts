@@ -247,6 +247,30 @@ describe("error classification", () => {
   });
 });
 
+describe("connection reuse across pages", () => {
+  it("reuses the loaded connection within a run for a bounded time, then notices a status change", async () => {
+    const connector = new ScriptedConnector("cached", [
+      async () => page("c1", true, ["a"]),
+      async () => page("c2", true, ["b"]),
+      async () => page("c3", false, ["c"]),
+    ]);
+    const connectionId = await scriptedConnection(shared, "t-cache", connector.id);
+    let clock = Date.now();
+    const activities = createSyncActivities({ store: storePort(shared), connectors: lookup(connector), now: () => clock, connectionCacheMs: 30_000 });
+    const target = { tenantId: "t-cache", connectionId };
+    const run = await activities.startRun({ ...target, fullSync: false, trigger: "manual" });
+    const input = (n: number, cursor: string | null): SyncPageInput => ({ ...target, runId: run.runId, cursor, page: n, fullSync: false });
+    await runPage(new MockActivityEnvironment({}, quiet), activities, input(1, null));
+    await shared.setConnectionStatus({ ...target, status: "disabled", lastError: "admin switched it off" });
+    clock += 5_000; // within the reuse window: the page goes ahead
+    await runPage(new MockActivityEnvironment({}, quiet), activities, input(2, "c1"));
+    clock += 30_000; // past it: the connection is read again and the change is seen
+    const env = new MockActivityEnvironment({}, quiet);
+    await expect(runPage(env, activities, input(3, "c2"))).rejects.toMatchObject({ type: "ConfigError", nonRetryable: true });
+    expect(connector.calls).toHaveLength(2);
+  });
+});
+
 describe("runs", () => {
   it("finishRun records status, counters and the version; a full refresh tombstones what it did not see", async () => {
     const store = shared;

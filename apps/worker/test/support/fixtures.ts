@@ -75,7 +75,7 @@ export async function fathomFixture(
 export async function createFathomConnection(
   store: Store,
   connector: FathomConnector,
-  sandbox: FathomSandbox,
+  sandbox: Pick<FathomSandbox, "url" | "apiKey">,
   tenantId: string,
   connectionId: string = randomUUID(),
   settingsExtra: Record<string, unknown> = {},

@@ -73,3 +73,23 @@ describe("buildWorkerOptions", () => {
     expect(() => buildWorkerOptions({})).toThrow(/TEMPORAL_ADDRESS[\s\S]*DATABASE_URL[\s\S]*CONNECTOR_ENCRYPTION_KEY/);
   });
 });
+
+describe("resolveWorkflowCode (worker bootstrap)", () => {
+  it("uses the prebuilt bundle when present, bundles from source only when allowed, else explains how to build", async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const { resolveWorkflowCode } = await import("../../src/temporal/worker.js");
+    const dir = mkdtempSync(join(tmpdir(), "gtm-bundle-"));
+    try {
+      const codePath = join(dir, "workflow-bundle.js");
+      const config = buildWorkerOptions({ ...base, WORKFLOW_BUNDLE_PATH: codePath });
+      expect(() => resolveWorkflowCode(config, false)).toThrow(/Workflow bundle not found[\s\S]*build:workflows/);
+      expect(resolveWorkflowCode(config, true)).toEqual({ workflowsPath: expect.stringMatching(/src\/temporal\/workflows\.ts$/) as unknown });
+      writeFileSync(codePath, "// bundle");
+      expect(resolveWorkflowCode(config, false)).toEqual({ workflowBundle: { codePath } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,265 @@
+/**
+ * `pnpm --filter @gtm-clarity/worker bench:sync`: end-to-end sync throughput of a large Fathom sandbox into real
+ * PostgreSQL and into PGlite, each beside the same run's pull-only throughput (fetch + parse + transform, no store)
+ * and store-only throughput (commitPage of pre-fetched pages), as ratios; with the peak RSS of every measured
+ * process, and the peak RSS of an end-to-end sync of 10x the records, which should stay flat (pages stream through:
+ * nothing grows with the size of the source).
+ *
+ * Every measurement runs in its own child process (this file with --child), so peak RSS is that phase's alone; the
+ * sandbox lives in the parent.
+ *
+ * Options: --meetings N (default 20000, about 77k records), --scale K (default 10), --skip-pg, --skip-pglite, --skip-scale,
+ *          --pg URL (default postgres://postgres@127.0.0.1:5432/postgres; a fresh database is created and dropped).
+ */
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { createKeyRing, type CanonicalRecord, type ConnectorDocument, type QuarantinedRecord } from "@gtm-clarity/core";
+import { startFathomSandbox } from "@gtm-clarity/connector-fathom/sandbox";
+import { createPgDriver, openStore, type Store } from "@gtm-clarity/store";
+import { storePort } from "../src/activities/store-port.js";
+import { createSyncActivities } from "../src/activities/sync-activities.js";
+import { renderTable } from "../src/demo/table.js";
+import { runSyncs } from "../src/runner/runner.js";
+import { createFathomConnection, fastFathom, lookup, TEST_KEY } from "../test/support/fixtures.js";
+
+type Phase = "pull" | "store" | "e2e";
+
+interface ChildTask {
+  phase: Phase;
+  sandboxUrl: string;
+  apiKey: string;
+  /** "pglite:<dir>" or a postgres:// URL. */
+  target: string;
+}
+
+interface ChildResult {
+  phase: Phase;
+  records: number;
+  pages: number;
+  /** Store phase: only the commits are timed (the pages were pulled beforehand). */
+  seconds: number;
+  peakRssMb: number;
+  /** Heap still in use after a full GC at the end: what the process actually retained. */
+  retainedHeapMb: number;
+}
+
+const self = fileURLToPath(import.meta.url);
+const keyRing = createKeyRing(TEST_KEY);
+process.env["CONNECTOR_ENCRYPTION_KEY"] = TEST_KEY;
+
+async function openTarget(target: string): Promise<Store> {
+  return target.startsWith("pglite:")
+    ? openStore({ dataDir: target.slice("pglite:".length), keyRing })
+    : openStore({ databaseUrl: target, keyRing });
+}
+
+async function newConnection(store: Store, task: ChildTask): Promise<{ tenantId: string; connectionId: string }> {
+  const tenantId = `bench-${randomUUID().slice(0, 8)}`;
+  await store.createTenant({ tenantId });
+  const connectionId = await createFathomConnection(store, fastFathom(), { url: task.sandboxUrl, apiKey: task.apiKey }, tenantId);
+  return { tenantId, connectionId };
+}
+
+interface Page {
+  records: CanonicalRecord[];
+  documents: ConnectorDocument[];
+  quarantined: QuarantinedRecord[];
+  cursor: string | null;
+}
+
+/** Pulls every page through the connector (HTTP, JSON parse, zod, transform), keeping them when asked to. */
+async function pullAll(task: ChildTask, keep: boolean): Promise<{ pages: Page[]; records: number; count: number }> {
+  const connector = fastFathom();
+  const credentials = { apiKey: task.apiKey, baseUrl: task.sandboxUrl };
+  const pages: Page[] = [];
+  let cursor: string | null = null;
+  let records = 0;
+  let count = 0;
+  for (;;) {
+    const page = await connector.sync(credentials, cursor);
+    records += page.records.length;
+    count += 1;
+    if (keep) pages.push({ records: page.records, documents: page.documents ?? [], quarantined: page.quarantined ?? [], cursor: page.cursor });
+    cursor = page.cursor;
+    if (!page.hasMore) break;
+  }
+  return { pages, records, count };
+}
+
+async function child(task: ChildTask): Promise<Omit<ChildResult, "retainedHeapMb">> {
+  const peak = () => Math.round(process.resourceUsage().maxRSS / 1024);
+  if (task.phase === "pull") {
+    const started = performance.now();
+    const { records, count } = await pullAll(task, false);
+    return { phase: "pull", records, pages: count, seconds: (performance.now() - started) / 1000, peakRssMb: peak() };
+  }
+  const store = await openTarget(task.target);
+  try {
+    const target = await newConnection(store, task);
+    if (task.phase === "store") {
+      const { pages, records } = await pullAll(task, true);
+      const run = await store.startRun({ ...target, fullRefresh: false });
+      const started = performance.now();
+      for (const page of pages) {
+        await store.commitPage({ ...target, runId: run.id, records: page.records, documents: page.documents, quarantined: page.quarantined, cursor: page.cursor });
+      }
+      const seconds = (performance.now() - started) / 1000;
+      return { phase: "store", records, pages: pages.length, seconds, peakRssMb: peak() };
+    }
+    const activities = createSyncActivities({ store: storePort(store), connectors: lookup(fastFathom()) });
+    const started = performance.now();
+    const [result] = await runSyncs({ activities, targets: [target] });
+    if (result?.status !== "succeeded") throw new Error(`sync ${result?.status}: ${result?.error?.message ?? ""}`);
+    return { phase: "e2e", records: result.counters.records, pages: result.counters.pages, seconds: (performance.now() - started) / 1000, peakRssMb: peak() };
+  } finally {
+    await store.close();
+  }
+}
+
+function runChild(task: ChildTask): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ["--expose-gc", "--import", "tsx", self, "--child", JSON.stringify(task)], {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, DATABASE_URL: "" },
+    });
+    let out = "";
+    proc.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    proc.on("error", reject);
+    proc.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`bench child (${task.phase}) exited ${code}`));
+      resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as ChildResult);
+    });
+  });
+}
+
+async function withFreshPgDatabase<T>(adminUrl: string, fn: (url: string) => Promise<T>): Promise<T> {
+  const name = `gtm_bench_${Date.now()}`;
+  const admin = createPgDriver({ databaseUrl: adminUrl, max: 1 });
+  await admin.exec(`CREATE DATABASE ${name}`);
+  try {
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    return await fn(url.toString());
+  } finally {
+    await admin.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.close();
+  }
+}
+
+const rate = (r: ChildResult) => r.records / r.seconds;
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      child: { type: "string" },
+      meetings: { type: "string" },
+      scale: { type: "string" },
+      "skip-pg": { type: "boolean" },
+      "skip-scale": { type: "boolean" },
+      "skip-pglite": { type: "boolean" },
+      pg: { type: "string" },
+    },
+  });
+  if (values.child) {
+    const result = await child(JSON.parse(values.child) as ChildTask);
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const retainedHeapMb = Math.round(process.memoryUsage().heapUsed / 1024 / 1024);
+    process.stdout.write(`${JSON.stringify({ ...result, retainedHeapMb })}\n`);
+    return;
+  }
+  const meetings = Number(values.meetings ?? 20_000);
+  const scale = Number(values.scale ?? 10);
+  const pgAdmin = values.pg ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const dir = mkdtempSync(join(tmpdir(), "gtm-bench-"));
+  const rows: string[][] = [];
+  const lines: string[] = [];
+
+  const measure = async (label: string, target: (name: string) => Promise<string> | string, size: number, phases: Phase[]) => {
+    const sandbox = await startFathomSandbox({ meetings: size, seed: 11, rateLimit: false });
+    try {
+      const results: Partial<Record<Phase, ChildResult>> = {};
+      for (const phase of phases) {
+        console.error(`bench: ${label} ${phase} (${fmt(size)} meetings)…`);
+        results[phase] = await runChild({ phase, sandboxUrl: sandbox.url, apiKey: sandbox.apiKey, target: await target(phase) });
+      }
+      return results;
+    } finally {
+      await sandbox.close();
+    }
+  };
+
+  try {
+    const report = (label: string, r: Partial<Record<Phase, ChildResult>>) => {
+      const e2e = r.e2e;
+      if (!e2e) return;
+      const pull = r.pull;
+      const store = r.store;
+      rows.push([
+        label,
+        fmt(e2e.records),
+        fmt(e2e.pages),
+        e2e.seconds.toFixed(1),
+        fmt(rate(e2e)),
+        fmt(e2e.peakRssMb),
+        fmt(e2e.retainedHeapMb),
+        pull ? fmt(rate(pull)) : "",
+        pull ? (rate(e2e) / rate(pull)).toFixed(2) : "",
+        store ? fmt(rate(store)) : "",
+        store ? (rate(e2e) / rate(store)).toFixed(2) : "",
+        [pull, store].filter(Boolean).map((x) => fmt(x?.peakRssMb ?? 0)).join(" / "),
+      ]);
+    };
+
+    const pglite = values["skip-pglite"]
+      ? {}
+      : await measure("pglite", (phase) => `pglite:${join(dir, `pglite-${phase}`)}`, meetings, ["pull", "store", "e2e"]);
+    report("PGlite", pglite);
+
+    let pg: Partial<Record<Phase, ChildResult>> | undefined;
+    if (!values["skip-pg"]) {
+      pg = await withFreshPgDatabase(pgAdmin, (url) => measure("postgres", () => url, meetings, ["pull", "store", "e2e"]));
+      report("PostgreSQL", pg);
+    }
+
+    const memoryLine = (name: string, base: ChildResult, big: ChildResult) =>
+      `${name}: peak RSS ${fmt(base.peakRssMb)} MB at ${fmt(base.records)} records, ${fmt(big.peakRssMb)} MB at ` +
+      `${fmt(big.records)} (x${(big.peakRssMb / base.peakRssMb).toFixed(2)}); heap after GC ${fmt(base.retainedHeapMb)} MB vs ` +
+      `${fmt(big.retainedHeapMb)} MB`;
+    if (!values["skip-scale"]) {
+      if (!values["skip-pglite"]) {
+        const big = await measure(`pglite x${scale}`, () => `pglite:${join(dir, "pglite-scale")}`, meetings * scale, ["e2e"]);
+        report(`PGlite x${scale}`, big);
+        if (big.e2e && pglite.e2e) lines.push(memoryLine("PGlite", pglite.e2e, big.e2e));
+      }
+      if (!values["skip-pg"]) {
+        const bigPg = await withFreshPgDatabase(pgAdmin, (url) => measure(`postgres x${scale}`, () => url, meetings * scale, ["e2e"]));
+        report(`PostgreSQL x${scale}`, bigPg);
+        if (bigPg.e2e && pg?.e2e) lines.push(memoryLine("PostgreSQL", pg.e2e, bigPg.e2e));
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  console.log(
+    renderTable(
+      ["store", "records", "pages", "seconds", "e2e rec/s", "peak RSS MB", "heap after GC MB", "pull-only rec/s", "e2e/pull", "store-only rec/s", "e2e/store", "pull/store RSS MB"],
+      rows,
+    ),
+  );
+  console.log("");
+  for (const line of lines) console.log(line);
+  console.log(
+    "e2e: sandbox -> connector -> validation -> commitPage (one transaction per page) via the in-process runner; " +
+      "pull-only: the same pages fetched, parsed and transformed, nothing stored; store-only: the same pages committed from memory.",
+  );
+}
+
+await main();
