@@ -86,18 +86,14 @@ export async function syncConnection(input: SyncConnectionInput): Promise<SyncCo
   const fullSync = input.fullSync ?? false;
   const maxPagesPerRun = Math.max(1, input.maxPagesPerRun ?? DEFAULT_MAX_PAGES_PER_RUN);
 
-  let state: SyncResume;
-  if (input.resume) {
-    state = input.resume;
-  } else {
-    const started = await bookkeeping.startRun({ tenantId, connectionId, fullSync, trigger: input.trigger ?? "schedule" });
-    state = { runId: started.runId, cursor: started.cursor, counters: zeroCounters(), continuations: 0 };
-    log.info("sync run started", { runId: started.runId, connectorVersion: started.connectorVersion });
-  }
-
-  let { cursor, counters } = state;
-  const finish = (status: "succeeded" | "failed" | "cancelled", error?: RunError) =>
-    bookkeeping.finishRun({
+  // Set once the run exists: from continueAsNew, or by startRun below (inside the try, so a connection that
+  // cannot even start, e.g. a missing DPA, is marked like one that fails mid-sync).
+  let state: SyncResume | undefined = input.resume;
+  let cursor = state?.cursor ?? null;
+  let counters = state?.counters ?? zeroCounters();
+  const finish = async (status: "succeeded" | "failed" | "cancelled", error?: RunError) => {
+    if (!state) return;
+    await bookkeeping.finishRun({
       tenantId,
       connectionId,
       runId: state.runId,
@@ -106,9 +102,16 @@ export async function syncConnection(input: SyncConnectionInput): Promise<SyncCo
       cursor,
       ...(error ? { error } : {}),
     });
+  };
 
   let continueNow = false;
   try {
+    if (!state) {
+      const started = await bookkeeping.startRun({ tenantId, connectionId, fullSync, trigger: input.trigger ?? "schedule" });
+      state = { runId: started.runId, cursor: started.cursor, counters, continuations: 0 };
+      cursor = started.cursor;
+      log.info("sync run started", { runId: started.runId, connectorVersion: started.connectorVersion });
+    }
     for (let pagesThisRun = 0; ; ) {
       const page = await pages.syncPage({
         tenantId,

@@ -108,6 +108,15 @@ describe("syncConnection replay", () => {
     expect(calls[2]?.arg).toMatchObject({ status: "failed", error: { type: "TransientError" } });
   });
 
+  it("a connection refused at start (no DPA) is disabled; with no run there is nothing to finish", async () => {
+    const { history, workflowId } = s.refusedAtStart();
+    const events = await replay(history, workflowId);
+    const calls = activities(events);
+    expect(calls.map((c) => c.type)).toEqual(["startRun", "markConnection"]);
+    expect(calls[1]?.arg).toMatchObject({ status: "disabled" });
+    expect(events.at(-1)).toMatchObject({ kind: "error", type: "DpaRequiredError" });
+  });
+
   it("cancellation waits for the page to stop, then records the run as cancelled", async () => {
     const { history, workflowId } = s.cancelled();
     const events = await replay(history, workflowId);

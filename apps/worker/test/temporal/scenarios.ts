@@ -144,6 +144,22 @@ export function transientFailure(): Scenario {
   };
 }
 
+export function refusedAtStart(): Scenario {
+  const b = builder("dpa");
+  const spec = { message: "Fathom needs the tenant's data processing agreement", type: "DpaRequiredError", nonRetryable: true };
+  const history = b
+    .started([input])
+    .activityFailed("startRun", spec)
+    .activity("markConnection", undefined)
+    .failed(spec);
+  return {
+    name: "refused-at-start",
+    workflowId: b.workflowId,
+    description: "startRun refuses (no DPA): the connection is disabled, there is no run to finish, the workflow fails",
+    history,
+  };
+}
+
 export function cancelled(): Scenario {
   const b = builder("cancel");
   b.started([input]).activity("startRun", STARTED).activity("syncPage", page("p1", true));
@@ -163,5 +179,6 @@ export const scenarios = (): Scenario[] => [
   resumedAfterContinueAsNew(),
   authFailure(),
   transientFailure(),
+  refusedAtStart(),
   cancelled(),
 ];
