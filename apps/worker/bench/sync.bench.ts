@@ -215,6 +215,8 @@ async function main(): Promise<void> {
         store ? (rate(e2e) / rate(store)).toFixed(2) : "",
         [pull, store].filter(Boolean).map((x) => fmt(x?.peakRssMb ?? 0)).join(" / "),
       ]);
+      // As it happens, so an interrupted run still leaves its figures.
+      console.error(`bench: ${label}: ${JSON.stringify(r)}`);
     };
 
     const pglite = values["skip-pglite"]

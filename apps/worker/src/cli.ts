@@ -36,6 +36,9 @@ const tenantOption: Options = { tenant: { type: "string", short: "t" } };
 
 class UsageError extends Error {}
 
+/** Errors whose message says it all: configuration, an unreachable Temporal, a missing schedule. */
+const KNOWN_ERRORS = new Set(["WorkerConfigError", "TransportError", "ScheduleNotFoundError", "ServiceError"]);
+
 function str(values: Values, name: string): string | undefined {
   const value = values[name];
   return typeof value === "string" ? value : undefined;
@@ -141,16 +144,19 @@ const commands: Record<string, Command> = {
       const { buildWorkerOptions } = await import("./temporal/worker-options.js");
       const { runTemporalWorker } = await import("./temporal/worker.js");
       const config = buildWorkerOptions(process.env);
-      const app = await openApp({ databaseUrl: config.databaseUrl, env: { ...process.env }, logLevel: logLevelFrom(process.env, "info") });
+      let app: Awaited<ReturnType<typeof openApp>> | undefined;
       try {
         await runTemporalWorker({
           config,
-          activities: app.activities,
+          activities: async () => {
+            app = await openApp({ databaseUrl: config.databaseUrl, logLevel: logLevelFrom(process.env, "info") });
+            return app.activities;
+          },
           allowSourceBundle: values["dev"] === true,
           onState: (state) => console.error(`worker: ${state}`),
         });
       } finally {
-        await app.close();
+        await app?.close();
       }
       return 0;
     },
@@ -542,7 +548,8 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     // Known errors print as one line; anything else keeps its stack (redacted) for a bug report.
-    const message = error instanceof Error ? (isConnectorError(error) ? `${error.name}: ${error.message}` : (error.stack ?? error.message)) : String(error);
+    const known = error instanceof Error && (isConnectorError(error) || KNOWN_ERRORS.has(error.name));
+    const message = error instanceof Error ? (known ? `${error.name}: ${error.message}` : (error.stack ?? error.message)) : String(error);
     console.error(redactString(message));
     return 1;
   }

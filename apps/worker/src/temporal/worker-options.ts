@@ -17,9 +17,11 @@ type DurationString = `${number}${"ms" | "s" | "m" | "h"}`;
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** "is required" instead of zod's "expected string, received undefined". */
+const requiredString = () => z.string({ error: (issue) => (issue.input === undefined ? "is required" : "must be a string") });
+
 export const WorkerEnvSchema = z.object({
-  TEMPORAL_ADDRESS: z
-    .string()
+  TEMPORAL_ADDRESS: requiredString()
     .trim()
     .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, "expected host:port, e.g. temporal.internal:7233"),
   TEMPORAL_NAMESPACE: z.string().trim().min(1).default("default"),
@@ -27,11 +29,10 @@ export const WorkerEnvSchema = z.object({
   TEMPORAL_API_KEY: z.string().trim().min(1).optional(),
   TEMPORAL_TLS: z.enum(["true", "false"]).optional(),
   TASK_QUEUE: z.string().trim().regex(/^[A-Za-z0-9._-]+$/, "letters, digits, '.', '_' and '-' only").default(DEFAULT_TASK_QUEUE),
-  DATABASE_URL: z
-    .string()
+  DATABASE_URL: requiredString()
     .trim()
     .regex(/^postgres(ql)?:\/\//, "a Temporal worker needs a shared PostgreSQL (postgres://...); PGlite is single-process"),
-  CONNECTOR_ENCRYPTION_KEY: z.string().trim().regex(/^[0-9a-fA-F]{64}$/, "expected 64 hex characters (32 bytes)"),
+  CONNECTOR_ENCRYPTION_KEY: requiredString().trim().regex(/^[0-9a-fA-F]{64}$/, "expected 64 hex characters (32 bytes)"),
   WORKFLOW_BUNDLE_PATH: z.string().trim().min(1).optional(),
   /** How long in-flight pages get to finish on SIGTERM; keep it below the orchestrator's kill grace. */
   SHUTDOWN_GRACE_TIME: z.string().trim().regex(durationPattern, "e.g. 30s, 2m").default("30s"),

@@ -22,7 +22,8 @@ const WORKFLOWS_SOURCE = fileURLToPath(new URL("./workflows.ts", import.meta.url
 
 export interface RunTemporalWorkerOptions {
   config: WorkerConfig;
-  activities: SyncActivities;
+  /** Called once Temporal is reachable: the database is not touched (or migrated) before that. */
+  activities: () => Promise<SyncActivities>;
   /** Bundle the workflow source at boot when the prebuilt bundle is missing (development only). */
   allowSourceBundle?: boolean;
   logLevel?: LogLevel;
@@ -58,7 +59,7 @@ export async function runTemporalWorker(options: RunTemporalWorkerOptions): Prom
       // Past the grace time, give cancelled activities a moment to confirm before giving up on them.
       shutdownForceTime: "60s",
       connection,
-      activities: { ...options.activities },
+      activities: { ...(await options.activities()) },
     });
     options.onState?.(`polling task queue ${config.taskQueue} as ${String(config.worker.identity)}`);
     await worker.run();
