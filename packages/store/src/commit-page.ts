@@ -24,18 +24,29 @@ export interface CommitTarget {
 }
 
 /**
- * Multi-row upsert of one batch, passed as ONE jsonb array parameter: the server parses it in a single pass (no
- * per-element array-literal escaping on either side) and the statement text never changes with the batch size.
+ * Multi-row upsert of one batch, passed as ONE jsonb array of validated canonical records: the server parses it in
+ * a single pass and the statement text never changes with the batch size.
+ * - `content_hash` is the sha256 of the record's jsonb text. jsonb stores keys sorted and deduplicated at every
+ *   depth, so that text is canonical: the same content always hashes the same whatever the source's key order.
  * - `changed` drops records whose stored hash and deleted flag already match, so an unchanged record is never
  *   touched: ON CONFLICT DO UPDATE would otherwise lock (and so rewrite) the existing row even when its WHERE fails.
  * - ON CONFLICT still guards the insert, with the same hash rule, for rows the pre-check could not see.
  * - `xmax = 0` on a returned row means it was inserted rather than updated.
  */
-const UPSERT_RECORDS = /* sql */ `
-WITH input AS (
-  SELECT * FROM jsonb_to_recordset($4::jsonb) AS t(
-    kind text, external_id text, content_hash text, remote_created_at timestamptz, remote_updated_at timestamptz,
-    occurred_at timestamptz, is_deleted boolean, data jsonb, properties jsonb)
+export const UPSERT_RECORDS = /* sql */ `
+WITH input AS MATERIALIZED (
+  -- Materialised into plain columns: the pre-check below compares with them, and under row-level security only
+  -- leakproof comparisons (plain text = text) may become index conditions; jsonb ->> inside them may not.
+  SELECT e.r ->> 'kind' AS kind,
+         e.r ->> 'externalId' AS external_id,
+         encode(sha256(convert_to(e.r::text, 'UTF8')), 'hex') AS content_hash,
+         (e.r ->> 'remoteCreatedAt')::timestamptz AS remote_created_at,
+         (e.r ->> 'remoteUpdatedAt')::timestamptz AS remote_updated_at,
+         (e.r ->> 'occurredAt')::timestamptz AS occurred_at,
+         coalesce((e.r ->> 'isDeleted')::boolean, false) AS is_deleted,
+         e.r - 'properties' AS data,
+         coalesce(e.r -> 'properties', '{}'::jsonb) AS properties
+  FROM jsonb_array_elements($4::jsonb) AS e(r)
 ), changed AS (
   -- LATERAL ... LIMIT 1 keeps this a primary-key probe per input row whatever the table statistics say; as a
   -- plain join the planner may hash the connection's whole record set for every batch.
@@ -151,7 +162,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 function batchJson(batch: readonly PreparedRecord[]): string {
-  return `[${batch.map((record) => record.row).join(",")}]`;
+  return `[${batch.map((record) => record.json).join(",")}]`;
 }
 
 async function writeQuarantine(tx: SqlExecutor, target: CommitTarget, rows: readonly PreparedQuarantine[], size: number) {

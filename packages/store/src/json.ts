@@ -60,3 +60,4 @@ export function toStorableJson(value: unknown, maxBytes: number): string {
 export function isStorableText(text: string): boolean {
   return !text.includes("\u0000");
 }
+

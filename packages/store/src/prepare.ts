@@ -2,15 +2,15 @@
  * The CPU half of a page commit, in two stages:
  * 1. `dedupeRecords` (before the transaction, cheap): in-page dedupe by (kind, externalId), last one wins.
  * 2. `serializeRecords` (per batch, while the previous batch runs on the server): canonical validation, JSON, size
- *    limits, storability and the content hash.
+ *    limits and storability.
+ * The content hash is computed by the database from the record's jsonb form (see commit-page.ts): jsonb already
+ * sorts keys at every depth, so its text is canonical without a hand-sorted serialisation here.
  * Every record that fails stage 2 becomes a quarantine row with its reasons; nothing is silently dropped.
  */
 import { createHash } from "node:crypto";
 import {
   CANONICAL_KINDS,
   type CanonicalKind,
-  canonicalFieldNames,
-  stableStringify,
   validateCanonicalRecord,
 } from "@gtm-clarity/core";
 import { hasUnstorableEscape, toStorableJson, utf8Bytes } from "./json.js";
@@ -20,17 +20,9 @@ import type { StoreLimits } from "./types.js";
 export interface PreparedRecord {
   kind: CanonicalKind;
   externalId: string;
-  contentHash: string;
-  remoteCreatedAt: string | null;
-  remoteUpdatedAt: string | null;
-  occurredAt: string | null;
   isDeleted: boolean;
-  /** JSON text of the canonical record without `properties`, keys sorted. */
-  data: string;
-  /** JSON text of `properties`, keys sorted at every depth. */
-  properties: string;
-  /** The whole row as one JSON object: the element format of the upsert's `jsonb_to_recordset` batch. */
-  row: string;
+  /** JSON of the validated canonical record (dates as ISO strings): one element of the upsert's jsonb batch. */
+  json: string;
 }
 
 export interface PreparedQuarantine {
@@ -72,13 +64,6 @@ export interface QuarantinedInput {
 
 const kinds = new Set<string>(CANONICAL_KINDS);
 
-/** Field names per kind in sorted order, `properties` excluded: the data JSON is built in this order. */
-const DATA_FIELDS: Record<CanonicalKind, readonly string[]> = {
-  person: [...canonicalFieldNames("person"), "kind"].filter((name) => name !== "properties").sort(),
-  account: [...canonicalFieldNames("account"), "kind"].filter((name) => name !== "properties").sort(),
-  activity: [...canonicalFieldNames("activity"), "kind"].filter((name) => name !== "properties").sort(),
-};
-
 function field(raw: unknown, name: string): unknown {
   return typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>)[name] : undefined;
 }
@@ -109,8 +94,6 @@ function quarantineEntry(
     reasons: toStorableJson(reasons, limits.maxQuarantineRawBytes),
   };
 }
-
-const jsonOrNull = (value: string | null) => (value === null ? "null" : `"${value}"`);
 
 /**
  * The dedupe key the canonical schema would give the record: kind plus trimmed externalId. Records without a string
@@ -169,59 +152,32 @@ export function serializeRecords(
     const reject = (reasons: Reason[]) =>
       quarantine.push(quarantineEntry(raw, reasons, limits, record.kind, record.externalId));
 
-    let properties: string;
+    let json: string;
     try {
-      properties = stableStringify(record.properties);
+      json = JSON.stringify(record);
     } catch (error) {
       reject([{ path: "properties", message: `not JSON-serialisable: ${error instanceof Error ? error.message : String(error)}` }]);
       continue;
     }
-    // A UTF-16 unit is at most 3 UTF-8 bytes: only long texts need counting.
-    const bytes = properties.length * 3 > limits.maxPropertiesBytes ? utf8Bytes(properties) : 0;
-    if (bytes > limits.maxPropertiesBytes) {
-      reject([
-        {
-          path: "properties",
-          message: `properties are ${bytes} bytes serialised, over the ${limits.maxPropertiesBytes}-byte limit`,
-        },
-      ]);
-      continue;
+    // The whole record bounds its properties: only a long record needs its properties measured. A UTF-16 unit is
+    // at most 3 UTF-8 bytes.
+    if (json.length * 3 > limits.maxPropertiesBytes) {
+      const bytes = utf8Bytes(JSON.stringify(record.properties));
+      if (bytes > limits.maxPropertiesBytes) {
+        reject([
+          {
+            path: "properties",
+            message: `properties are ${bytes} bytes serialised, over the ${limits.maxPropertiesBytes}-byte limit`,
+          },
+        ]);
+        continue;
+      }
     }
-
-    // Sorted keys and dates as ISO strings; the same text feeds the hash and the jsonb column.
-    const fields = record as unknown as Record<string, unknown>;
-    const sorted: Record<string, unknown> = {};
-    for (const name of DATA_FIELDS[record.kind]) {
-      const value = fields[name];
-      if (value !== undefined) sorted[name] = value instanceof Date ? value.toISOString() : value;
-    }
-    const data = JSON.stringify(sorted);
-    if (hasUnstorableEscape(data) || hasUnstorableEscape(properties)) {
+    if (hasUnstorableEscape(json)) {
       reject([{ path: "", message: "contains a NUL character or an unpaired surrogate, which Postgres cannot store" }]);
       continue;
     }
-
-    const contentHash = createHash("sha256").update(data).update("\n").update(properties).digest("hex");
-    const remoteCreatedAt = (sorted["remoteCreatedAt"] as string | undefined) ?? null;
-    const remoteUpdatedAt = (sorted["remoteUpdatedAt"] as string | undefined) ?? null;
-    const occurredAt = (sorted["occurredAt"] as string | undefined) ?? null;
-    out.push({
-      kind: record.kind,
-      externalId: record.externalId,
-      contentHash,
-      remoteCreatedAt,
-      remoteUpdatedAt,
-      occurredAt,
-      isDeleted: record.isDeleted,
-      data,
-      properties,
-      // ISO timestamps, kinds and hex hashes need no escaping; ids do.
-      row:
-        `{"kind":"${record.kind}","external_id":${JSON.stringify(record.externalId)},"content_hash":"${contentHash}",` +
-        `"remote_created_at":${jsonOrNull(remoteCreatedAt)},"remote_updated_at":${jsonOrNull(remoteUpdatedAt)},` +
-        `"occurred_at":${jsonOrNull(occurredAt)},"is_deleted":${record.isDeleted},` +
-        `"data":${data},"properties":${properties}}`,
-    });
+    out.push({ kind: record.kind, externalId: record.externalId, isDeleted: record.isDeleted, json });
     seen.add(key);
   }
   return { records: out, duplicates };

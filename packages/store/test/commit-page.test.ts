@@ -1,6 +1,9 @@
 import { createHash } from "node:crypto";
 import { isNotFoundError, isValidationError } from "@gtm-clarity/core";
 import { describe, expect, it } from "vitest";
+import { UPSERT_RECORDS } from "../src/commit-page.js";
+import { prepareRecords } from "../src/prepare.js";
+import { DEFAULT_LIMITS } from "../src/index.js";
 import {
   activities,
   activity,
@@ -408,6 +411,25 @@ describe.each(engines)("commitPage on $name", (engine) => {
     }
     expect(await countRecords(tenantId, connectionId)).toBe(0);
     expect(await store.getCursor({ tenantId, connectionId })).toBeNull();
+  });
+
+  it("probes the primary key for each record of a batch, also under row-level security", async () => {
+    const { store } = h;
+    const { tenantId, connectionId } = await setupConnection(store);
+    await store.commitPage({ tenantId, connectionId, records: activities(0, 2000) });
+    const batch = prepareRecords(activities(1990, 2010), DEFAULT_LIMITS).records;
+    const plan = await store.withTenant(tenantId, async (tx) => {
+      const { rows } = await tx.query(`EXPLAIN ${UPSERT_RECORDS}`, [
+        tenantId,
+        connectionId,
+        null,
+        `[${batch.map((record) => record.json).join(",")}]`,
+        "1",
+      ]);
+      return rows.map((row) => Object.values(row)[0]).join("\n");
+    });
+    // Without a parameterised index condition on (kind, external_id) every batch would scan the whole connection.
+    expect(plan).toMatch(/Index Cond: .*kind = .*external_id = /);
   });
 
   it("uses the tenant id as given, with no tenant row created implicitly", async () => {

@@ -5,13 +5,21 @@ import { DEFAULT_LIMITS } from "../src/index.js";
 import { activity } from "./helpers.js";
 
 describe("page preparation", () => {
-  it("hashes equal content equally, whatever the key order, and different content differently", () => {
-    const a = prepareRecords([activity("x", { properties: { b: 1, a: [1, { d: 2, c: 3 }] } })], DEFAULT_LIMITS).records[0];
-    const b = prepareRecords([{ ...activity("x"), properties: { a: [1, { c: 3, d: 2 }], b: 1 } }], DEFAULT_LIMITS).records[0];
-    const c = prepareRecords([activity("x", { properties: { b: 2, a: [1, { d: 2, c: 3 }] } })], DEFAULT_LIMITS).records[0];
-    expect(a?.contentHash).toBe(b?.contentHash);
-    expect(a?.contentHash).not.toBe(c?.contentHash);
-    expect(JSON.parse(a?.row ?? "")).toMatchObject({ kind: "activity", external_id: "x", is_deleted: false });
+  it("turns a valid record into the JSON of its canonical form", () => {
+    const { records, duplicates } = prepareRecords(
+      [activity("x", { externalId: " x ", properties: { b: 1 }, occurredAt: "2025-03-01T10:00:00+01:00" })],
+      DEFAULT_LIMITS,
+    );
+    expect(duplicates).toBe(0);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ kind: "activity", externalId: "x", isDeleted: false });
+    expect(JSON.parse(records[0]?.json ?? "")).toMatchObject({
+      kind: "activity",
+      externalId: "x",
+      occurredAt: "2025-03-01T09:00:00.000Z",
+      isDeleted: false,
+      properties: { b: 1 },
+    });
   });
 
   it("dedupes by kind and trimmed externalId, keeping the last occurrence in its position", () => {
