@@ -60,7 +60,8 @@ export interface CommitPageInput {
   /** Canonical-shaped records (validated here; invalid ones are quarantined with reasons). */
   records: readonly unknown[];
   quarantined?: readonly QuarantinedRecord[];
-  documents?: readonly (ConnectorDocument | unknown)[];
+  /** ConnectorDocument-shaped (validated here; invalid ones are quarantined). */
+  documents?: readonly ConnectorDocument[] | readonly unknown[];
   /** Cursor after this page; `undefined` leaves the stored cursor unchanged. */
   cursor?: string | null;
   /** Dedupe key of a webhook delivery: a second commit with the same id is a no-op (`duplicateEvent: true`). */
