@@ -257,8 +257,8 @@ export async function commitPreparedPage(
   result.duplicates = page.duplicates;
   const batches = chunks(page.records, options.limits.batchSize);
   const tombstonedActivities: string[] = [];
-  // Pipelined: batch k+1 is serialised and hashed (CPU, in this process) while the server executes batch k, so on
-  // a real server the two overlap. PGlite runs in this thread, where the order of work is simply unchanged.
+  // Pipelined: batch k+1 is validated and serialised (CPU, in this process) while the server executes batch k, so
+  // on a real server the two overlap. PGlite runs in this thread, where the order of work is simply unchanged.
   const seen = new Set<string>();
   const serialize = (raw: readonly unknown[] | undefined): PreparedRecord[] => {
     if (raw === undefined) return [];

@@ -125,7 +125,7 @@ export function dedupeRecords(input: readonly unknown[]): { records: unknown[]; 
 }
 
 /**
- * Stage 2: validation, serialisation, limits and hashing. Records that are invalid or cannot be stored go to
+ * Stage 2: validation, serialisation and limits. Records that are invalid or cannot be stored go to
  * `quarantine`. `seen` carries the validated keys across a page's batches, so a normalisation the raw key missed
  * can never put one record twice into a statement.
  */
