@@ -43,7 +43,12 @@ Options:
   -h, --help          show this help
 `;
 
+// `pnpm run bench -- --flag` hands the script a literal "--" first.
+const argv = process.argv.slice(2);
+if (argv[0] === "--") argv.shift();
+
 const { values } = parseArgs({
+  args: argv,
   options: {
     records: { type: "string", default: "200000" },
     "page-size": { type: "string", default: "1000" },
@@ -292,12 +297,30 @@ function runChild(engine: string): Promise<EngineResult> {
   });
 }
 
+/** Whether the server for the pg engine answers at all; a machine without one skips that engine, visibly. */
+async function serverReachable(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    await client.end();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
 if (values.child !== undefined) {
   const result = await benchEngine(values.child);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } else {
   const results: EngineResult[] = [];
   for (const engine of values.engines.split(",").map((name) => name.trim())) {
+    const unreachable = engine === "pg" ? await serverReachable() : undefined;
+    if (unreachable !== undefined) {
+      const target = new URL(serverUrl);
+      console.error(`[pg] SKIPPED: no PostgreSQL server at ${target.host} (${unreachable}); set DATABASE_URL or --database-url`);
+      continue;
+    }
     try {
       results.push(await runChild(engine));
     } catch (error) {
