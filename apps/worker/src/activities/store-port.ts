@@ -61,6 +61,8 @@ export interface SyncStore {
   setCursor(ref: ConnectionRef & { cursor: string | null }): Promise<void>;
   startRun(ref: ConnectionRef & { connectorVersion: string; fullRefresh: boolean }): Promise<{ id: string }>;
   getRun(ref: { tenantId: string; runId: string }): Promise<RunInfo>;
+  /** Ids of the connection's runs still marked running (most recent first, bounded). */
+  runningRunIds(ref: ConnectionRef): Promise<string[]>;
   /** Ends a running run; finishing one that already ended is a no-op that returns false. */
   finishRun(input: { tenantId: string; runId: string; status: "succeeded" | "failed" | "cancelled"; error?: string }): Promise<boolean>;
   commitPage(page: PageCommit): Promise<PageCommitResult>;
@@ -91,6 +93,8 @@ export function storePort(store: Store): SyncStore {
     setCursor: (input) => store.setCursor(input),
     startRun: (input) => store.startRun(input),
     getRun: (ref) => store.getRun(ref),
+    runningRunIds: async (ref) =>
+      (await store.listRuns({ ...ref, limit: 50 })).filter((run) => run.status === "running").map((run) => run.id),
     finishRun: async (input) => {
       try {
         await store.finishRun(input);

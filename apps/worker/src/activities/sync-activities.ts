@@ -147,6 +147,12 @@ export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
       // it did not see can safely become tombstones.
       if (input.fullSync) await store.setCursor({ ...input, cursor: null });
       const run = await store.startRun({ ...input, connectorVersion: connector.version, fullRefresh: input.fullSync });
+      // One sync per connection at a time (Temporal's overlap SKIP, one runner locally): any other run still marked
+      // running was abandoned by a crash or a lost reply. Close it, so runs tell the truth and it cannot commit again.
+      for (const stale of await store.runningRunIds(input)) {
+        if (stale === run.id) continue;
+        await store.finishRun({ tenantId: input.tenantId, runId: stale, status: "failed", error: `abandoned: superseded by run ${run.id}` });
+      }
       const cursor = await store.getCursor(input);
       logger.info("sync run started", {
         tenantId: input.tenantId,

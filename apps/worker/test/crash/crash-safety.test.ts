@@ -173,6 +173,9 @@ describe("crash safety: kill -9 the in-process runner during a 20,000-record syn
       expect(runs.reduce((sum, run) => sum + run.pages, 0)).toBe(refResult?.counters.pages);
       expect(runs.reduce((sum, run) => sum + run.created, 0)).toBe(expected.records.length);
       expect(runs.filter((run) => run.status === "succeeded")).toHaveLength(1);
+      // The killed runs were closed by the run that superseded each of them.
+      expect(runs.filter((run) => run.status === "running")).toHaveLength(0);
+      expect(runs.filter((run) => /^abandoned: superseded by run /.test(run.error ?? ""))).toHaveLength(runs.length - 1);
       console.log(
         `crash test: ${expected.records.length} records, ${refResult?.counters.pages} pages, ${kills} kills, ` +
           `${runs.length} runs, ${observed.length} commits observed`,

@@ -139,6 +139,21 @@ describe("runSyncLoop", () => {
     expect(connector.calls.map((c) => c.cursor)).toEqual([null, "c1"]);
     expect((await store.listRuns({ tenantId: "t-hb", connectionId }))[0]?.pages).toBe(2);
   });
+
+  it("a run left 'running' by a crash is closed as abandoned when the next run starts; it can no longer commit", async () => {
+    const connector = new ScriptedConnector("crashy", [async () => page("c1", false, ["a"])]);
+    const connectionId = await scriptedConnection(store, "t-abandon", connector.id);
+    const activities = createSyncActivities({ store: storePort(store), connectors: lookup(connector) });
+    const target = { tenantId: "t-abandon", connectionId };
+    const crashed = await activities.startRun({ ...target, fullSync: false, trigger: "cli" }); // ...and the process died
+    const result = await runSyncLoop(activities, target);
+    expect(result.status).toBe("succeeded");
+    const old = await store.getRun({ tenantId: "t-abandon", runId: crashed.runId });
+    expect(old).toMatchObject({ status: "failed", error: `abandoned: superseded by run ${result.runId}` });
+    await expect(
+      store.commitPage({ ...target, runId: crashed.runId, records: [], cursor: "late" }),
+    ).rejects.toThrow(/can only be committed to a running run/);
+  });
 });
 
 describe("runSyncs", () => {
