@@ -6,6 +6,7 @@
  * so pacing state (the client-side window and the server's RateLimit-Remaining/-Reset) carries across pages.
  */
 import {
+  createForwardingLogger,
   createHttpClient,
   noopLogger,
   type AuthenticateResult,
@@ -224,7 +225,7 @@ export class FathomConnector implements Connector<CanonicalRecord> {
         respectHeaders: true,
         ...(override.maxConcurrency === undefined ? {} : { maxConcurrency: override.maxConcurrency }),
       },
-      logger: forwardingLogger(target),
+      logger: createForwardingLogger(target),
       ...(this.#options.fetch === undefined ? {} : { fetch: this.#options.fetch }),
       ...(this.#options.retry === undefined ? {} : { retry: this.#options.retry }),
       ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
@@ -237,15 +238,6 @@ export class FathomConnector implements Connector<CanonicalRecord> {
     }
     return client;
   }
-}
-
-function forwardingLogger(target: { logger: Logger }): Logger {
-  return {
-    debug: (message, fields) => target.logger.debug(message, fields),
-    info: (message, fields) => target.logger.info(message, fields),
-    warn: (message, fields) => target.logger.warn(message, fields),
-    error: (message, fields) => target.logger.error(message, fields),
-  };
 }
 
 /** The `created_at` of a page item, if it is a valid meeting's (malformed ones do not move the watermark). */

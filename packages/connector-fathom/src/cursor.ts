@@ -7,9 +7,9 @@
  * by externalId with a content hash absorb them, and a meeting that became visible late is not lost.
  *
  * `parseCursor` accepts every version it knows and migrates it to the current one; anything else is a SchemaError,
- * never a silent full resync.
+ * never a silent full resync (core's `defineCursorCodec` does the parsing, version check and validation).
  */
-import { SchemaError, toSchemaIssues } from "@gtm-clarity/core";
+import { defineCursorCodec } from "@gtm-clarity/core";
 import { z } from "zod";
 
 export const CURSOR_VERSION = 1;
@@ -54,32 +54,22 @@ export function migrateCursor(state: AnyVersionCursor): CursorState {
 
 export const INITIAL_CURSOR: IdleCursor = { v: 1, phase: "idle", watermark: null };
 
+const codec = defineCursorCodec({
+  name: "Fathom",
+  version: CURSOR_VERSION,
+  schema: AnyVersionSchema,
+  initial: INITIAL_CURSOR,
+  migrate: migrateCursor,
+});
+
+/** The state as a string; a state that is not a valid cursor is a SchemaError. */
 export function serializeCursor(state: CursorState): string {
-  return JSON.stringify(CursorStateV1Schema.parse(state));
+  return codec.serialize(state);
 }
 
 /** `null` (never synced) gives the initial state. A string that is not a cursor we wrote is a SchemaError. */
 export function parseCursor(raw: string | null): CursorState {
-  if (raw === null) return INITIAL_CURSOR;
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (error) {
-    throw new SchemaError("Fathom sync cursor is not valid JSON", [{ path: "", message: "invalid JSON" }], {
-      cause: error,
-    });
-  }
-  const version = json !== null && typeof json === "object" ? (json as Record<string, unknown>)["v"] : undefined;
-  if (typeof version === "number" && version > CURSOR_VERSION) {
-    throw new SchemaError(`Fathom sync cursor version ${version} is newer than this connector understands`, [
-      { path: "v", message: `unsupported version ${version}` },
-    ]);
-  }
-  const parsed = AnyVersionSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new SchemaError("Fathom sync cursor is malformed", toSchemaIssues(parsed.error.issues));
-  }
-  return migrateCursor(parsed.data);
+  return codec.parse(raw);
 }
 
 /** The later of two ISO instants (either may be null). */

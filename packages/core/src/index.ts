@@ -1,5 +1,6 @@
 export * from "./canonical.js";
 export * from "./connector.js";
+export * from "./cursor-codec.js";
 export * from "./errors.js";
 export * from "./field-mapping.js";
 export * from "./logger.js";

@@ -1,6 +1,16 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { Secret, createMemoryLogger, createRedactingLogger, redact, redactString, type LogEntry } from "./logger.js";
+import {
+  Secret,
+  createForwardingLogger,
+  createMemoryLogger,
+  createRedactingLogger,
+  noopLogger,
+  redact,
+  redactString,
+  type LogEntry,
+  type Logger,
+} from "./logger.js";
 
 const JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
 
@@ -97,6 +107,28 @@ describe("loggers", () => {
     expect(logger.entries).toEqual([
       { level: "error", message: "leak", fields: { token: "t" } },
       { level: "debug", message: "d", fields: {} },
+    ]);
+  });
+
+  it("the forwarding logger writes through whichever logger its target holds at the time of the call", () => {
+    const target: { logger: Logger } = { logger: noopLogger };
+    const logger = createForwardingLogger(target);
+    logger.info("dropped");
+    const first = createMemoryLogger();
+    target.logger = first;
+    logger.debug("d", { page: 1 });
+    logger.info("i");
+    const second = createMemoryLogger();
+    target.logger = second;
+    logger.warn("w", { attempt: 2 });
+    logger.error("e");
+    expect(first.entries).toEqual([
+      { level: "debug", message: "d", fields: { page: 1 } },
+      { level: "info", message: "i", fields: {} },
+    ]);
+    expect(second.entries).toEqual([
+      { level: "warn", message: "w", fields: { attempt: 2 } },
+      { level: "error", message: "e", fields: {} },
     ]);
   });
 });

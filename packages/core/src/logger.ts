@@ -102,3 +102,16 @@ export function createMemoryLogger(): Logger & { entries: LogEntry[] } {
   };
   return { entries, debug: push("debug"), info: push("info"), warn: push("warn"), error: push("error") };
 }
+
+/**
+ * A logger that writes through `target.logger`, read at every call. A long-lived object (a cached HTTP client) is
+ * built once with it and then logs through whichever logger the current call set on `target`.
+ */
+export function createForwardingLogger(target: { readonly logger: Logger }): Logger {
+  return {
+    debug: (message, fields) => target.logger.debug(message, fields),
+    info: (message, fields) => target.logger.info(message, fields),
+    warn: (message, fields) => target.logger.warn(message, fields),
+    error: (message, fields) => target.logger.error(message, fields),
+  };
+}

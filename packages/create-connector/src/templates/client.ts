@@ -9,6 +9,7 @@ export function clientTs(ctx: TemplateContext): string {
  * per base URL and credential for the connector's lifetime, so pacing state carries across the pages of a sync.
  */
 import {
+  createForwardingLogger,
   createHttpClient,
   noopLogger,
   type HttpClient,
@@ -79,7 +80,7 @@ export class ${p}Clients {
       headers: { Accept: "application/json", ...authHeaders },
       rateLimit: this.#options.rateLimit ?? ${c}_RATE_LIMIT,
       retry: this.#options.retry ?? ${c}_RETRY,
-      logger: forwardingLogger(target),
+      logger: createForwardingLogger(target),
       ...(this.#options.fetch === undefined ? {} : { fetch: this.#options.fetch }),
       ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
       ...(this.#options.clock === undefined ? {} : { clock: this.#options.clock }),
@@ -91,15 +92,6 @@ export class ${p}Clients {
     }
     return client;
   }
-}
-
-function forwardingLogger(target: { logger: Logger }): Logger {
-  return {
-    debug: (message, fields) => target.logger.debug(message, fields),
-    info: (message, fields) => target.logger.info(message, fields),
-    warn: (message, fields) => target.logger.warn(message, fields),
-    error: (message, fields) => target.logger.error(message, fields),
-  };
 }
 `;
 }

@@ -12,9 +12,9 @@ export function cursorTs(ctx: TemplateContext): string {
  * the store's upserts keyed by externalId absorb them, so nothing updated in the same second is lost.
  *
  * \`parseCursor\` accepts every version it knows and migrates it; anything else is a SchemaError, never a silent
- * full resync.
+ * full resync (core's \`defineCursorCodec\` does the parsing, version check and validation).
  */
-import { SchemaError, toSchemaIssues } from "@gtm-clarity/core";
+import { defineCursorCodec } from "@gtm-clarity/core";
 import { z } from "zod";
 import { STREAM_KINDS, type StreamKind } from "./streams.js";
 
@@ -55,32 +55,22 @@ export const INITIAL_CURSOR: CursorState = {
   highWater: null,
 };
 
+const codec = defineCursorCodec({
+  name: ${JSON.stringify(d)},
+  version: CURSOR_VERSION,
+  schema: AnyVersionSchema,
+  initial: INITIAL_CURSOR,
+  migrate: migrateCursor,
+});
+
+/** The state as a string; a state that is not a valid cursor is a SchemaError. */
 export function serializeCursor(state: CursorState): string {
-  return JSON.stringify(CursorStateV1Schema.parse(state));
+  return codec.serialize(state);
 }
 
 /** \`null\` (never synced) gives the initial state. A string that is not a cursor we wrote is a SchemaError. */
 export function parseCursor(raw: string | null): CursorState {
-  if (raw === null) return INITIAL_CURSOR;
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (error) {
-    throw new SchemaError("${d} sync cursor is not valid JSON", [{ path: "", message: "invalid JSON" }], {
-      cause: error,
-    });
-  }
-  const version = json !== null && typeof json === "object" ? (json as Record<string, unknown>)["v"] : undefined;
-  if (typeof version === "number" && version > CURSOR_VERSION) {
-    throw new SchemaError(\`${d} sync cursor version \${version} is newer than this connector understands\`, [
-      { path: "v", message: \`unsupported version \${version}\` },
-    ]);
-  }
-  const parsed = AnyVersionSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new SchemaError("${d} sync cursor is malformed", toSchemaIssues(parsed.error.issues));
-  }
-  return migrateCursor(parsed.data);
+  return codec.parse(raw);
 }
 
 /** The later of two ISO instants (either may be null). */
