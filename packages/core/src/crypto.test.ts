@@ -184,7 +184,7 @@ describe("decryptSecret: bad paths", () => {
   it.each([
     ["the empty string", "", /empty value/],
     ["a bad prefix", "gcv2.0123456789ab.AAAA", /expected "gcv1/],
-    ["a plaintext value", "sk_live_plaintext", /expected "gcv1/],
+    ["a plaintext value", "fake_key_plaintext", /expected "gcv1/],
     ["too many parts", "gcv1.0123456789ab.AAAA.BBBB", /expected "gcv1/],
     ["a bad key id", "gcv1.XYZ.AAAA", /key id/],
     ["garbage base64", "gcv1.0123456789ab.@@@!!", /not base64url/],
@@ -232,7 +232,7 @@ describe("encryptSecret / decryptSecret", () => {
   const keys = ring(KEY_A);
 
   it.each([
-    ["ascii", "sk_live_abc123"],
+    ["ascii", "fake_key_abc123"],
     ["empty", ""],
     ["unicode", "pässwörd 🔐 密码 \u0000 end"],
     ["long", "x".repeat(100_000)],

@@ -471,7 +471,7 @@ describe("abort", () => {
 });
 
 describe("secrets", () => {
-  const apiKey = "sk_live_9f8e7d6c5b4a3210";
+  const apiKey = "fake_key_9f8e7d6c5b4a3210";
   const token = "tok_0123456789abcdef";
 
   it("never puts header values or query values in error messages, details or logs", async () => {

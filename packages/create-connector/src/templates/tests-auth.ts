@@ -125,9 +125,9 @@ ${ENCRYPTION_KEY_SETUP}
   });
 
   it("stores the key encrypted by core, readable only by the same tenant and connection", () => {
-    const encryptedApiKey = encrypt${p}ApiKey(" sk_live_0123456789 ", binding);
-    expect(encryptedApiKey).not.toContain("sk_live_0123456789");
-    expect(decrypt${p}ApiKey({ ...binding, settings: { encryptedApiKey } })).toBe("sk_live_0123456789");
+    const encryptedApiKey = encrypt${p}ApiKey(" fake_key_0123456789 ", binding);
+    expect(encryptedApiKey).not.toContain("fake_key_0123456789");
+    expect(decrypt${p}ApiKey({ ...binding, settings: { encryptedApiKey } })).toBe("fake_key_0123456789");
     const elsewhere = { tenantId: "tenant-b", connectionId: "connection-1", settings: { encryptedApiKey } };
     expect(caught(() => decrypt${p}ApiKey(elsewhere))).toSatisfy(isCryptoError);
   });
@@ -149,8 +149,8 @@ ${ENCRYPTION_KEY_SETUP}
   });
 
   it("sends the key in the X-Api-Key header", () => {
-    const credentials = parse${p}Credentials({ apiKey: "sk_live_0123456789" });
-    expect(authHeaders(credentials)).toEqual({ "X-Api-Key": "sk_live_0123456789" });
+    const credentials = parse${p}Credentials({ apiKey: "fake_key_0123456789" });
+    expect(authHeaders(credentials)).toEqual({ "X-Api-Key": "fake_key_0123456789" });
   });
 
   it("treats credentials without a key as needing reconnection", () => {
