@@ -7,13 +7,7 @@
  * `eventId` is the `webhook-id`, which Fathom keeps when it re-sends a message: the store dedupes on it, so a
  * delivery received twice is stored once.
  */
-import {
-  assertStandardWebhook,
-  SchemaError,
-  type WebhookCapability,
-  type WebhookEvent,
-  type WebhookRequest,
-} from "@gtm-clarity/core";
+import { readStandardWebhook, type WebhookCapability, type WebhookEvent, type WebhookRequest } from "@gtm-clarity/core";
 import { dedupeRecords, transformRawMeeting } from "./sync/transform.js";
 
 /** Fathom's (and the Standard Webhooks spec's) replay window: 5 minutes either way. */
@@ -21,23 +15,7 @@ export const WEBHOOK_TOLERANCE_SECONDS = 5 * 60;
 
 export class FathomWebhooks implements WebhookCapability {
   async handle(request: WebhookRequest): Promise<WebhookEvent> {
-    const { id } = assertStandardWebhook({
-      headers: request.headers,
-      rawBody: request.rawBody,
-      secret: request.secret,
-      toleranceSeconds: WEBHOOK_TOLERANCE_SECONDS,
-      ...(request.now === undefined ? {} : { now: request.now }),
-    });
-    const text = typeof request.rawBody === "string" ? request.rawBody : Buffer.from(request.rawBody).toString("utf8");
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (error) {
-      throw new SchemaError("Fathom webhook body is not JSON", [{ path: "", message: "invalid JSON" }], {
-        cause: error,
-        details: { eventId: id },
-      });
-    }
+    const { id, body } = readStandardWebhook(request, { source: "Fathom", toleranceSeconds: WEBHOOK_TOLERANCE_SECONDS });
     // A signed but malformed meeting is quarantined, not thrown: Fathom would only re-send the same bytes.
     const result = transformRawMeeting(body);
     return {

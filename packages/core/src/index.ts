@@ -7,6 +7,7 @@ export * from "./logger.js";
 export * from "./registry.js";
 export * from "./crypto.js";
 export * from "./signatures.js";
+export * from "./webhook-request.js";
 export * from "./oauth-state.js";
 export * from "./pkce.js";
 export * from "./http/index.js";

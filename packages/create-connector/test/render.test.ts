@@ -139,7 +139,7 @@ describe("renderConnector", () => {
     expect(file(rendered, "src/oauth.ts")).toContain("createOAuthState");
     expect(file(rendered, "src/oauth.ts")).toContain("verifyOAuthState");
     expect(file(rendered, "src/oauth.ts")).toContain("createPkcePair");
-    expect(file(rendered, "src/webhook.ts")).toContain("assertStandardWebhook");
+    expect(file(rendered, "src/webhook.ts")).toContain("readStandardWebhook");
     expect(file(files(), "src/auth.ts")).toContain("decryptApiKey");
     expect(file(files(), "src/sync/pull.ts")).toContain("client.getJson");
     expect(file(files(), "src/client.ts")).toContain("createHttpClient");

@@ -12,8 +12,7 @@ export function webhookTs(ctx: TemplateContext): string {
  * \`eventId\` is the \`webhook-id\`, which the sender keeps when it re-sends a message: the store dedupes on it.
  */
 import {
-  assertStandardWebhook,
-  SchemaError,
+  readStandardWebhook,
   toSchemaIssues,
   type FieldMapping,
   type WebhookCapability,
@@ -52,23 +51,10 @@ export class ${p}Webhooks implements WebhookCapability {
   }
 
   async handle(request: WebhookRequest): Promise<WebhookEvent> {
-    const { id } = assertStandardWebhook({
-      headers: request.headers,
-      rawBody: request.rawBody,
-      secret: request.secret,
+    const { id, body: json } = readStandardWebhook(request, {
+      source: ${JSON.stringify(d)},
       toleranceSeconds: WEBHOOK_TOLERANCE_SECONDS,
-      ...(request.now === undefined ? {} : { now: request.now }),
     });
-    const text = typeof request.rawBody === "string" ? request.rawBody : Buffer.from(request.rawBody).toString("utf8");
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw new SchemaError("${d} webhook body is not JSON", [{ path: "", message: "invalid JSON" }], {
-        cause: error,
-        details: { eventId: id },
-      });
-    }
     const event: WebhookEvent = { eventId: id, records: [], documents: [], quarantined: [] };
     const body = ${p}WebhookBodySchema.safeParse(json);
     if (!body.success) {
