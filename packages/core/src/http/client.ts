@@ -7,8 +7,10 @@ import ky, { isTimeoutError } from "ky";
 import type { z } from "zod";
 import {
   AuthError,
+  ConfigError,
   type ConnectorError,
   HttpError,
+  isConnectorError,
   RateLimitError,
   SchemaError,
   TransientError,
@@ -113,6 +115,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         return { attempt: response, serverWaitMs };
       } catch (error) {
         if (call.signal?.aborted === true) throw abortError(call.signal);
+        if (isConnectorError(error)) throw error; // a decision already made (a refused redirect), not a transport fault
         if (error instanceof AttemptTimeout || isTimeoutError(error)) {
           return { attempt: { kind: "timeout" }, serverWaitMs };
         }
@@ -133,19 +136,47 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const headers = new Headers(options.headers);
     for (const [key, value] of Object.entries(call.options.headers ?? {})) headers.set(key, value);
     const { json, body } = call.options;
+    let url = call.url;
+    let method: string = call.method;
+    let withBody = true;
     try {
-      const response = await ky(call.url, {
-        method: call.method,
-        headers,
-        timeout: timeoutMs,
-        retry: 0,
-        throwHttpErrors: false,
-        signal,
-        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-        ...(json !== undefined ? { json } : body !== undefined ? { body } : {}),
-      });
-      const bodyText = await response.text();
-      return { kind: "response", status: response.status, headers: response.headers, bodyText };
+      // Redirects are followed by hand, and only on the base URL's origin: fetch would carry our headers
+      // (API keys, bearer tokens) to whatever host a Location header names.
+      for (let hop = 0; ; hop += 1) {
+        const response = await ky(url, {
+          method,
+          headers,
+          timeout: timeoutMs,
+          retry: 0,
+          throwHttpErrors: false,
+          redirect: "manual",
+          signal,
+          ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+          ...(!withBody ? {} : json !== undefined ? { json } : body !== undefined ? { body } : {}),
+        });
+        const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get("location") : null;
+        if (location === null) {
+          const bodyText = await response.text();
+          return { kind: "response", status: response.status, headers: response.headers, bodyText };
+        }
+        await response.body?.cancel();
+        const next = new URL(location, url);
+        if (next.origin !== call.url.origin) {
+          throw new ConfigError(
+            `${call.label} was redirected to another origin (${next.origin}); not followed, so credentials stay with ${call.url.origin}`,
+            { details: { client: name, status: response.status, from: call.url.origin, to: next.origin } },
+          );
+        }
+        if (hop >= MAX_REDIRECTS) {
+          throw new HttpError(`${call.label} was redirected more than ${MAX_REDIRECTS} times`, response.status);
+        }
+        // As fetch does: 303 (and 301/302 after a POST) continue as a GET without the body; 307/308 keep both.
+        if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === "POST")) {
+          method = "GET";
+          withBody = false;
+        }
+        url = next;
+      }
     } catch (error) {
       if (deadline.signal.aborted && call.signal?.aborted !== true) throw new AttemptTimeout();
       throw error;
@@ -328,6 +359,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 }
 
 /** Our own per-attempt deadline, told apart from a caller's abort. */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
 class AttemptTimeout extends Error {
   constructor() {
     super("HTTP attempt timed out");
