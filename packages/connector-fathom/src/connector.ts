@@ -6,8 +6,8 @@
  * so pacing state (the client-side window and the server's RateLimit-Remaining/-Reset) carries across pages.
  */
 import {
-  createForwardingLogger,
   createHttpClient,
+  createHttpClientPool,
   noopLogger,
   type AuthenticateResult,
   type CanonicalRecord,
@@ -25,7 +25,6 @@ import {
   type SyncOptions,
   type SyncResult,
 } from "@gtm-clarity/core";
-import { createHash } from "node:crypto";
 import pkg from "../package.json" with { type: "json" };
 import {
   buildFathomCredentials,
@@ -65,14 +64,6 @@ export interface FathomConnectorOptions {
   clock?: NonNullable<HttpClientOptions["clock"]>;
 }
 
-interface CachedClient {
-  client: HttpClient;
-  /** Where the client's own log lines (retries, pacing) go: the logger of the call that uses it now. */
-  target: { logger: Logger };
-}
-
-const MAX_CACHED_CLIENTS = 256;
-
 export class FathomConnector implements Connector<CanonicalRecord> {
   readonly id = FATHOM_CONNECTOR_ID;
   readonly name = "Fathom";
@@ -80,7 +71,8 @@ export class FathomConnector implements Connector<CanonicalRecord> {
   readonly webhooks = new FathomWebhooks();
 
   readonly #options: FathomConnectorOptions;
-  readonly #clients = new Map<string, CachedClient>();
+  /** Per (base URL, key, budget), so pacing state carries across pages and calls. */
+  readonly #clients = createHttpClientPool();
 
   constructor(options: FathomConnectorOptions = {}) {
     this.#options = options;
@@ -196,47 +188,29 @@ export class FathomConnector implements Connector<CanonicalRecord> {
   }
 
   #client(creds: FathomCredentials, logger: Logger = this.#options.logger ?? noopLogger): HttpClient {
-    const heavy = isHeavy(creds);
     const override = this.#options.rateLimit ?? {};
-    const requests = heavy
+    const requests = isHeavy(creds)
       ? (override.heavyRequests ?? FATHOM_RATE_LIMIT.heavyRequests)
       : (override.requests ?? FATHOM_RATE_LIMIT.requests);
     const windowMs = override.windowMs ?? FATHOM_RATE_LIMIT.windowMs;
-    // The key itself is never a map key: a fingerprint is enough and keeps it out of heap dumps of this map.
-    const fingerprint = createHash("sha256").update(creds.apiKey).digest("hex");
-    const key = `${creds.baseUrl}\n${fingerprint}\n${requests}/${windowMs}`;
-
-    const cached = this.#clients.get(key);
-    if (cached) {
-      cached.target.logger = logger;
-      // Refresh its place: the map is evicted oldest-first.
-      this.#clients.delete(key);
-      this.#clients.set(key, cached);
-      return cached.client;
-    }
-    const target = { logger };
-    const client = createHttpClient({
-      name: "fathom",
-      baseUrl: creds.baseUrl,
-      headers: { "X-Api-Key": creds.apiKey, Accept: "application/json" },
-      rateLimit: {
-        requests,
-        windowMs,
-        respectHeaders: true,
-        ...(override.maxConcurrency === undefined ? {} : { maxConcurrency: override.maxConcurrency }),
-      },
-      logger: createForwardingLogger(target),
-      ...(this.#options.fetch === undefined ? {} : { fetch: this.#options.fetch }),
-      ...(this.#options.retry === undefined ? {} : { retry: this.#options.retry }),
-      ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
-      ...(this.#options.clock === undefined ? {} : { clock: this.#options.clock }),
-    });
-    this.#clients.set(key, { client, target });
-    if (this.#clients.size > MAX_CACHED_CLIENTS) {
-      const oldest = this.#clients.keys().next().value;
-      if (oldest !== undefined) this.#clients.delete(oldest);
-    }
-    return client;
+    return this.#clients.get([creds.baseUrl, creds.apiKey, `${requests}/${windowMs}`], logger, (log) =>
+      createHttpClient({
+        name: "fathom",
+        baseUrl: creds.baseUrl,
+        headers: { "X-Api-Key": creds.apiKey, Accept: "application/json" },
+        rateLimit: {
+          requests,
+          windowMs,
+          respectHeaders: true,
+          ...(override.maxConcurrency === undefined ? {} : { maxConcurrency: override.maxConcurrency }),
+        },
+        logger: log,
+        ...(this.#options.fetch === undefined ? {} : { fetch: this.#options.fetch }),
+        ...(this.#options.retry === undefined ? {} : { retry: this.#options.retry }),
+        ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
+        ...(this.#options.clock === undefined ? {} : { clock: this.#options.clock }),
+      }),
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 export { createHttpClient } from "./client.js";
+export { createHttpClientPool, type HttpClientPool } from "./client-pool.js";
 export { parseRateLimitHeaders } from "./rate-limit-headers.js";
 export { parseRetryAfter } from "./retry-after.js";
 export type {

@@ -9,8 +9,8 @@ export function clientTs(ctx: TemplateContext): string {
  * per base URL and credential for the connector's lifetime, so pacing state carries across the pages of a sync.
  */
 import {
-  createForwardingLogger,
   createHttpClient,
+  createHttpClientPool,
   noopLogger,
   type HttpClient,
   type HttpClientOptions,
@@ -18,7 +18,6 @@ import {
   type RateLimitPolicy,
   type RetryPolicy,
 } from "@gtm-clarity/core";
-import { createHash } from "node:crypto";
 
 /** The production API. A connection may point elsewhere with \`settings.baseUrl\` (the sandbox does). */
 export const ${c}_BASE_URL = "https://api.${name}.example";
@@ -45,52 +44,30 @@ export interface ${p}ClientOptions {
   clock?: NonNullable<HttpClientOptions["clock"]>;
 }
 
-const MAX_CACHED_CLIENTS = 256;
-
-interface CachedClient {
-  client: HttpClient;
-  /** Where the client's own log lines (retries, pacing) go: the logger of the call that uses it now. */
-  target: { logger: Logger };
-}
-
 /** HTTP clients per (base URL, auth headers); the least recently used is evicted first. */
 export class ${p}Clients {
   readonly #options: ${p}ClientOptions;
-  readonly #clients = new Map<string, CachedClient>();
+  readonly #pool = createHttpClientPool();
 
   constructor(options: ${p}ClientOptions = {}) {
     this.#options = options;
   }
 
   get(baseUrl: string, authHeaders: Record<string, string>, logger: Logger = noopLogger): HttpClient {
-    // The credential is never a map key: a fingerprint is enough and keeps it out of heap dumps of this map.
-    const fingerprint = createHash("sha256").update(JSON.stringify(authHeaders)).digest("hex");
-    const key = \`\${baseUrl}\\n\${fingerprint}\`;
-    const cached = this.#clients.get(key);
-    if (cached) {
-      cached.target.logger = logger;
-      this.#clients.delete(key);
-      this.#clients.set(key, cached);
-      return cached.client;
-    }
-    const target = { logger };
-    const client = createHttpClient({
-      name: ${JSON.stringify(name)},
-      baseUrl,
-      headers: { Accept: "application/json", ...authHeaders },
-      rateLimit: this.#options.rateLimit ?? ${c}_RATE_LIMIT,
-      retry: this.#options.retry ?? ${c}_RETRY,
-      logger: createForwardingLogger(target),
-      ...(this.#options.fetch === undefined ? {} : { fetch: this.#options.fetch }),
-      ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
-      ...(this.#options.clock === undefined ? {} : { clock: this.#options.clock }),
-    });
-    this.#clients.set(key, { client, target });
-    if (this.#clients.size > MAX_CACHED_CLIENTS) {
-      const oldest = this.#clients.keys().next().value;
-      if (oldest !== undefined) this.#clients.delete(oldest);
-    }
-    return client;
+    // The pool hashes the identity: the credential in the auth headers is never kept as a key.
+    return this.#pool.get([baseUrl, JSON.stringify(authHeaders)], logger, (log) =>
+      createHttpClient({
+        name: ${JSON.stringify(name)},
+        baseUrl,
+        headers: { Accept: "application/json", ...authHeaders },
+        rateLimit: this.#options.rateLimit ?? ${c}_RATE_LIMIT,
+        retry: this.#options.retry ?? ${c}_RETRY,
+        logger: log,
+        ...(this.#options.fetch === undefined ? {} : { fetch: this.#options.fetch }),
+        ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
+        ...(this.#options.clock === undefined ? {} : { clock: this.#options.clock }),
+      }),
+    );
   }
 }
 `;
