@@ -18,7 +18,8 @@ export type ConnectorErrorCode =
   | "HTTP"
   | "SIGNATURE"
   | "NOT_FOUND"
-  | "VALIDATION";
+  | "VALIDATION"
+  | "PAGING_LOOP";
 
 export interface ConnectorErrorOptions {
   cause?: unknown;
@@ -131,6 +132,20 @@ export class ValidationError extends ConnectorError {
   }
 }
 
+/**
+ * A connector kept asking for more pages without getting anywhere: it handed back a cursor it had already returned
+ * in the same sync run (A -> B -> A), or went past the run's page limit. A bug in the connector or the vendor's
+ * paging, not in the credentials: never retried, and the connection stays usable.
+ */
+export class PagingLoopError extends ConnectorError {
+  /** The connector that looped, as registered (`fathom`, `salesforce`, ...). */
+  readonly connectorId: string;
+  constructor(connectorId: string, message: string, options?: ConnectorErrorOptions) {
+    super("PAGING_LOOP", message, false, options);
+    this.connectorId = connectorId;
+  }
+}
+
 export function isConnectorError(value: unknown): value is ConnectorError {
   return typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
 }
@@ -150,6 +165,7 @@ export const isHttpError = hasCode<HttpError>("HTTP");
 export const isSignatureError = hasCode<SignatureError>("SIGNATURE");
 export const isNotFoundError = hasCode<NotFoundError>("NOT_FOUND");
 export const isValidationError = hasCode<ValidationError>("VALIDATION");
+export const isPagingLoopError = hasCode<PagingLoopError>("PAGING_LOOP");
 
 /** Whether a retry may help. Unknown errors (bugs, network errors from outside our client) count as retryable. */
 export function isRetryable(error: unknown): boolean {

@@ -12,3 +12,4 @@ export * from "./oauth-state.js";
 export * from "./pkce.js";
 export * from "./http/index.js";
 export * from "./content-hash.js";
+export * from "./paging-guard.js";
