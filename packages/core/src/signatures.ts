@@ -5,13 +5,25 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { HeaderBag } from "./connector.js";
-import { ConfigError, SignatureError } from "./errors.js";
+import { ConfigError, SignatureError, ValidationError } from "./errors.js";
+import {
+  MAX_WEBHOOK_ID_CHARS,
+  MAX_WEBHOOK_SIGNATURE_CHARS,
+  MAX_WEBHOOK_TIMESTAMP_CHARS,
+  parseSignatureEntries,
+  readHeaderValues,
+  readSingleHeader,
+} from "./webhook-headers.js";
 
 export type BinaryLike = string | Uint8Array;
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const SHA256_BYTES = 32;
+/** base64 of 32 bytes: 43 characters and one `=`. Anything else cannot be a v1 signature, so it is never decoded. */
+const SHA256_BASE64_CHARS = 44;
+/** Hex of 32 bytes is 64 characters; the slack is for whitespace a sender may leave around it. */
+const MAX_HEX_SIGNATURE_CHARS = 256;
 
 function isBinaryLike(value: unknown): value is BinaryLike {
   return typeof value === "string" || value instanceof Uint8Array;
@@ -26,6 +38,7 @@ export function signHmacSha256Hex(payload: BinaryLike, secret: BinaryLike): stri
   if (!isBinaryLike(secret) || byteLength(secret) === 0) {
     throw new ConfigError("Refusing to sign with an empty HMAC secret");
   }
+  if (!isBinaryLike(payload)) throw new ValidationError("HMAC payload must be a string or bytes");
   return createHmac("sha256", secret).update(payload).digest("hex");
 }
 
@@ -36,7 +49,8 @@ export function signHmacSha256Hex(payload: BinaryLike, secret: BinaryLike): stri
 export function verifyHmacSha256Hex(payload: BinaryLike, signatureHex: string, secret: BinaryLike): boolean {
   try {
     if (!isBinaryLike(payload) || !isBinaryLike(secret) || byteLength(secret) === 0) return false;
-    if (typeof signatureHex !== "string") return false;
+    // Capped before trim/toLowerCase, so an oversized header costs nothing.
+    if (typeof signatureHex !== "string" || signatureHex.length > MAX_HEX_SIGNATURE_CHARS) return false;
     const normalized = signatureHex.trim().toLowerCase();
     if (!HEX_SHA256.test(normalized)) return false;
     const expected = createHmac("sha256", secret).update(payload).digest();
@@ -49,48 +63,18 @@ export function verifyHmacSha256Hex(payload: BinaryLike, signatureHex: string, s
 /** Whether a unix timestamp (seconds) is within `toleranceSeconds` of `now`, in either direction. */
 export function isTimestampWithinTolerance(timestampSeconds: number, toleranceSeconds: number, now: Date = new Date()): boolean {
   if (!Number.isFinite(timestampSeconds) || !Number.isFinite(toleranceSeconds) || toleranceSeconds < 0) return false;
+  // `null` (or any non-Date) slips past the default parameter at runtime; it must not become a TypeError.
+  if (!(now instanceof Date)) return false;
   const nowMs = now.getTime();
   if (!Number.isFinite(nowMs)) return false;
   return Math.abs(nowMs / 1000 - timestampSeconds) <= toleranceSeconds;
-}
-
-// ---- headers ----------------------------------------------------------------------------------------------------
-
-/** All values of a header, case-insensitively, from a `Headers` or a plain record. */
-function headerValues(headers: HeaderBag, name: string): string[] {
-  if (typeof headers !== "object" || headers === null) return [];
-  const lower = name.toLowerCase();
-  // Duck-typed rather than `instanceof Headers`: undici, node-fetch and test doubles each bring their own class.
-  const getter = (headers as { get?: unknown }).get;
-  if (typeof getter === "function") {
-    const value: unknown = getter.call(headers, lower);
-    return typeof value === "string" ? [value] : [];
-  }
-  const values: string[] = [];
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== lower) continue;
-    if (typeof value === "string") values.push(value);
-    else if (Array.isArray(value)) values.push(...value.filter((item): item is string => typeof item === "string"));
-  }
-  return values;
-}
-
-/** A single-valued header: undefined when absent, blank, or present with conflicting values. */
-function singleHeader(headers: HeaderBag, name: string): string | undefined {
-  let found: string | undefined;
-  for (const raw of headerValues(headers, name)) {
-    const value = raw.trim();
-    if (value === "") continue;
-    if (found !== undefined && found !== value) return undefined;
-    found = value;
-  }
-  return found;
 }
 
 // ---- Standard Webhooks (Svix) ------------------------------------------------------------------------------------
 
 export type StandardWebhookFailure =
   | "missing_headers"
+  | "header_too_long"
   | "invalid_timestamp"
   | "timestamp_out_of_tolerance"
   | "invalid_secret"
@@ -105,7 +89,7 @@ export interface StandardWebhookSignInput {
   /** Unix seconds. */
   timestamp: number;
   body: BinaryLike;
-  /** `whsec_<base64>` (or the bare base64). */
+  /** `whsec_<base64>` (or the bare base64) of at least 16 bytes. */
   secret: string;
 }
 
@@ -113,6 +97,7 @@ export interface StandardWebhookVerifyInput {
   headers: HeaderBag;
   /** The body exactly as received. */
   rawBody: BinaryLike;
+  /** `whsec_<base64>` (or the bare base64) of at least 16 bytes. */
   secret: string;
   /** Default 300 s (5 minutes), as the spec recommends. */
   toleranceSeconds?: number;
@@ -120,6 +105,10 @@ export interface StandardWebhookVerifyInput {
 }
 
 const SECRET_PREFIX = "whsec_";
+/** A shorter key is guessable offline from one signed message; senders use 24 to 64 bytes. */
+export const MIN_STANDARD_WEBHOOK_SECRET_BYTES = 16;
+/** Far above the spec's 64-byte keys; it only bounds the work a misconfigured value can cause. */
+const MAX_SECRET_CHARS = 1024;
 const TIMESTAMP = /^[0-9]{1,15}$/;
 
 function decodeStrictBase64(value: string): Buffer | undefined {
@@ -129,13 +118,13 @@ function decodeStrictBase64(value: string): Buffer | undefined {
   return bytes.toString("base64") === value ? bytes : undefined;
 }
 
-/** `whsec_<base64>` or bare base64 -> key bytes; undefined when it is neither. */
+/** `whsec_<base64>` or bare base64 of 16+ bytes -> key bytes; undefined when it is neither. */
 function standardWebhookKey(secret: unknown): Buffer | undefined {
-  if (typeof secret !== "string") return undefined;
+  if (typeof secret !== "string" || secret.length > MAX_SECRET_CHARS) return undefined;
   const trimmed = secret.trim();
   const encoded = trimmed.startsWith(SECRET_PREFIX) ? trimmed.slice(SECRET_PREFIX.length) : trimmed;
   const key = decodeStrictBase64(encoded);
-  return key !== undefined && key.length > 0 ? key : undefined;
+  return key !== undefined && key.length >= MIN_STANDARD_WEBHOOK_SECRET_BYTES ? key : undefined;
 }
 
 function standardWebhookDigest(key: Buffer, id: string, timestamp: string, body: BinaryLike): Buffer {
@@ -145,57 +134,76 @@ function standardWebhookDigest(key: Buffer, id: string, timestamp: string, body:
   return createHmac("sha256", key).update(signed).digest();
 }
 
+const INVALID_SECRET_MESSAGE = `the configured Standard Webhooks secret is not whsec_<base64> of at least ${MIN_STANDARD_WEBHOOK_SECRET_BYTES} bytes`;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
 /** Signs like a Standard Webhooks sender; returns the `webhook-signature` value `v1,<base64>`. */
-export function signStandardWebhook({ id, timestamp, body, secret }: StandardWebhookSignInput): string {
+export function signStandardWebhook(input: StandardWebhookSignInput): string {
+  if (!isObject(input)) throw new ValidationError("signStandardWebhook needs { id, timestamp, body, secret }");
+  const { id, timestamp, body, secret } = input;
   const key = standardWebhookKey(secret);
-  if (key === undefined) throw new ConfigError("Invalid Standard Webhooks secret: expected whsec_<base64>");
+  if (key === undefined) throw new ConfigError(`Invalid Standard Webhooks secret: ${INVALID_SECRET_MESSAGE}`);
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
     throw new ConfigError("Standard Webhooks timestamp must be a non-negative integer of unix seconds");
   }
+  if (typeof id !== "string" || id === "" || !isBinaryLike(body)) {
+    throw new ValidationError("signStandardWebhook needs a non-empty string id and a string or byte body");
+  }
   return `v1,${standardWebhookDigest(key, id, String(timestamp), body).toString("base64")}`;
+}
+
+/** The v1 entries of the signature header as 32-byte digests; malformed or other-version entries are skipped. */
+function v1Candidates(signatureValues: readonly string[]): Buffer[] {
+  const candidates: Buffer[] = [];
+  for (const { version, signature } of parseSignatureEntries(signatureValues)) {
+    // The length check comes first: only a 44-character value is ever matched or decoded.
+    if (version !== "v1" || signature.length !== SHA256_BASE64_CHARS) continue;
+    const candidate = decodeStrictBase64(signature);
+    if (candidate?.length === SHA256_BYTES) candidates.push(candidate);
+  }
+  return candidates;
 }
 
 /**
  * Verifies a Standard Webhooks request (`webhook-id`, `webhook-timestamp`, `webhook-signature`). The signature
  * header may carry several space-delimited `v<n>,<base64>` entries; any matching `v1` entry is enough, other
- * versions are ignored. Never throws.
+ * versions are ignored. Never throws, whatever the input (a non-object included).
+ *
+ * Headers longer than a legitimate sender ever sends are rejected (`header_too_long`) before they are parsed, so a
+ * crafted request costs the same small, fixed amount of work with or without the secret.
  */
-export function verifyStandardWebhook({
-  headers,
-  rawBody,
-  secret,
-  toleranceSeconds = 300,
-  now = new Date(),
-}: StandardWebhookVerifyInput): StandardWebhookVerification {
+export function verifyStandardWebhook(input: StandardWebhookVerifyInput): StandardWebhookVerification {
   try {
-    const id = singleHeader(headers, "webhook-id");
-    const timestampText = singleHeader(headers, "webhook-timestamp");
-    const signatureValues = headerValues(headers, "webhook-signature").join(" ").trim();
-    if (id === undefined || timestampText === undefined || signatureValues === "") {
+    if (!isObject(input)) return { ok: false, reason: "missing_headers" };
+    const { headers, rawBody } = input;
+    const toleranceSeconds = input.toleranceSeconds ?? 300;
+    const now = input.now ?? new Date();
+    const id = readSingleHeader(headers, "webhook-id", MAX_WEBHOOK_ID_CHARS);
+    const timestampText = readSingleHeader(headers, "webhook-timestamp", MAX_WEBHOOK_TIMESTAMP_CHARS);
+    const signatures = readHeaderValues(headers, "webhook-signature", MAX_WEBHOOK_SIGNATURE_CHARS);
+    if (!id.ok || !timestampText.ok || !signatures.ok) return { ok: false, reason: "header_too_long" };
+    if (id.value === undefined || timestampText.value === undefined || signatures.values.every((value) => value.trim() === "")) {
       return { ok: false, reason: "missing_headers" };
     }
-    if (!TIMESTAMP.test(timestampText)) return { ok: false, reason: "invalid_timestamp" };
-    const timestamp = Number(timestampText);
+    if (!TIMESTAMP.test(timestampText.value)) return { ok: false, reason: "invalid_timestamp" };
+    const timestamp = Number(timestampText.value);
     if (!isTimestampWithinTolerance(timestamp, toleranceSeconds, now)) {
       return { ok: false, reason: "timestamp_out_of_tolerance" };
     }
-    const key = standardWebhookKey(secret);
+    const key = standardWebhookKey(input.secret);
     if (key === undefined) return { ok: false, reason: "invalid_secret" };
     if (!isBinaryLike(rawBody)) return { ok: false, reason: "no_matching_signature" };
 
-    const expected = standardWebhookDigest(key, id, timestampText, rawBody);
+    const expected = standardWebhookDigest(key, id.value, timestampText.value, rawBody);
     let matched = false;
-    for (const entry of signatureValues.split(/\s+/)) {
-      // A proxy that merged repeated headers leaves "v1,abc=," behind: a trailing comma is never part of base64.
-      const cleaned = entry.replace(/,+$/, "");
-      const comma = cleaned.indexOf(",");
-      if (comma < 0 || cleaned.slice(0, comma) !== "v1") continue;
-      const candidate = decodeStrictBase64(cleaned.slice(comma + 1));
-      if (candidate === undefined || candidate.length !== SHA256_BYTES) continue;
+    for (const candidate of v1Candidates(signatures.values)) {
       // No early exit: the time taken does not depend on which entry (if any) matched.
       if (timingSafeEqual(expected, candidate)) matched = true;
     }
-    return matched ? { ok: true, id, timestamp } : { ok: false, reason: "no_matching_signature" };
+    return matched ? { ok: true, id: id.value, timestamp } : { ok: false, reason: "no_matching_signature" };
   } catch {
     return { ok: false, reason: "no_matching_signature" };
   }
@@ -203,19 +211,24 @@ export function verifyStandardWebhook({
 
 const FAILURE_MESSAGES: Record<StandardWebhookFailure, string> = {
   missing_headers: "webhook-id, webhook-timestamp or webhook-signature header is missing",
+  header_too_long: "webhook-id, webhook-timestamp or webhook-signature header is longer than any sender sends",
   invalid_timestamp: "webhook-timestamp is not unix seconds",
   timestamp_out_of_tolerance: "webhook-timestamp is too far from now (stale or replayed request)",
-  invalid_secret: "the configured signing secret is not whsec_<base64>",
+  invalid_secret: INVALID_SECRET_MESSAGE,
   no_matching_signature: "no webhook-signature entry matches the request",
 };
 
-/** Like `verifyStandardWebhook`, but throws SignatureError (with `details.reason`) when verification fails. */
+/**
+ * Like `verifyStandardWebhook`, but throws when verification fails: SignatureError (with `details.reason`) for
+ * anything about the request, ConfigError when the configured secret is missing or weak, since no request can fix
+ * that and it must not read as a forged delivery.
+ */
 export function assertStandardWebhook(input: StandardWebhookVerifyInput): { id: string; timestamp: number } {
   const result = verifyStandardWebhook(input);
   if (!result.ok) {
-    throw new SignatureError(`Standard Webhooks verification failed (${result.reason}): ${FAILURE_MESSAGES[result.reason]}`, {
-      details: { reason: result.reason },
-    });
+    const message = `Standard Webhooks verification failed (${result.reason}): ${FAILURE_MESSAGES[result.reason]}`;
+    const options = { details: { reason: result.reason } };
+    throw result.reason === "invalid_secret" ? new ConfigError(message, options) : new SignatureError(message, options);
   }
   return { id: result.id, timestamp: result.timestamp };
 }
