@@ -65,6 +65,18 @@ describe("parseEncryptionKey", () => {
     expect(error.message).not.toContain("zzzz");
   });
 
+  it("rejects an all-zero key, current or previous, without echoing it", () => {
+    const zero = "0".repeat(64);
+    const error = thrown(() => parseEncryptionKey(zero));
+    expect(isConfigError(error)).toBe(true);
+    expect(error.message).toContain("CONNECTOR_ENCRYPTION_KEY is all zeros");
+    expect(error.message).not.toContain("0000");
+    const previous = thrown(() => createKeyRing(KEY_A, [zero]));
+    expect(isConfigError(previous)).toBe(true);
+    expect(previous.message).toContain("CONNECTOR_ENCRYPTION_PREVIOUS_KEYS entry #1");
+    expect(isConfigError(thrown(() => loadKeyRing({ CONNECTOR_ENCRYPTION_KEY: ` ${zero}\n` })))).toBe(true);
+  });
+
   it("rejects a 66-char key (e.g. with a 0x prefix)", () => {
     expect(isConfigError(thrown(() => parseEncryptionKey(`0x${KEY_A}`)))).toBe(true);
   });

@@ -63,6 +63,11 @@ export function parseEncryptionKey(hex: string, source: string = ENCRYPTION_KEY_
     throw new ConfigError(`${source} must be exactly 64 hex characters (32 bytes) but ${problem}; ${GENERATE_HINT}`);
   }
   const key = Buffer.from(trimmed, "hex");
+  // An all-zero key is what a placeholder ("000...0") or a zero-filled buffer produces, never a generated key:
+  // everything "encrypted" under it is readable by anyone who tries the obvious.
+  if (key.every((byte) => byte === 0)) {
+    throw new ConfigError(`${source} is all zeros, a placeholder rather than a random key; ${GENERATE_HINT}`);
+  }
   const id = createHash("sha256").update(key).digest("hex").slice(0, KEY_ID_HEX_CHARS);
   return { id, key };
 }

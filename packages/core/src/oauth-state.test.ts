@@ -105,6 +105,23 @@ describe("verifyOAuthState: rejections", () => {
     await expect(verifyOAuthState(issue().state, { secret: "short", nonceStore: createMemoryNonceStore() })).rejects.toSatisfy(isConfigError);
   });
 
+  it.each([
+    ["undefined", undefined],
+    ["null", null],
+    ["empty", ""],
+    ["a number", 42],
+  ])("refuses an unset (%s) secret with a ConfigError on both sides, not a TypeError", async (_label, unset) => {
+    const bad = unset as unknown as string;
+    let error: unknown;
+    try {
+      createOAuthState({ tenantId: "t", connectionId: "c", secret: bad });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isConfigError(error)).toBe(true);
+    await expect(verifyOAuthState(issue().state, { secret: bad, nonceStore: createMemoryNonceStore() })).rejects.toSatisfy(isConfigError);
+  });
+
   it("refuses to create a state without tenant or connection, or with a bad ttl", () => {
     expect(() => createOAuthState({ tenantId: "", connectionId: "c", secret })).toThrow(/tenantId/);
     expect(() => createOAuthState({ tenantId: "t", connectionId: "c", secret, ttlSeconds: 0 })).toThrow(/ttlSeconds/);

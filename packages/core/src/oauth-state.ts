@@ -92,9 +92,13 @@ const PayloadSchema = z.strictObject({
 
 type Payload = z.infer<typeof PayloadSchema>;
 
-function secretBytes(secret: string | Uint8Array): Buffer {
-  const bytes = typeof secret === "string" ? Buffer.from(secret, "utf8") : Buffer.from(secret);
-  if (bytes.length < MIN_SECRET_BYTES) {
+function secretBytes(secret: unknown): Buffer {
+  // An unset environment variable arrives here as undefined or "": that is a deployment problem (ConfigError),
+  // not a TypeError from deep inside Buffer.
+  let bytes: Buffer | undefined;
+  if (typeof secret === "string") bytes = Buffer.from(secret, "utf8");
+  else if (secret instanceof Uint8Array) bytes = Buffer.from(secret);
+  if (bytes === undefined || bytes.length < MIN_SECRET_BYTES) {
     throw new ConfigError(`OAuth state secret must be at least ${MIN_SECRET_BYTES} bytes`);
   }
   return bytes;

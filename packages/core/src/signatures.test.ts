@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { HeaderBag } from "./connector.js";
-import { isConfigError, isSignatureError } from "./errors.js";
+import { isConfigError, isSignatureError, isValidationError } from "./errors.js";
 import {
   assertStandardWebhook,
   isTimestampWithinTolerance,
@@ -9,6 +9,7 @@ import {
   signStandardWebhook,
   verifyHmacSha256Hex,
   verifyStandardWebhook,
+  type StandardWebhookSignInput,
   type StandardWebhookVerifyInput,
 } from "./signatures.js";
 
@@ -36,6 +37,10 @@ describe("verifyHmacSha256Hex", () => {
     expect(verifyHmacSha256Hex(payload, 42 as unknown as string, secret)).toBe(false);
     expect(verifyHmacSha256Hex(undefined as unknown as string, signature, secret)).toBe(false);
     expect(verifyHmacSha256Hex(payload, signature, undefined as unknown as string)).toBe(false);
+  });
+
+  it("returns false for an oversized signature before normalising it", () => {
+    expect(verifyHmacSha256Hex(payload, `${" ".repeat(1 << 20)}${signature}`, secret)).toBe(false);
   });
 
   it("returns false for a forged signature, a wrong secret and an altered body", () => {
@@ -86,6 +91,11 @@ describe("isTimestampWithinTolerance", () => {
     expect(isTimestampWithinTolerance(nowSeconds, 0, now)).toBe(true);
     expect(isTimestampWithinTolerance(nowSeconds - 300, 300, now)).toBe(true);
     expect(isTimestampWithinTolerance(nowSeconds + 300, 300, now)).toBe(true);
+  });
+
+  it("returns false (never throws) for a `now` that is not a Date at runtime", () => {
+    expect(isTimestampWithinTolerance(nowSeconds, 300, null as unknown as Date)).toBe(false);
+    expect(isTimestampWithinTolerance(nowSeconds, 300, "2024-04-05" as unknown as Date)).toBe(false);
   });
 
   it("defaults to the current time", () => {
@@ -224,6 +234,93 @@ describe("Standard Webhooks", () => {
       expect(verify({ headers: null as unknown as HeaderBag })).toEqual({ ok: false, reason: "missing_headers" });
       expect(verify({ headers: "x" as unknown as HeaderBag })).toEqual({ ok: false, reason: "missing_headers" });
       expect(verify({ rawBody: { title: "x" } as unknown as string })).toEqual({ ok: false, reason: "no_matching_signature" });
+    });
+  });
+
+  describe("any input, without throwing", () => {
+    it.each([
+      ["undefined", undefined],
+      ["null", null],
+      ["a string", "webhook"],
+      ["a number", 42],
+    ])("returns missing_headers for %s instead of the input object", (_label, input) => {
+      const call = () => verifyStandardWebhook(input as unknown as StandardWebhookVerifyInput);
+      expect(call).not.toThrow();
+      expect(call()).toEqual({ ok: false, reason: "missing_headers" });
+    });
+
+    it("returns missing_headers for an empty object and for header values that are not strings", () => {
+      expect(verifyStandardWebhook({} as StandardWebhookVerifyInput)).toEqual({ ok: false, reason: "missing_headers" });
+      const odd = { "webhook-id": 7, "webhook-timestamp": { t: 1 }, "webhook-signature": [null, 3] };
+      expect(verify({ headers: odd as unknown as HeaderBag })).toEqual({ ok: false, reason: "missing_headers" });
+    });
+
+    it("returns a failure for a Headers-like object whose get() returns a non-string", () => {
+      const weird = { get: () => 12 } as unknown as HeaderBag;
+      expect(verify({ headers: weird })).toEqual({ ok: false, reason: "missing_headers" });
+    });
+
+    it("treats a null or non-Date `now`, or a non-number tolerance, as out of tolerance or now", () => {
+      expect(verify({ now: null as unknown as Date }).ok).toBe(false);
+      expect(verify({ now: "later" as unknown as Date })).toEqual({ ok: false, reason: "timestamp_out_of_tolerance" });
+      expect(verify({ toleranceSeconds: "300" as unknown as number })).toEqual({
+        ok: false,
+        reason: "timestamp_out_of_tolerance",
+      });
+    });
+
+    it("assertStandardWebhook throws a SignatureError, not a TypeError, for a missing input", () => {
+      const error = catchError(() => assertStandardWebhook(undefined as unknown as StandardWebhookVerifyInput));
+      expect(isSignatureError(error)).toBe(true);
+    });
+  });
+
+  describe("weak secrets", () => {
+    const secretOf = (bytes: number) => `whsec_${Buffer.alloc(bytes, 0x41).toString("base64")}`;
+    const signedWith = (key: string) => ({
+      "webhook-id": id,
+      "webhook-timestamp": String(timestamp),
+      "webhook-signature": `v1,${createHmac("sha256", Buffer.from(key.slice(6), "base64")).update(`${id}.${timestamp}.${body}`).digest("base64")}`,
+    });
+
+    it("rejects a secret under 16 bytes even when the signature matches it", () => {
+      const weak = secretOf(15);
+      expect(verify({ secret: weak, headers: signedWith(weak) })).toEqual({ ok: false, reason: "invalid_secret" });
+      expect(verify({ secret: weak.slice(6), headers: signedWith(weak) })).toEqual({ ok: false, reason: "invalid_secret" });
+    });
+
+    it("accepts a 16-byte secret", () => {
+      const key = secretOf(16);
+      expect(verify({ secret: key, headers: signedWith(key) })).toEqual({ ok: true, id, timestamp });
+    });
+
+    it("signStandardWebhook refuses it with a ConfigError that does not echo the secret", () => {
+      const weak = secretOf(8);
+      const error = catchError(() => signStandardWebhook({ id, timestamp, body, secret: weak })) as Error;
+      expect(isConfigError(error)).toBe(true);
+      expect(error.message).toMatch(/at least 16 bytes/);
+      expect(error.message).not.toContain(weak.slice(6));
+    });
+
+    it("assertStandardWebhook reports a weak or missing secret as a ConfigError, not as a forged request", () => {
+      for (const bad of [secretOf(15), "", undefined as unknown as string]) {
+        const error = catchError(() => assertStandardWebhook({ headers: headers(), rawBody: body, secret: bad, now })) as {
+          message: string;
+          details: Record<string, unknown>;
+        };
+        expect(isConfigError(error)).toBe(true);
+        expect(error.details["reason"]).toBe("invalid_secret");
+      }
+    });
+
+    it("signStandardWebhook refuses a missing input or a non-string id with a typed error", () => {
+      expect(isValidationError(catchError(() => signStandardWebhook(undefined as unknown as StandardWebhookSignInput)))).toBe(true);
+      const noId = { id: undefined as unknown as string, timestamp, body, secret };
+      expect(isValidationError(catchError(() => signStandardWebhook(noId)))).toBe(true);
+    });
+
+    it("signHmacSha256Hex refuses a payload that is not a string or bytes with a typed error", () => {
+      expect(isValidationError(catchError(() => signHmacSha256Hex(undefined as unknown as string, "k")))).toBe(true);
     });
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isSchemaError, isSignatureError } from "./errors.js";
+import type { WebhookRequest } from "./connector.js";
+import { isConfigError, isSchemaError, isSignatureError } from "./errors.js";
 import { signStandardWebhook } from "./signatures.js";
 import { readStandardWebhook } from "./webhook-request.js";
 
@@ -55,5 +56,39 @@ describe("readStandardWebhook", () => {
       { source: "Acme" },
     );
     expect(fromBytes).toEqual(fromString);
+  });
+
+  it.each([
+    ["undefined", undefined],
+    ["null", null],
+    ["a string", "request"],
+    ["an object without headers", { rawBody: "{}", secret }],
+    ["headers that are not an object", { headers: 5, rawBody: "{}", secret }],
+  ])("rejects %s as a request with a SignatureError, never a TypeError", (_label, request) => {
+    const error = caught(() => readStandardWebhook(request as unknown as WebhookRequest, { source: "Acme" }));
+    expect(isSignatureError(error)).toBe(true);
+    expect((error as { details: Record<string, unknown> }).details["reason"]).toBe("missing_headers");
+  });
+
+  it("rejects a signed request whose body is not a string or bytes with a SignatureError", () => {
+    const request = { headers: signed("{}"), rawBody: { a: 1 }, secret, now } as unknown as WebhookRequest;
+    expect(isSignatureError(caught(() => readStandardWebhook(request, { source: "Acme" })))).toBe(true);
+  });
+
+  it("still works when the options are missing at runtime", () => {
+    const body = '{"a":1}';
+    const read = readStandardWebhook(
+      { headers: signed(body), rawBody: body, secret, now },
+      undefined as unknown as { source: string },
+    );
+    expect(read.body).toEqual({ a: 1 });
+  });
+
+  it("reports a missing or weak configured secret as a ConfigError", () => {
+    const weak = `whsec_${Buffer.from("short").toString("base64")}`;
+    for (const bad of [undefined, "", weak]) {
+      const request = { headers: signed('{"a":1}'), rawBody: '{"a":1}', secret: bad, now } as unknown as WebhookRequest;
+      expect(isConfigError(caught(() => readStandardWebhook(request, { source: "Acme" })))).toBe(true);
+    }
   });
 });

@@ -20,20 +20,27 @@ export interface SignedWebhook {
   body: unknown;
 }
 
-/** Throws SignatureError for a forged, stale or unsigned request and SchemaError for a signed body that is not JSON. */
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+/**
+ * Throws SignatureError for a forged, stale, oversized or unsigned request (a missing or non-object request
+ * included), ConfigError when the configured secret is missing or weak, and SchemaError for a signed body that is
+ * not JSON. Never a TypeError, whatever a caller passes.
+ */
 export function readStandardWebhook(request: WebhookRequest, options: ReadWebhookOptions): SignedWebhook {
-  const { id, timestamp } = assertStandardWebhook({
-    headers: request.headers,
-    rawBody: request.rawBody,
-    secret: request.secret,
-    toleranceSeconds: options.toleranceSeconds ?? 5 * 60,
-    ...(request.now === undefined ? {} : { now: request.now }),
-  });
-  const text = typeof request.rawBody === "string" ? request.rawBody : Buffer.from(request.rawBody).toString("utf8");
+  // Nothing is dereferenced before verification, which accepts any value at runtime and fails closed.
+  const given = (isObject(request) ? request : {}) as WebhookRequest;
+  const settings: Partial<ReadWebhookOptions> = isObject(options) ? options : {};
+  const source = typeof settings.source === "string" && settings.source !== "" ? settings.source : "Webhook";
+  const { id, timestamp } = assertStandardWebhook({ ...given, toleranceSeconds: settings.toleranceSeconds ?? 5 * 60 });
+  // Verification succeeded, so the body is a string or bytes.
+  const text = typeof given.rawBody === "string" ? given.rawBody : Buffer.from(given.rawBody).toString("utf8");
   try {
     return { id, timestamp, body: JSON.parse(text) as unknown };
   } catch (error) {
-    throw new SchemaError(`${options.source} webhook body is not JSON`, [{ path: "", message: "invalid JSON" }], {
+    throw new SchemaError(`${source} webhook body is not JSON`, [{ path: "", message: "invalid JSON" }], {
       cause: error,
       details: { eventId: id },
     });
