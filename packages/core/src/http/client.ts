@@ -1,9 +1,10 @@
 /**
  * The HTTP client every connector uses: ky sends each attempt (`retry: 0`, `throwHttpErrors: false`) and this file
  * does retries, pacing and error mapping, because ky's built-in retry knows nothing of a provider's rate-limit
- * policy, of a total wait budget, or of Salesforce answering an exhausted quota with a 403.
+ * policy, of a total wait budget, or of Salesforce answering an exhausted quota with a 403. Timeouts and aborts are
+ * enforced here too, by Cutoffs rather than by fetch's signal handling (cutoff.ts says why).
  */
-import ky, { isTimeoutError } from "ky";
+import ky from "ky";
 import type { z } from "zod";
 import {
   AuthError,
@@ -20,11 +21,13 @@ import { noopLogger, redactString } from "../logger.js";
 import { backoffDelay, type BackoffPolicy } from "./backoff.js";
 import { abortError, sleepFor, systemClock, throwIfAborted } from "./clock.js";
 import { Semaphore } from "./concurrency.js";
+import { AttemptTimeout, CallTimeout, Cutoff } from "./cutoff.js";
 import { decide, type ResponseDecision } from "./decision.js";
 import { validateOptions } from "./options.js";
 import { Pacer } from "./pacer.js";
 import { parseRateLimitHeaders } from "./rate-limit-headers.js";
 import { bodySnippet, secretsOf } from "./redact-body.js";
+import { readBodyText } from "./read-body.js";
 import { parseRetryAfter } from "./retry-after.js";
 import type { HttpClient, HttpClientOptions, HttpMethod, HttpStats, RequestOptions } from "./types.js";
 import { parseBaseUrl, resolveUrl } from "./url.js";
@@ -34,6 +37,10 @@ const DEFAULT_MAX_ATTEMPTS = 5;
 const DEFAULT_BASE_DELAY_MS = 500;
 const DEFAULT_MAX_DELAY_MS = 30_000;
 const DEFAULT_MAX_TOTAL_WAIT_MS = 120_000;
+/** One page must never take unbounded time, whatever a server does; a sync retries the page later. */
+const DEFAULT_CALL_TIMEOUT_MS = 120_000;
+/** Far above any page of JSON a connector asks for, far below what would exhaust a worker's memory. */
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 /** A 429 that says "retry after 0" (a Reset rounded down) must not turn into a hot loop. */
 const MIN_RATE_LIMIT_WAIT_MS = 100;
 
@@ -58,7 +65,10 @@ interface Call {
   /** "fathom GET /external/v1/meetings": no query string, whose values may be secrets. */
   label: string;
   options: RequestOptions;
-  signal: AbortSignal | undefined;
+  /** Fires on the caller's abort (either signal) or at callTimeoutMs; every wait and attempt of the call races it. */
+  deadline: Cutoff;
+  /** `deadline.signal`, for the waits that take a signal. */
+  signal: AbortSignal;
   /** Header and query values this call sends, scrubbed from any body excerpt (servers echo requests). */
   secrets: readonly string[];
 }
@@ -77,6 +87,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? noopLogger;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxAttempts = options.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const maxTotalWaitMs = options.retry?.maxTotalWaitMs ?? DEFAULT_MAX_TOTAL_WAIT_MS;
   const backoff: BackoffPolicy = {
@@ -85,7 +97,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     jitter: options.retry?.jitter ?? "full",
   };
   const policy = options.rateLimit ?? {};
-  validateOptions(name, { timeoutMs, maxAttempts, maxTotalWaitMs, ...backoff }, policy);
+  validateOptions(name, { timeoutMs, callTimeoutMs, maxBodyBytes, maxAttempts, maxTotalWaitMs, ...backoff }, policy);
 
   const pacer = new Pacer({
     requests: policy.requests,
@@ -114,11 +126,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         pacer.observe(parseRateLimitHeaders(response.headers, clock.now()));
         return { attempt: response, serverWaitMs };
       } catch (error) {
-        if (call.signal?.aborted === true) throw abortError(call.signal);
+        if (call.signal.aborted) throw abortError(call.signal); // the caller's abort, or the call's deadline
         if (isConnectorError(error)) throw error; // a decision already made (a refused redirect), not a transport fault
-        if (error instanceof AttemptTimeout || isTimeoutError(error)) {
-          return { attempt: { kind: "timeout" }, serverWaitMs };
-        }
+        if (error instanceof AttemptTimeout) return { attempt: { kind: "timeout" }, serverWaitMs };
         return { attempt: { kind: "network", message: describeNetworkError(error) }, serverWaitMs };
       } finally {
         pacer.release();
@@ -128,11 +138,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   }
 
-  /** One attempt. `timeoutMs` covers the body too: ky's own `timeout` stops at the response headers. */
+  /**
+   * One attempt, cut off at `timeoutMs` (headers and body) or earlier by the call's deadline or the caller's abort.
+   * The signal handed to ky is best effort; the Cutoff's races are what end the attempt in bounded time.
+   */
   async function fetchOnce(call: Call): Promise<Completed> {
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new AttemptTimeout()), timeoutMs);
-    const signal = call.signal === undefined ? deadline.signal : AbortSignal.any([call.signal, deadline.signal]);
+    const cutoff = new Cutoff([call.signal], { ms: timeoutMs, reason: () => new AttemptTimeout() });
     const headers = new Headers(options.headers);
     for (const [key, value] of Object.entries(call.options.headers ?? {})) headers.set(key, value);
     const { json, body } = call.options;
@@ -143,23 +154,25 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       // Redirects are followed by hand, and only on the base URL's origin: fetch would carry our headers
       // (API keys, bearer tokens) to whatever host a Location header names.
       for (let hop = 0; ; hop += 1) {
-        const response = await ky(url, {
+        const sent = ky(url, {
           method,
           headers,
-          timeout: timeoutMs,
+          timeout: false,
           retry: 0,
           throwHttpErrors: false,
           redirect: "manual",
-          signal,
+          signal: cutoff.signal,
           ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
           ...(!withBody ? {} : json !== undefined ? { json } : body !== undefined ? { body } : {}),
         });
+        const response = await cutoff.race(sent, discardBody);
         const location = REDIRECT_STATUSES.has(response.status) ? response.headers.get("location") : null;
         if (location === null) {
-          const bodyText = await response.text();
-          return { kind: "response", status: response.status, headers: response.headers, bodyText };
+          const read = await readBodyText(response, cutoff, maxBodyBytes);
+          if (read.kind === "too_large") throw bodyTooLarge(call, response.status, read.declaredBytes);
+          return { kind: "response", status: response.status, headers: response.headers, bodyText: read.text };
         }
-        await response.body?.cancel();
+        discardBody(response);
         const next = new URL(location, url);
         if (next.origin !== call.url.origin) {
           throw new ConfigError(
@@ -178,27 +191,86 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         url = next;
       }
     } catch (error) {
-      if (deadline.signal.aborted && call.signal?.aborted !== true) throw new AttemptTimeout();
+      // Whatever fetch made of it, the cause is ours: AttemptTimeout, CallTimeout or the caller's abort error.
+      if (cutoff.signal.aborted) throw abortError(cutoff.signal);
       throw error;
     } finally {
-      clearTimeout(timer);
+      cutoff.dispose();
     }
+  }
+
+  /** Non-retryable: the same request would bring the same body. */
+  function bodyTooLarge(call: Call, status: number, declaredBytes: number | undefined): HttpError {
+    const details = { client: name, method: call.method, path: call.url.pathname, status, maxBodyBytes };
+    if (declaredBytes === undefined) {
+      return new HttpError(
+        `${call.label} returned a body larger than maxBodyBytes (${maxBodyBytes} bytes); not read further`,
+        status,
+        false,
+        { details },
+      );
+    }
+    return new HttpError(
+      `${call.label} returned a body that declares ${declaredBytes} bytes, more than maxBodyBytes (${maxBodyBytes} bytes); not read`,
+      status,
+      false,
+      { details: { ...details, declaredBytes } },
+    );
+  }
+
+  /** Retryable, like a timeout: the next sync tries the page again with a fresh deadline. */
+  function callTimedOut(call: Call, attempts: number): TransientError {
+    const elapsedMs = call.deadline.elapsedMs();
+    return new TransientError(
+      `${call.label} ran out of its callTimeoutMs of ${callTimeoutMs} ms after ${elapsedMs} ms and ${attempts} attempt(s)`,
+      {
+        details: {
+          client: name,
+          method: call.method,
+          path: call.url.pathname,
+          attempts,
+          elapsedMs,
+          callTimeoutMs,
+          reason: "call timeout",
+        },
+      },
+    );
   }
 
   async function execute(method: HttpMethod, path: string, requestOptions: RequestOptions = {}) {
     const url = resolveUrl(base, path, requestOptions.searchParams);
+    const deadline = new Cutoff([options.signal, requestOptions.signal], {
+      ms: callTimeoutMs,
+      reason: () => new CallTimeout(),
+    });
     const call: Call = {
       method,
       url,
       label: `${name} ${method} ${url.pathname}`,
       options: requestOptions,
-      signal: combineSignals(options.signal, requestOptions.signal),
+      deadline,
+      signal: deadline.signal,
       secrets: secretsOf(url, options.headers, requestOptions.headers),
     };
+    const progress = { attempts: 0 };
+    try {
+      return await attemptUntilDone(call, progress);
+    } catch (error) {
+      if (error instanceof CallTimeout) throw callTimedOut(call, progress.attempts);
+      throw error;
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async function attemptUntilDone(call: Call, progress: { attempts: number }) {
+    const { method, url } = call;
     let waitedMs = 0;
     for (let attempt = 1; ; attempt += 1) {
       throwIfAborted(call.signal);
-      const sent = await send(call, maxTotalWaitMs - waitedMs);
+      progress.attempts = attempt;
+      // Server-driven pacing may only wait as long as both the wait budget and the call's deadline allow.
+      const sent = await send(call, Math.min(maxTotalWaitMs - waitedMs, call.deadline.remainingMs()));
       const outcome = sent.attempt;
       waitedMs += sent.serverWaitMs;
       const context = { client: name, method, path: url.pathname, attempts: attempt, waitedMs };
@@ -206,7 +278,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (outcome.kind === "paced_out") {
         throw new RateLimitError(
           `${call.label} not sent: the server's rate limit resets in ${outcome.retryAfterMs} ms, ` +
-            `beyond the remaining wait budget (maxTotalWaitMs ${maxTotalWaitMs})`,
+            `beyond the remaining wait budget (maxTotalWaitMs ${maxTotalWaitMs}, callTimeoutMs ${callTimeoutMs})`,
           outcome.retryAfterMs,
           { details: { ...context, retryAfterMs: outcome.retryAfterMs } },
         );
@@ -223,6 +295,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (attempt >= maxAttempts) throw plan.exhausted(`maxAttempts ${maxAttempts} reached`);
       if (waitedMs + plan.delayMs > maxTotalWaitMs) {
         throw plan.exhausted(`the next wait of ${plan.delayMs} ms would exceed maxTotalWaitMs ${maxTotalWaitMs}`);
+      }
+      // Waiting only to be cut off at the deadline would hold the page for nothing: give up now.
+      if (plan.delayMs > call.deadline.remainingMs()) {
+        throw plan.exhausted(`the next wait of ${plan.delayMs} ms would go past callTimeoutMs ${callTimeoutMs}`);
       }
       // Every caller of this client holds off, not only this one: the server's limit is shared.
       if (plan.rateLimited) pacer.blockUntil(clock.now() + plan.delayMs);
@@ -358,24 +434,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
 }
 
-/** Our own per-attempt deadline, told apart from a caller's abort. */
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
 
-class AttemptTimeout extends Error {
-  constructor() {
-    super("HTTP attempt timed out");
-    this.name = "TimeoutError";
-  }
+/** A body we will not read: cancelling it closes the connection rather than leaving it to the server. */
+function discardBody(response: Response): void {
+  response.body?.cancel().catch(() => undefined);
 }
 
 function spent(context: { attempts: number; waitedMs: number }): string {
   return `after ${context.attempts} attempt(s) and ${context.waitedMs} ms of waiting`;
-}
-
-function combineSignals(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
-  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  return present.length <= 1 ? present[0] : AbortSignal.any(present);
 }
 
 /** "fetch failed (ECONNREFUSED)": the message and code only, never the request (which carries the headers). */

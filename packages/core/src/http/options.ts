@@ -2,12 +2,20 @@
 import { ConfigError } from "../errors.js";
 import type { RateLimitPolicy } from "./types.js";
 
-/** setTimeout's ceiling, which ky enforces for `timeout`. */
+/** setTimeout's ceiling: a longer timer fires at once. */
 const MAX_TIMEOUT_MS = 2_147_483_647;
 
 export function validateOptions(
   name: string,
-  numbers: { timeoutMs: number; maxAttempts: number; maxTotalWaitMs: number; baseDelayMs: number; maxDelayMs: number },
+  numbers: {
+    timeoutMs: number;
+    callTimeoutMs: number;
+    maxBodyBytes: number;
+    maxAttempts: number;
+    maxTotalWaitMs: number;
+    baseDelayMs: number;
+    maxDelayMs: number;
+  },
   policy: RateLimitPolicy,
 ): void {
   const problems: string[] = [];
@@ -22,11 +30,12 @@ export function validateOptions(
   positiveInteger("retry.maxAttempts", numbers.maxAttempts);
   positiveInteger("rateLimit.requests", policy.requests);
   positiveInteger("rateLimit.maxConcurrency", policy.maxConcurrency);
+  positiveInteger("maxBodyBytes", numbers.maxBodyBytes);
   nonNegative("retry.maxTotalWaitMs", numbers.maxTotalWaitMs);
   nonNegative("retry.baseDelayMs", numbers.baseDelayMs);
   nonNegative("retry.maxDelayMs", numbers.maxDelayMs);
-  if (!(numbers.timeoutMs > 0 && numbers.timeoutMs <= MAX_TIMEOUT_MS)) {
-    problems.push(`timeoutMs must be in (0, ${MAX_TIMEOUT_MS}]`);
+  for (const key of ["timeoutMs", "callTimeoutMs"] as const) {
+    if (!(numbers[key] > 0 && numbers[key] <= MAX_TIMEOUT_MS)) problems.push(`${key} must be in (0, ${MAX_TIMEOUT_MS}]`);
   }
   if (policy.windowMs !== undefined && !(policy.windowMs > 0 && Number.isFinite(policy.windowMs))) {
     problems.push("rateLimit.windowMs must be a positive number");

@@ -36,7 +36,8 @@ export interface RetryPolicy {
   maxDelayMs?: number;
   /**
    * Default 120_000: total time one call may spend waiting across retries AND server-driven pacing (Retry-After,
-   * RateLimit-Reset). When the next wait would go beyond it, the call throws instead of waiting.
+   * RateLimit-Reset). When the next wait would go beyond it, the call throws instead of waiting. The client's
+   * `callTimeoutMs` bounds the whole call too, attempts included.
    */
   maxTotalWaitMs?: number;
   /** Default "full". */
@@ -52,8 +53,19 @@ export interface HttpClientOptions {
   baseUrl: string;
   headers?: Record<string, string>;
   fetch?: typeof fetch;
-  /** Per attempt, headers and body included. Default 30_000. */
+  /** Per attempt, headers and body included; the call's deadline (`callTimeoutMs`) may cut an attempt shorter. Default 30_000. */
   timeoutMs?: number;
+  /**
+   * Per call: every attempt, backoff, Retry-After and pacing wait included, so one page can never take unbounded time
+   * (a server trickling its body, a 503 storm). Reaching it is a retryable TransientError naming the call and how long
+   * it ran; a wait that would go past it is not started. Wall time, even with an injected `clock`. Default 120_000.
+   */
+  callTimeoutMs?: number;
+  /**
+   * Largest response body read into memory, in bytes. A larger one (or a content-length header above it) is a
+   * non-retryable HttpError, the connection closed without reading on. Default 64 MiB.
+   */
+  maxBodyBytes?: number;
   rateLimit?: RateLimitPolicy;
   retry?: RetryPolicy;
   logger?: Logger;
