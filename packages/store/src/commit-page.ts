@@ -3,7 +3,7 @@
  * counters all commit together or not at all, so a crash at any moment leaves the store at a page boundary and a
  * restarted sync resumes from the last committed cursor; content hashes absorb the overlap.
  */
-import { NotFoundError, ValidationError } from "@gtm-clarity/core";
+import { NotFoundError, PagingLoopError, ValidationError } from "@gtm-clarity/core";
 import type { SqlExecutor } from "./driver.js";
 import {
   type PreparedDocument,
@@ -20,6 +20,8 @@ export interface CommitTarget {
   runId: string | undefined;
   stream: string;
   cursor: string | null | undefined;
+  /** Whether the source said more pages follow; with a run and a cursor, arms the paging loop guard. */
+  hasMore: boolean | undefined;
   webhookEventId: string | undefined;
 }
 
@@ -134,6 +136,30 @@ const DELETE_DOCUMENTS_OF_TOMBSTONES = /* sql */ `
 DELETE FROM documents
 WHERE tenant_id = $1 AND connection_id = $2 AND activity_external_id = ANY($3::text[])`;
 
+/** Same value as core's `pagingCursorHash`: sha256 hex of 'c:' + cursor, or of 'null' for the null cursor. */
+const cursorHash = (expr: string) => `encode(sha256(convert_to(coalesce('c:' || ${expr}, 'null'), 'UTF8')), 'hex')`;
+
+/**
+ * The cursor this page replaces, i.e. where it was read from. On a run's first page that is the cursor the run
+ * started from (page 0); afterwards it is already remembered and this is a no-op.
+ */
+const REMEMBER_FROM_CURSOR = /* sql */ `
+INSERT INTO sync_run_cursors (tenant_id, connection_id, run_id, stream, cursor_hash, page)
+SELECT $1, $2, $3::uuid, $4,
+       ${cursorHash("(SELECT cursor FROM sync_state WHERE tenant_id = $1 AND connection_id = $2 AND stream = $4)")},
+       $5::integer
+ON CONFLICT (run_id, stream, cursor_hash) DO NOTHING`;
+
+/** The page's next cursor; no row back means this run has committed (or started from) that cursor before. */
+const REMEMBER_NEXT_CURSOR = /* sql */ `
+INSERT INTO sync_run_cursors (tenant_id, connection_id, run_id, stream, cursor_hash, page)
+VALUES ($1, $2, $3::uuid, $4, ${cursorHash("$5::text")}, $6::integer)
+ON CONFLICT (run_id, stream, cursor_hash) DO NOTHING
+RETURNING page`;
+
+const FIRST_SEEN_PAGE = /* sql */ `
+SELECT page FROM sync_run_cursors WHERE run_id = $1::uuid AND stream = $2 AND cursor_hash = ${cursorHash("$3::text")}`;
+
 const SAVE_CURSOR = /* sql */ `
 INSERT INTO sync_state (tenant_id, connection_id, stream, cursor, last_run_id)
 VALUES ($1, $2, $3, $4, $5::uuid)
@@ -211,6 +237,32 @@ const emptyResult = (duplicateEvent: boolean): CommitPageResult => ({
   duplicateEvent,
 });
 
+/**
+ * The paging loop guard, durable across page activities, processes and retries: every cursor a run commits is
+ * remembered (hashed). A page that says there is more but hands back a cursor of the same run would make the next
+ * page repeat an earlier one, forever if the vendor answers A -> B -> A: it fails with a PagingLoopError naming the
+ * connector, and nothing of the page is committed. The same cursor on a last page (`hasMore: false`) is fine.
+ */
+async function guardPaging(
+  tx: SqlExecutor,
+  target: CommitTarget & { runId: string; cursor: string | null },
+  run: { pages: number; connectorId: string },
+): Promise<void> {
+  const base = [target.tenantId, target.connectionId, target.runId, target.stream];
+  await tx.query(REMEMBER_FROM_CURSOR, [...base, run.pages]);
+  const page = run.pages + 1;
+  const added = await tx.query(REMEMBER_NEXT_CURSOR, [...base, target.cursor, page]);
+  if (added.rows.length > 0 || target.hasMore !== true) return;
+  const first = await tx.query<{ page: number }>(FIRST_SEEN_PAGE, [target.runId, target.stream, target.cursor]);
+  const firstPage = first.rows[0]?.page ?? 0;
+  throw new PagingLoopError(
+    run.connectorId,
+    `connector "${run.connectorId}" is paging in a loop: page ${page} of sync run ${target.runId} returned the cursor ` +
+      `${firstPage === 0 ? "the run started from" : `of page ${firstPage}`} again and said there is more`,
+    { details: { connectorId: run.connectorId, runId: target.runId, page, firstSeenPage: firstPage, reason: "repeated_cursor" } },
+  );
+}
+
 /** Runs inside a tenant transaction (role gtm_app, app.tenant_id set). */
 export async function commitPreparedPage(
   tx: SqlExecutor,
@@ -221,19 +273,20 @@ export async function commitPreparedPage(
   // Lock the connection first: concurrent commits for one connection queue here, so counts and the cursor never
   // interleave. NO KEY UPDATE still lets other transactions insert rows that reference the connection.
   // Row-level security makes another tenant's connection invisible: it is "not found", exactly like a missing one.
-  const connection = await tx.query<{ seq: string }>(
-    "SELECT nextval('commit_seq')::text AS seq FROM connections WHERE id = $1 FOR NO KEY UPDATE",
+  const connection = await tx.query<{ seq: string; connector_id: string }>(
+    "SELECT nextval('commit_seq')::text AS seq, connector_id FROM connections WHERE id = $1 FOR NO KEY UPDATE",
     [target.connectionId],
   );
-  const seq = connection.rows[0]?.seq;
-  if (seq === undefined) {
+  const locked = connection.rows[0];
+  if (locked === undefined) {
     throw new NotFoundError(`connection ${target.connectionId} not found for tenant ${target.tenantId}`);
   }
+  const { seq } = locked;
 
   let fullRefresh = false;
   if (target.runId !== undefined) {
-    const run = await tx.query<{ status: string; full_refresh: boolean }>(
-      "SELECT status, full_refresh FROM sync_runs WHERE id = $1 AND connection_id = $2",
+    const run = await tx.query<{ status: string; full_refresh: boolean; pages: number }>(
+      "SELECT status, full_refresh, pages FROM sync_runs WHERE id = $1 AND connection_id = $2",
       [target.runId, target.connectionId],
     );
     const row = run.rows[0];
@@ -242,6 +295,13 @@ export async function commitPreparedPage(
       throw new ValidationError(`sync run ${target.runId} is ${row.status}; pages can only be committed to a running run`);
     }
     fullRefresh = row.full_refresh;
+    // Before any record is written: a looping page costs one statement, not a page of upserts.
+    if (target.cursor !== undefined) {
+      await guardPaging(tx, { ...target, runId: target.runId, cursor: target.cursor }, {
+        pages: row.pages,
+        connectorId: locked.connector_id,
+      });
+    }
   }
 
   if (target.webhookEventId !== undefined) {

@@ -86,7 +86,11 @@ export async function finishRun(ctx: StoreContext, input: z.input<typeof FinishR
       [parsed.runId, parsed.status, parsed.error ?? null],
     );
     const row = rows[0];
-    if (row) return toRun(row);
+    if (row) {
+      // The paging guard's memory is only needed while the run can still commit pages.
+      await tx.query("DELETE FROM sync_run_cursors WHERE run_id = $1", [parsed.runId]);
+      return toRun(row);
+    }
     const existing = await tx.query<{ status: string }>("SELECT status FROM sync_runs WHERE id = $1", [parsed.runId]);
     const status = existing.rows[0]?.status;
     if (status === undefined) throw new NotFoundError(`sync run ${parsed.runId} not found for tenant ${parsed.tenantId}`);

@@ -134,6 +134,11 @@ export const CommitPageSchema = ConnectionRefSchema.extend({
   documents: z.array(z.unknown()).max(MAX_PAGE_RECORDS).default([]),
   /** The cursor to resume from after this page. `undefined` leaves the stored cursor alone (webhooks). */
   cursor: CursorSchema.optional(),
+  /**
+   * Whether the source said more pages follow. With `runId` and `cursor`, a cursor this run already committed (or
+   * started from) then fails the page with a PagingLoopError: the next page would repeat an earlier one.
+   */
+  hasMore: z.boolean().optional(),
   /** The source's event id: the page commits only the first time this id is seen for the connection. */
   webhookEventId: storableText(500).min(1).optional(),
 });

@@ -223,6 +223,7 @@ async function commitPage(ctx: StoreContext, input: CommitPageInput): Promise<Co
         runId: parsed.runId,
         stream: parsed.stream,
         cursor: parsed.cursor,
+        hasMore: parsed.hasMore,
         webhookEventId: parsed.webhookEventId,
       },
       page,

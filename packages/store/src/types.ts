@@ -64,6 +64,12 @@ export interface CommitPageInput {
   documents?: readonly ConnectorDocument[] | readonly unknown[];
   /** Cursor after this page; `undefined` leaves the stored cursor unchanged. */
   cursor?: string | null;
+  /**
+   * Whether the source said more pages follow. With `runId` and `cursor` it arms the paging loop guard: every
+   * cursor a run commits is remembered (sha256), and a page that returns one of them (or the cursor the run started
+   * from) while `hasMore` is true fails with core's PagingLoopError, naming the connector; nothing of it commits.
+   */
+  hasMore?: boolean;
   /** Dedupe key of a webhook delivery: a second commit with the same id is a no-op (`duplicateEvent: true`). */
   webhookEventId?: string;
 }

@@ -46,9 +46,10 @@ describe.each(engines)("tenant isolation on $name", (engine) => {
     expect(role).toEqual({ current_user: "gtm_app", rolbypassrls: false, rolsuper: false, owns: 0 });
     const { rows } = await h.driver.query<{ relname: string; relrowsecurity: boolean }>(
       `SELECT relname, relrowsecurity FROM pg_class
-       WHERE relname IN ('tenants','connections','sync_state','sync_runs','records','quarantine','documents','webhook_events')`,
+       WHERE relname IN ('tenants','connections','sync_state','sync_runs','records','quarantine','documents','webhook_events',
+                         'sync_run_cursors')`,
     );
-    expect(rows).toHaveLength(8);
+    expect(rows).toHaveLength(9);
     expect(rows.every((row) => row.relrowsecurity)).toBe(true);
   });
 

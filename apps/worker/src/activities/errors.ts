@@ -9,6 +9,7 @@ import {
   isConfigError,
   isConnectorError,
   isDpaRequiredError,
+  isPagingLoopError,
   isRateLimitError,
   redactString,
 } from "@gtm-clarity/core";
@@ -42,6 +43,9 @@ export function classifyError(error: unknown): ErrorClassification {
   if (isAuthError(error)) return { type: "AuthError", message, retryable: false, blockConnection: "needs_reauth" };
   if (isConfigError(error)) return { type: "ConfigError", message, retryable: false, blockConnection: "disabled" };
   if (isDpaRequiredError(error)) return { type: "DpaRequiredError", message, retryable: false, blockConnection: "disabled" };
+  // A connector or vendor paging in circles: fail the run, never retry, but leave the connection alone (its
+  // credentials and settings are fine; the next scheduled sync may well succeed).
+  if (isPagingLoopError(error)) return { type: "PagingLoopError", message, retryable: false };
   if (isRateLimitError(error)) return { type: "RateLimitError", message, retryable: true, retryAfterMs: error.retryAfterMs };
   if (isConnectorError(error)) return { type: error.name, message, retryable: error.retryable };
   // Unknown errors (a bug, a network error from outside our HTTP client) may be passing: retry with backoff.

@@ -34,6 +34,8 @@ export interface PageCommit extends ConnectionRef {
   quarantined: readonly QuarantinedRecord[];
   documents: readonly ConnectorDocument[];
   cursor: string | null;
+  /** What the source said; with it the store rejects a cursor the run already committed (PagingLoopError). */
+  hasMore: boolean;
 }
 
 export interface PageCommitResult {
@@ -114,6 +116,7 @@ export function storePort(store: Store): SyncStore {
         quarantined: page.quarantined,
         documents: page.documents,
         cursor: page.cursor,
+        hasMore: page.hasMore,
       }),
     markUnseenAsDeleted: (input) => store.markUnseenAsDeleted(input),
   };

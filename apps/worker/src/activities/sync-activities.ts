@@ -12,7 +12,6 @@ import {
   DpaRequiredError,
   isValidationError,
   noopLogger,
-  SchemaError,
   type CanonicalRecord,
   type Connector,
   type Credentials,
@@ -20,6 +19,7 @@ import {
 } from "@gtm-clarity/core";
 import { ApplicationFailure, CancelledFailure } from "@temporalio/common";
 import { toApplicationFailure } from "./errors.js";
+import { assertWithinPageLimit, DEFAULT_MAX_PAGES_PER_SYNC } from "./paging.js";
 import { currentRuntime, inTemporalActivity } from "./runtime.js";
 import type { ConnectionInfo, ConnectorLookup, SyncStore } from "./store-port.js";
 import type {
@@ -50,6 +50,8 @@ export interface SyncActivityDeps {
    * this time, and a refreshed token is always written through.
    */
   connectionCacheMs?: number;
+  /** Pages one sync run may take before it fails as a paging loop (non-retryable). Default 100,000. */
+  maxPagesPerSync?: number;
 }
 
 /** What a page's last heartbeat says; a retried attempt reads it back from `heartbeatDetails`. */
@@ -69,6 +71,7 @@ export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
   const now = deps.now ?? Date.now;
   const heartbeatIntervalMs = deps.heartbeatIntervalMs ?? 5_000;
   const connectionCacheMs = deps.connectionCacheMs ?? 30_000;
+  const maxPagesPerSync = deps.maxPagesPerSync ?? DEFAULT_MAX_PAGES_PER_SYNC;
   /** Per run: the loaded connector and credentials, so a page costs one cursor read and one commit. */
   const cache = new Map<string, { at: number; connector: Connector<CanonicalRecord>; credentials: Credentials }>();
 
@@ -188,6 +191,7 @@ export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
         });
       }
       const { connector, credentials } = await connectionForPage(input);
+      assertWithinPageLimit(connector.id, input, maxPagesPerSync);
 
       const fetching: PageHeartbeat = { phase: "fetching", runId: input.runId, page: input.page, cursor: stored };
       runtime.heartbeat(fetching);
@@ -204,13 +208,6 @@ export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
       clearInterval(timer);
       timer = undefined;
       if (runtime.signal.aborted) throw new CancelledFailure(String(runtime.signal.reason ?? "cancelled"));
-      if (page.hasMore && page.cursor === stored) {
-        // A connector bug would otherwise loop on the same page forever.
-        throw new SchemaError(`${connector.id} returned hasMore with an unchanged cursor`, [
-          { path: "cursor", message: "did not advance" },
-        ]);
-      }
-
       const committed = await store.commitPage({
         ...ref,
         runId: input.runId,
@@ -218,6 +215,8 @@ export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
         quarantined: page.quarantined ?? [],
         documents: page.documents ?? [],
         cursor: page.cursor,
+        // Arms the store's paging loop guard: a cursor this run already committed (A -> B -> A) fails the page.
+        hasMore: page.hasMore,
       });
       const result: SyncPageResult = {
         cursor: page.cursor,

@@ -232,7 +232,7 @@ describe("error classification", () => {
   it("a connector that claims more pages without moving its cursor is stopped (no endless loop)", async () => {
     const s = await scripted([async () => page(null, true, ["x"])]);
     expect(await failureOf(new MockActivityEnvironment({}, quiet).run(s.activities.syncPage, s.input))).toMatchObject({
-      type: "SchemaError",
+      type: "PagingLoopError",
       nonRetryable: true,
     });
   });
