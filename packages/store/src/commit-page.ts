@@ -99,10 +99,36 @@ FROM unnest($4::text[], $5::text[]) AS t(kind, external_id)
 WHERE r.tenant_id = $1 AND r.connection_id = $2 AND r.kind = t.kind AND r.external_id = t.external_id
   AND r.last_seen_seq < $6::bigint`;
 
-const INSERT_QUARANTINE = /* sql */ `
-INSERT INTO quarantine (tenant_id, connection_id, run_id, kind, external_id, raw, reasons)
-SELECT $1, $2, $3::uuid, t.kind, t.external_id, t.raw, t.reasons
-FROM unnest($4::text[], $5::text[], $6::jsonb[], $7::jsonb[]) AS t(kind, external_id, raw, reasons)`;
+/**
+ * One quarantine row per source record and connection (see migration 0003 for the key), updated in place: a record
+ * that stays malformed across re-syncs keeps its first-seen time and gets the latest raw value, reasons and run.
+ * The key is computed here, from the same jsonb text the migration used for existing rows, so the two never drift.
+ * The same record twice in one statement collapses to its last occurrence (ON CONFLICT may touch a row only once).
+ */
+const UPSERT_QUARANTINE = /* sql */ `
+WITH input AS (
+  SELECT t.kind, t.external_id, t.raw, t.reasons, t.ord,
+         CASE
+           WHEN t.external_id IS NOT NULL THEN 'id:' || coalesce(t.kind, '') || ':' || t.external_id
+           ELSE 'sha256:' || encode(sha256(convert_to(coalesce(t.raw, 'null'::jsonb)::text, 'UTF8')), 'hex')
+         END AS source_key
+  FROM unnest($4::text[], $5::text[], $6::jsonb[], $7::jsonb[]) WITH ORDINALITY AS t(kind, external_id, raw, reasons, ord)
+), latest AS (
+  SELECT DISTINCT ON (source_key) *, count(*) OVER (PARTITION BY source_key)::int AS seen
+  FROM input
+  ORDER BY source_key, ord DESC
+)
+INSERT INTO quarantine AS q (tenant_id, connection_id, run_id, kind, external_id, source_key, raw, reasons, seen_count)
+SELECT $1, $2, $3::uuid, l.kind, l.external_id, l.source_key, l.raw, l.reasons, l.seen
+FROM latest AS l
+ON CONFLICT (tenant_id, connection_id, source_key) DO UPDATE SET
+  run_id       = EXCLUDED.run_id,
+  kind         = EXCLUDED.kind,
+  external_id  = EXCLUDED.external_id,
+  raw          = EXCLUDED.raw,
+  reasons      = EXCLUDED.reasons,
+  last_seen_at = now(),
+  seen_count   = q.seen_count + EXCLUDED.seen_count`;
 
 const UPSERT_DOCUMENTS = /* sql */ `
 WITH upserted AS (
@@ -193,7 +219,7 @@ function batchJson(batch: readonly PreparedRecord[]): string {
 
 async function writeQuarantine(tx: SqlExecutor, target: CommitTarget, rows: readonly PreparedQuarantine[], size: number) {
   for (const batch of chunks(rows, size)) {
-    await tx.query(INSERT_QUARANTINE, [
+    await tx.query(UPSERT_QUARANTINE, [
       target.tenantId,
       target.connectionId,
       target.runId ?? null,

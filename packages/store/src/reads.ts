@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { StoreContext } from "./context.js";
 import {
   type DocumentRow,
+  QUARANTINE_COLUMNS,
   type QuarantineRow,
   RECORD_COLUMNS,
   type RecordRow,
@@ -72,7 +73,7 @@ export async function listRecords(
   });
 }
 
-/** Newest first. */
+/** Most recently seen first; `runId` keeps the entries that run saw last. */
 export async function listQuarantine(
   ctx: StoreContext,
   input: z.input<typeof ListQuarantineSchema>,
@@ -80,11 +81,11 @@ export async function listQuarantine(
   const parsed = parseInput(ListQuarantineSchema, input, "listQuarantine input");
   return withTenantTransaction(ctx.driver, parsed.tenantId, async (tx) => {
     const { rows } = await tx.query<QuarantineRow>(
-      `SELECT id, connection_id, run_id, kind, external_id, raw, reasons, created_at FROM quarantine
-       WHERE connection_id = $1 AND ($2::uuid IS NULL OR run_id = $2)
-       ORDER BY created_at DESC, id
+      `SELECT ${QUARANTINE_COLUMNS} FROM quarantine
+       WHERE tenant_id = $4 AND connection_id = $1 AND ($2::uuid IS NULL OR run_id = $2)
+       ORDER BY last_seen_at DESC, id
        LIMIT $3`,
-      [parsed.connectionId, parsed.runId ?? null, parsed.limit],
+      [parsed.connectionId, parsed.runId ?? null, parsed.limit, parsed.tenantId],
     );
     return rows.map(toQuarantineEntry);
   });

@@ -148,15 +148,21 @@ export const toRecord = (row: RecordRow): StoredRecord => ({
   updatedAt: row.updated_at,
 });
 
+export const QUARANTINE_COLUMNS =
+  "id, connection_id, run_id, kind, external_id, source_key, raw, reasons, first_seen_at, last_seen_at, seen_count";
+
 export interface QuarantineRow {
   id: string;
   connection_id: string;
   run_id: string | null;
   kind: string | null;
   external_id: string | null;
+  source_key: string;
   raw: unknown;
   reasons: { path: string; message: string }[];
-  created_at: Date;
+  first_seen_at: Date;
+  last_seen_at: Date;
+  seen_count: number;
   [column: string]: unknown;
 }
 
@@ -166,9 +172,13 @@ export const toQuarantineEntry = (row: QuarantineRow): QuarantineEntry => ({
   runId: row.run_id,
   kind: row.kind,
   externalId: row.external_id,
+  sourceKey: row.source_key,
   raw: row.raw,
   reasons: row.reasons,
-  createdAt: row.created_at,
+  firstSeenAt: row.first_seen_at,
+  lastSeenAt: row.last_seen_at,
+  seenCount: row.seen_count,
+  createdAt: row.first_seen_at,
 });
 
 export interface DocumentRow {

@@ -114,15 +114,29 @@ export interface StoredRecord {
   updatedAt: Date;
 }
 
+/**
+ * One source record that could not be stored, per connection: a record that stays malformed across syncs keeps one
+ * entry, updated in place with the latest raw value, reasons and run.
+ */
 export interface QuarantineEntry {
   id: string;
   connectionId: string;
+  /** The run that saw it last (null: last seen outside a run, e.g. a webhook). */
   runId: string | null;
   /** person / account / activity / document when known. */
   kind: string | null;
   externalId: string | null;
+  /** What identifies the source record: `id:<kind>:<externalId>`, or `sha256:<hex>` of its raw JSON when it has no id. */
+  sourceKey: string;
+  /** The latest raw value seen. */
   raw: unknown;
+  /** Why the latest raw value was rejected. */
   reasons: { path: string; message: string }[];
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  /** How many times it was quarantined (syncs, re-syncs, webhooks). */
+  seenCount: number;
+  /** Same as `firstSeenAt` (the name before entries were keyed by source record). */
   createdAt: Date;
 }
 
