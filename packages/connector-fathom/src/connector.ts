@@ -217,7 +217,7 @@ export class FathomConnector implements Connector<CanonicalRecord> {
 /** The `created_at` of a page item, if it is a valid meeting's (malformed ones do not move the watermark). */
 function createdAtOf(item: unknown): string | undefined {
   const parsed = MeetingSchema.safeParse(item);
-  return parsed.success ? parsed.data.created_at : undefined;
+  return parsed.success ? (parsed.data.created_at ?? undefined) : undefined;
 }
 
 /** An error as one line for a health status, with the key scrubbed even if some layer echoed it. */

@@ -27,6 +27,8 @@ export {
 } from "./auth.js";
 export {
   MeetingSchema,
+  OpenApiMeetingSchema,
+  MEETING_TIME_REQUIRED,
   MeetingsPageSchema,
   InviteeSchema,
   FathomUserSchema,
@@ -36,6 +38,7 @@ export {
   CrmMatchesSchema,
   type FathomMeeting,
   type FathomMeetingInput,
+  type FathomApiMeeting,
   type FathomMeetingsPage,
   type FathomInvitee,
   type FathomUser,
@@ -64,6 +67,7 @@ export {
   meetingExternalId,
   dedupeRecords,
   FATHOM_SOURCE,
+  MEETING_URL_KEY_PREFIX,
   type MeetingTransformResult,
 } from "./sync/transform.js";
 export { FathomWebhooks, WEBHOOK_TOLERANCE_SECONDS } from "./webhook.js";

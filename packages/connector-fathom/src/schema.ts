@@ -11,7 +11,7 @@ export const fathomFieldMappings: FieldMapping[] = [
   { kind: "activity", sourceField: "recording_start_time", targetField: "occurredAt", transform: "none", required: true },
   { kind: "activity", sourceField: "title", targetField: "subject", transform: "trim", required: false },
   { kind: "activity", sourceField: "recorded_by.email", targetField: "personExternalId", transform: "lowercase", required: false },
-  { kind: "activity", sourceField: "created_at", targetField: "remoteCreatedAt", transform: "none", required: true },
+  { kind: "activity", sourceField: "created_at", targetField: "remoteCreatedAt", transform: "none", required: false },
   { kind: "activity", sourceField: "action_items", targetField: "properties", transform: "none", required: false },
   // person (one per calendar invitee with an email, plus the recorder)
   { kind: "person", sourceField: "calendar_invitees.email", targetField: "externalId", transform: "lowercase", required: true },

@@ -3,7 +3,7 @@ import { runConformanceSuite, transformFixture } from "@gtm-clarity/testkit";
 import pkg from "../package.json" with { type: "json" };
 import { createWebhookSecret, startFathomSandbox, type FathomSandbox } from "../src/sandbox/index.js";
 import { transformRawMeeting } from "../src/sync/transform.js";
-import { internalMeeting, publishedListMeeting, publishedWebhookMeeting } from "./fixtures.js";
+import { internalMeeting, fullListMeeting, fullWebhookMeeting } from "./fixtures.js";
 
 /** Counted from the sandbox's data directly, not through the transform under test. */
 function distinctRecords(sandbox: FathomSandbox): number {
@@ -39,8 +39,8 @@ runConformanceSuite({
     };
   },
   transforms: [
-    transformFixture("published webhook meeting (all content)", transformRawMeeting, publishedWebhookMeeting()),
-    transformFixture("published list meeting (metadata only)", transformRawMeeting, publishedListMeeting()),
+    transformFixture("published webhook meeting (all content)", transformRawMeeting, fullWebhookMeeting()),
+    transformFixture("published list meeting (metadata only)", transformRawMeeting, fullListMeeting()),
     transformFixture("internal-only meeting", transformRawMeeting, internalMeeting()),
     transformFixture("malformed meeting (quarantined)", transformRawMeeting, { title: 42 }),
   ],

@@ -1,13 +1,13 @@
 /**
- * Meetings shaped exactly like Fathom's published examples (developers.fathom.ai: the `newMeeting` webhook payload
- * and the `GET /meetings` response), with the field list of the OpenAPI `Meeting` schema. Both published examples
- * lack `recording_id`, which the schema requires; these include it, as the real API does.
+ * Full meetings: every field of the OpenAPI `Meeting` schema present, laid out like Fathom's `newMeeting` webhook
+ * payload. Fathom's own published examples leave fields out; meetings shaped like those are in
+ * `published-examples.ts`.
  */
 import { randomBytes } from "node:crypto";
-import type { FathomMeetingInput } from "../src/api-schema.js";
+import type { FathomApiMeeting } from "../src/api-schema.js";
 
 /** The webhook payload with every include_* on: transcript, summary, action items and CRM matches. */
-export function publishedWebhookMeeting(): FathomMeetingInput {
+export function fullWebhookMeeting(): FathomApiMeeting {
   return {
     title: "Quarterly Business Review",
     meeting_title: "QBR 2025 Q1",
@@ -80,10 +80,10 @@ export function publishedWebhookMeeting(): FathomMeetingInput {
 }
 
 /** A `GET /meetings` item with every include_* left false (Fathom sends them as null). */
-export function publishedListMeeting(): FathomMeetingInput {
+export function fullListMeeting(): FathomApiMeeting {
   return {
-    ...publishedWebhookMeeting(),
-    calendar_invitees: publishedWebhookMeeting().calendar_invitees.map(
+    ...fullWebhookMeeting(),
+    calendar_invitees: fullWebhookMeeting().calendar_invitees.map(
       ({ matched_speaker_display_name: _omitted, ...invitee }) => invitee,
     ),
     transcript: null,
@@ -94,9 +94,9 @@ export function publishedListMeeting(): FathomMeetingInput {
 }
 
 /** An internal-only meeting: no external invitees, no accounts. */
-export function internalMeeting(): FathomMeetingInput {
+export function internalMeeting(): FathomApiMeeting {
   return {
-    ...publishedListMeeting(),
+    ...fullListMeeting(),
     recording_id: 987654321,
     title: "Weekly pipeline sync",
     meeting_title: null,

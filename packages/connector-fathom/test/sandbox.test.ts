@@ -1,4 +1,4 @@
-import { MeetingSchema } from "../src/api-schema.js";
+import { MeetingSchema, OpenApiMeetingSchema } from "../src/api-schema.js";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   FathomRateLimiter,
@@ -33,8 +33,11 @@ describe("sandbox data", () => {
     expect(generateMeetings(5, 4)).not.toEqual(generateMeetings(5, 3));
   });
 
-  it("produces meetings that satisfy Fathom's Meeting schema", () => {
-    for (const meeting of generateMeetings(300, 11)) expect(MeetingSchema.safeParse(meeting).success).toBe(true);
+  it("produces meetings with every field Fathom's OpenAPI calls required, which the connector accepts", () => {
+    for (const meeting of generateMeetings(300, 11)) {
+      expect(OpenApiMeetingSchema.safeParse(meeting).success).toBe(true);
+      expect(MeetingSchema.safeParse(meeting).success).toBe(true);
+    }
   });
 
   it("generates 5,000 meetings quickly", async () => {

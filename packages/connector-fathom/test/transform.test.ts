@@ -3,7 +3,7 @@ import type { CanonicalAccount, CanonicalActivity, CanonicalPerson, CanonicalRec
 import { describe, expect, it } from "vitest";
 import type { FathomMeetingInput } from "../src/api-schema.js";
 import { transcriptToText, transformRawMeeting } from "../src/sync/transform.js";
-import { internalMeeting, publishedListMeeting, publishedWebhookMeeting } from "./fixtures.js";
+import { internalMeeting, fullListMeeting, fullWebhookMeeting } from "./fixtures.js";
 
 const activities = (records: CanonicalRecord[]) => records.filter((r): r is CanonicalActivity => r.kind === "activity");
 const people = (records: CanonicalRecord[]) => records.filter((r): r is CanonicalPerson => r.kind === "person");
@@ -18,7 +18,7 @@ function onlyActivity(meeting: unknown): CanonicalActivity {
 }
 
 describe("transform: the published webhook example (every include_* on)", () => {
-  const result = transformRawMeeting(publishedWebhookMeeting());
+  const result = transformRawMeeting(fullWebhookMeeting());
 
   it("produces one activity, two people and one account, nothing quarantined", () => {
     expect(result.quarantined).toEqual([]);
@@ -28,7 +28,7 @@ describe("transform: the published webhook example (every include_* on)", () => 
   });
 
   it("maps the meeting to a video meeting activity keyed by recording_id", () => {
-    const activity = onlyActivity(publishedWebhookMeeting());
+    const activity = onlyActivity(fullWebhookMeeting());
     expect(activity).toMatchObject({
       kind: "activity",
       externalId: "123456789",
@@ -64,7 +64,7 @@ describe("transform: the published webhook example (every include_* on)", () => 
   });
 
   it("puts action items and CRM matches into the activity's properties", () => {
-    const activity = onlyActivity(publishedWebhookMeeting());
+    const activity = onlyActivity(fullWebhookMeeting());
     expect(activity.properties["actionItems"]).toEqual([
       {
         description: "Email revised proposal to client",
@@ -138,22 +138,22 @@ describe("transform: the published webhook example (every include_* on)", () => 
 
 describe("transform: a /meetings item with include_* off", () => {
   it("emits no documents and no actionItems key (null means not requested, not none)", () => {
-    const result = transformRawMeeting(publishedListMeeting());
+    const result = transformRawMeeting(fullListMeeting());
     expect(result.documents).toEqual([]);
-    const activity = onlyActivity(publishedListMeeting());
+    const activity = onlyActivity(fullListMeeting());
     expect(activity.properties).not.toHaveProperty("actionItems");
     expect(activity.properties).not.toHaveProperty("crmMatches");
     expect(activity.properties).toMatchObject({ hasTranscript: false, hasSummary: false });
   });
 
   it("keeps an empty action item list as []", () => {
-    const activity = onlyActivity({ ...publishedListMeeting(), action_items: [] });
+    const activity = onlyActivity({ ...fullListMeeting(), action_items: [] });
     expect(activity.properties["actionItems"]).toEqual([]);
   });
 
   it("skips a blank summary and an empty transcript", () => {
     const result = transformRawMeeting({
-      ...publishedListMeeting(),
+      ...fullListMeeting(),
       transcript: [],
       default_summary: { template_name: "general", markdown_formatted: "  " },
     });
@@ -173,13 +173,13 @@ describe("transform: meeting variants", () => {
   });
 
   it("falls back to the scheduled start (and duration) when the recording times are missing", () => {
-    const activity = onlyActivity({ ...publishedListMeeting(), recording_start_time: null, recording_end_time: null });
+    const activity = onlyActivity({ ...fullListMeeting(), recording_start_time: null, recording_end_time: null });
     expect(activity.occurredAt).toEqual(new Date("2025-03-01T16:00:00Z"));
     expect(activity.durationSeconds).toBe(3600);
   });
 
   it("leaves accountExternalId unset when external invitees come from several companies", () => {
-    const meeting = publishedListMeeting();
+    const meeting = fullListMeeting();
     meeting.calendar_invitees.push({ name: "Dana Wu", email: "dana@other.org", email_domain: "other.org", is_external: true });
     const result = transformRawMeeting(meeting);
     expect(accounts(result.records).map((a) => a.externalId)).toEqual(["client.com", "other.org"]);
@@ -187,7 +187,7 @@ describe("transform: meeting variants", () => {
   });
 
   it("derives the domain from the email when email_domain is missing", () => {
-    const meeting = publishedListMeeting();
+    const meeting = fullListMeeting();
     meeting.calendar_invitees = [{ name: "Eve", email: "eve@Sub.Example.org", is_external: true }];
     const result = transformRawMeeting(meeting);
     expect(accounts(result.records).map((a) => a.domain)).toEqual(["sub.example.org"]);
@@ -195,7 +195,7 @@ describe("transform: meeting variants", () => {
   });
 
   it("skips invitees without an email but counts them", () => {
-    const meeting = publishedListMeeting();
+    const meeting = fullListMeeting();
     meeting.calendar_invitees.push({ name: "Conference Room", email: null, email_domain: null, is_external: false });
     const result = transformRawMeeting(meeting);
     expect(people(result.records)).toHaveLength(2);
@@ -203,14 +203,14 @@ describe("transform: meeting variants", () => {
   });
 
   it("merges an invitee listed twice under differently cased emails", () => {
-    const meeting = publishedListMeeting();
+    const meeting = fullListMeeting();
     meeting.calendar_invitees.push({ name: null, email: " BOB.LEE@client.com ", email_domain: "client.com", is_external: true });
     const result = transformRawMeeting(meeting);
     expect(people(result.records).filter((p) => p.email === "bob.lee@client.com")).toHaveLength(1);
   });
 
   it("adds the recorder as a person even when not on the invite", () => {
-    const meeting = publishedListMeeting();
+    const meeting = fullListMeeting();
     meeting.recorded_by = { name: "Rita Recorder", email: "rita@acme.com", email_domain: "acme.com", team: null };
     const result = transformRawMeeting(meeting);
     expect(people(result.records).find((p) => p.externalId === "rita@acme.com")).toMatchObject({
@@ -221,7 +221,7 @@ describe("transform: meeting variants", () => {
   });
 
   it("quarantines one invitee with an invalid email and keeps the rest of the meeting", () => {
-    const meeting = publishedListMeeting();
+    const meeting = fullListMeeting();
     meeting.calendar_invitees.push({ name: "Broken", email: "not an email", is_external: false });
     const result = transformRawMeeting(meeting);
     expect(activities(result.records)).toHaveLength(1);
@@ -236,7 +236,7 @@ describe("transform: meeting variants", () => {
   });
 
   it("counts bytes, not characters, for non-ASCII documents", () => {
-    const meeting = publishedWebhookMeeting();
+    const meeting = fullWebhookMeeting();
     meeting.transcript = [{ speaker: { display_name: "Zoë" }, text: "Très bien 👍", timestamp: "00:00:01" }];
     const transcript = transformRawMeeting(meeting).documents.find((d) => d.type === "transcript");
     expect(transcript?.text).toBe("[00:00:01] Zoë: Très bien 👍");
@@ -247,18 +247,19 @@ describe("transform: meeting variants", () => {
 
 describe("transform: malformed meetings are quarantined, never thrown or dropped", () => {
   it("quarantines a meeting without recording_id (as in the published examples) with the reason", () => {
-    const { recording_id: _dropped, ...withoutId } = publishedWebhookMeeting();
+    const { recording_id: _dropped, ...withoutId } = fullWebhookMeeting();
     const result = transformRawMeeting(withoutId);
     expect(result.records).toEqual([]);
     expect(result.documents).toEqual([]);
     expect(result.quarantined).toHaveLength(1);
-    expect(result.quarantined[0]?.externalId).toBeUndefined();
+    // Keyed by the meeting's URL: what a person can open to find it, and what keeps two such meetings apart.
+    expect(result.quarantined[0]?.externalId).toBe("url:https://fathom.video/xyz123");
     expect(result.quarantined[0]?.raw).toEqual(withoutId);
     expect(result.quarantined[0]?.reasons.map((r) => r.path)).toContain("recording_id");
   });
 
   it("keeps the recording_id of a malformed meeting as the quarantine externalId", () => {
-    const broken = { ...publishedListMeeting(), created_at: "yesterday", calendar_invitees: "n/a" };
+    const broken = { ...fullListMeeting(), created_at: "yesterday", calendar_invitees: "n/a" };
     const result = transformRawMeeting(broken);
     expect(result.quarantined).toEqual([
       {
@@ -273,7 +274,7 @@ describe("transform: malformed meetings are quarantined, never thrown or dropped
   });
 
   it("rejects an unknown calendar_invitees_domains_type and non-objects", () => {
-    expect(transformRawMeeting({ ...publishedListMeeting(), calendar_invitees_domains_type: "all" }).quarantined).toHaveLength(1);
+    expect(transformRawMeeting({ ...fullListMeeting(), calendar_invitees_domains_type: "all" }).quarantined).toHaveLength(1);
     for (const raw of [null, 42, "meeting", []]) {
       const result = transformRawMeeting(raw);
       expect(result.records).toEqual([]);
@@ -282,19 +283,19 @@ describe("transform: malformed meetings are quarantined, never thrown or dropped
   });
 
   it("requires a start time", () => {
-    const result = transformRawMeeting({ ...publishedListMeeting(), recording_start_time: null, scheduled_start_time: null });
+    const result = transformRawMeeting({ ...fullListMeeting(), recording_start_time: null, scheduled_start_time: null });
     expect(result.quarantined[0]?.reasons).toEqual([expect.objectContaining({ path: "recording_start_time" })]);
   });
 
   it("ignores fields Fathom may add later", () => {
-    const activity = onlyActivity({ ...publishedListMeeting(), some_future_field: { nested: true } } as FathomMeetingInput);
+    const activity = onlyActivity({ ...fullListMeeting(), some_future_field: { nested: true } } as FathomMeetingInput);
     expect(activity.externalId).toBe("123456789");
   });
 });
 
 describe("transform purity", () => {
   it("gives equal output for equal input and does not mutate it", () => {
-    const input = publishedWebhookMeeting();
+    const input = fullWebhookMeeting();
     const snapshot = structuredClone(input);
     expect(transformRawMeeting(input)).toEqual(transformRawMeeting(input));
     expect(input).toEqual(snapshot);

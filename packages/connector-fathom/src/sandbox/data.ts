@@ -5,7 +5,7 @@
  * Every generated meeting carries everything (transcript, summary, action items, CRM matches); the server blanks
  * what the request's `include_*` flags did not ask for, as Fathom does.
  */
-import type { FathomMeetingInput } from "../api-schema.js";
+import type { FathomApiMeeting } from "../api-schema.js";
 
 export const SANDBOX_INTERNAL_DOMAIN = "acme.example";
 /** The oldest generated meeting is scheduled at this instant; later ones follow every 75 minutes. */
@@ -107,7 +107,7 @@ function iso(ms: number): string {
 }
 
 /** Meeting number `sequence` (0 = oldest) of the data set seeded with `seed`. */
-export function generateMeeting(seed: number, sequence: number): FathomMeetingInput {
+export function generateMeeting(seed: number, sequence: number): FathomApiMeeting {
   const random = createRandom((seed * 0x9e3779b1) ^ (sequence * 0x85ebca6b));
   const recordingId = SANDBOX_FIRST_RECORDING_ID + sequence;
   const recorder = pick(random, INTERNAL_PEOPLE);
@@ -225,11 +225,11 @@ export function generateMeeting(seed: number, sequence: number): FathomMeetingIn
 }
 
 /** Meetings `first .. first+count-1` of the seeded data set (oldest first). */
-export function generateMeetings(count: number, seed = 1, first = 0): FathomMeetingInput[] {
+export function generateMeetings(count: number, seed = 1, first = 0): FathomApiMeeting[] {
   return Array.from({ length: count }, (_, offset) => generateMeeting(seed, first + offset));
 }
 
 /** A meeting the connector must quarantine: valid JSON, wrong shape (kept recognisable by its recording_id). */
-export function malformMeeting(meeting: FathomMeetingInput): Record<string, unknown> {
+export function malformMeeting(meeting: FathomApiMeeting): Record<string, unknown> {
   return { ...meeting, created_at: "last tuesday", calendar_invitees: "see calendar" };
 }

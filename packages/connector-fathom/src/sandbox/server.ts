@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
-import type { FathomMeetingInput } from "../api-schema.js";
+import type { FathomApiMeeting } from "../api-schema.js";
 import { generateMeeting, malformMeeting } from "./data.js";
 import { FathomRateLimiter, type WindowMode } from "./rate-limit.js";
 import { createWebhookSecret, sendFathomWebhook, type WebhookDelivery } from "./webhook-sender.js";
@@ -50,7 +50,7 @@ export interface FathomSandboxOptions {
   meetings?: number;
   seed?: number;
   /** Serve these meetings instead of generated ones (any order; they are sorted newest first). */
-  data?: readonly FathomMeetingInput[];
+  data?: readonly FathomApiMeeting[];
   /** Meetings per page. Fathom's is 10 and is not settable by clients. */
   pageSize?: number;
   /** `false` turns rate limiting (and its headers) off. */
@@ -92,11 +92,11 @@ export interface FathomSandbox {
   readonly apiKey: string;
   readonly webhookSecret: string;
   /** The served meetings, newest first, with every include field present. */
-  meetings(): FathomMeetingInput[];
+  meetings(): FathomApiMeeting[];
   /** Appends `count` further seeded meetings, newer than every existing one. Returns them. */
-  addMeetings(count: number): FathomMeetingInput[];
+  addMeetings(count: number): FathomApiMeeting[];
   /** Adds given meetings (e.g. one created inside the lookback window that became visible late). */
-  insertMeetings(meetings: readonly FathomMeetingInput[]): void;
+  insertMeetings(meetings: readonly FathomApiMeeting[]): void;
   setFaults(faults: SandboxFaults): void;
   stats(): SandboxStats;
   requests(): SandboxRequestRecord[];
@@ -110,7 +110,7 @@ export interface FathomSandbox {
 }
 
 interface StoredMeeting {
-  meeting: FathomMeetingInput;
+  meeting: FathomApiMeeting;
   createdAtMs: number;
   recordingId: number;
 }
@@ -166,7 +166,7 @@ function parseInstant(query: URLSearchParams, name: string): number | undefined 
 }
 
 /** What Fathom sends for a meeting given the request's include flags. */
-function present(meeting: FathomMeetingInput, include: IncludeFlags): FathomMeetingInput {
+function present(meeting: FathomApiMeeting, include: IncludeFlags): FathomApiMeeting {
   return {
     ...meeting,
     calendar_invitees: meeting.calendar_invitees.map((invitee) => {
@@ -181,7 +181,7 @@ function present(meeting: FathomMeetingInput, include: IncludeFlags): FathomMeet
   };
 }
 
-function store(meeting: FathomMeetingInput): StoredMeeting {
+function store(meeting: FathomApiMeeting): StoredMeeting {
   return { meeting, createdAtMs: Date.parse(meeting.created_at), recordingId: meeting.recording_id };
 }
 
@@ -215,7 +215,7 @@ export async function startFathomSandbox(options: FathomSandboxOptions = {}): Pr
   ).map(store);
   meetings.sort(newestFirst);
 
-  const insertMeetings = (added: readonly FathomMeetingInput[]) => {
+  const insertMeetings = (added: readonly FathomApiMeeting[]) => {
     meetings.push(...added.map(store));
     meetings.sort(newestFirst);
   };

@@ -44,7 +44,7 @@ export function meetingsSearchParams(query: MeetingsQuery, cursor?: string | nul
   };
 }
 
-/** One page. Throws SchemaError when the page as a whole is not `{limit, next_cursor, items[]}`. */
+/** One page. Throws SchemaError when the page as a whole is not an object with an `items` array. */
 export async function fetchMeetingsPage(
   client: HttpClient,
   query: MeetingsQuery,
@@ -55,12 +55,14 @@ export async function fetchMeetingsPage(
     searchParams: meetingsSearchParams(query, cursor),
     ...(signal === undefined ? {} : { signal }),
   });
-  if (page.next_cursor !== null && page.next_cursor === cursor) {
+  // Null, "" or no next_cursor at all: this is the last page.
+  const nextCursor = page.next_cursor ? page.next_cursor : null;
+  if (nextCursor !== null && nextCursor === cursor) {
     throw new SchemaError("Fathom returned the cursor it was given as next_cursor: paging would loop", [
       { path: "next_cursor", message: "repeats the request's cursor" },
     ]);
   }
-  return { items: page.items, nextCursor: page.next_cursor === "" ? null : page.next_cursor, limit: page.limit ?? null };
+  return { items: page.items, nextCursor, limit: page.limit ?? null };
 }
 
 /**

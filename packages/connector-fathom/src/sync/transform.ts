@@ -19,11 +19,14 @@ import {
   type CanonicalRecord,
   type ConnectorDocument,
   type QuarantinedRecord,
+  type SchemaIssue,
 } from "@gtm-clarity/core";
 import {
   MeetingSchema,
+  type CalendarInviteesDomainsType,
   type FathomActionItem,
   type FathomCrmMatches,
+  type FathomInvitee,
   type FathomMeeting,
   type FathomTranscriptItem,
 } from "../api-schema.js";
@@ -41,24 +44,41 @@ export function meetingExternalId(meeting: Pick<FathomMeeting, "recording_id">):
   return String(meeting.recording_id);
 }
 
-/** Parses an untrusted meeting (a page item or a webhook body) and transforms it; a malformed one is quarantined. */
+/**
+ * Parses an untrusted meeting (a page item or a webhook body) and transforms it; a malformed one is quarantined.
+ *
+ * A meeting quarantined without a `recording_id` is keyed by its Fathom URL (`url:<url>`), and the reason names that
+ * URL: it is what a person reading quarantine can open to find the meeting, and it keeps two such meetings apart.
+ */
 export function transformRawMeeting(raw: unknown): MeetingTransformResult {
   const parsed = MeetingSchema.safeParse(raw);
   if (!parsed.success) {
-    const externalId = rawRecordingId(raw);
-    return {
-      records: [],
-      documents: [],
-      quarantined: [
-        {
-          ...(externalId === undefined ? {} : { externalId }),
-          raw,
-          reasons: toSchemaIssues(parsed.error.issues),
-        },
-      ],
-    };
+    return { records: [], documents: [], quarantined: [quarantineMeeting(raw, toSchemaIssues(parsed.error.issues))] };
   }
   return transformMeeting(parsed.data);
+}
+
+/** Prefix of the quarantine key of a meeting that has no `recording_id` but has a URL. */
+export const MEETING_URL_KEY_PREFIX = "url:";
+
+function quarantineMeeting(raw: unknown, issues: SchemaIssue[]): QuarantinedRecord {
+  const recordingId = rawRecordingId(raw);
+  const url = rawMeetingUrl(raw);
+  const reasons =
+    recordingId === undefined
+      ? issues.map((issue) =>
+          issue.path === "recording_id"
+            ? {
+                path: issue.path,
+                message: url
+                  ? `recording_id is missing, so the meeting has no stable id; it is the Fathom meeting at ${url}`
+                  : "recording_id is missing, so the meeting has no stable id (and no url or share_url to find it by)",
+              }
+            : issue,
+        )
+      : issues;
+  const externalId = recordingId ?? (url === undefined ? undefined : `${MEETING_URL_KEY_PREFIX}${url}`);
+  return { ...(externalId === undefined ? {} : { externalId }), raw, reasons };
 }
 
 /** Transforms a meeting that already passed `MeetingSchema`. */
@@ -116,8 +136,9 @@ function buildActivity(
   people: readonly MeetingPerson[],
   externalDomains: readonly string[],
 ): Record<string, unknown> {
-  const internal = meeting.calendar_invitees_domains_type === "only_internal";
-  const recorderEmail = normalizeEmail(meeting.recorded_by.email);
+  const scope = meetingScope(meeting, people);
+  const internal = scope.type === "only_internal";
+  const recorder = recorderOf(meeting);
   const transcriptIncluded = meeting.transcript !== null && meeting.transcript !== undefined;
   const summaryText = meeting.default_summary?.markdown_formatted ?? "";
 
@@ -130,35 +151,37 @@ function buildActivity(
     durationSeconds:
       secondsBetween(meeting.recording_start_time, meeting.recording_end_time) ??
       secondsBetween(meeting.scheduled_start_time, meeting.scheduled_end_time),
-    subject: meeting.title,
+    subject: nonBlank(meeting.title) ?? nonBlank(meeting.meeting_title),
     // The canonical direction has no "external": an external meeting leaves it unset and says so in properties.
     direction: internal ? "internal" : undefined,
-    personExternalId: recorderEmail === "" ? undefined : recorderEmail,
+    personExternalId: recorder.email,
     // Only an unambiguous account: a meeting with one external company belongs to that company.
     accountExternalId: externalDomains.length === 1 ? externalDomains[0] : undefined,
-    remoteCreatedAt: meeting.created_at,
+    remoteCreatedAt: meeting.created_at ?? undefined,
     properties: compact({
       source: FATHOM_SOURCE,
       recordingId: meeting.recording_id,
-      title: meeting.title,
+      title: meeting.title ?? undefined,
       meetingTitle: meeting.meeting_title ?? undefined,
-      url: meeting.url,
-      shareUrl: meeting.share_url,
+      url: meeting.url ?? undefined,
+      shareUrl: meeting.share_url ?? undefined,
       scheduledStartTime: meeting.scheduled_start_time ?? undefined,
       scheduledEndTime: meeting.scheduled_end_time ?? undefined,
       recordingStartTime: meeting.recording_start_time ?? undefined,
       recordingEndTime: meeting.recording_end_time ?? undefined,
       transcriptLanguage: meeting.transcript_language ?? undefined,
-      calendarInviteesDomainsType: meeting.calendar_invitees_domains_type,
-      meetingScope: internal ? "internal" : "external",
-      recordedBy: compact({
-        name: meeting.recorded_by.name,
-        email: recorderEmail,
-        emailDomain: meeting.recorded_by.email_domain,
-        team: meeting.recorded_by.team ?? undefined,
-      }),
+      calendarInviteesDomainsType: scope.type,
+      meetingScope: scope.type === undefined ? undefined : internal ? "internal" : "external",
+      recordedBy: meeting.recorded_by
+        ? compact({
+            name: nonBlank(meeting.recorded_by.name),
+            email: recorder.email,
+            emailDomain: recorder.domain,
+            team: meeting.recorded_by.team ?? undefined,
+          })
+        : undefined,
       inviteeEmails: people.filter((person) => person.invited).map((person) => person.email),
-      inviteesWithoutEmail: meeting.calendar_invitees.filter((invitee) => !invitee.email?.trim()).length,
+      inviteesWithoutEmail: invitees(meeting).filter((invitee) => !invitee.email?.trim()).length,
       externalDomains: [...externalDomains],
       // `null` means "not requested" (include_action_items=false): the key is left out rather than set to [].
       actionItems: meeting.action_items ? meeting.action_items.map(actionItemProperties) : undefined,
@@ -166,17 +189,69 @@ function buildActivity(
       hasTranscript: transcriptIncluded && (meeting.transcript?.length ?? 0) > 0,
       hasSummary: summaryText.trim() !== "",
       summaryTemplateName: meeting.default_summary?.template_name ?? undefined,
+      // Values Fathom left out and the transform worked out, so nobody mistakes them for Fathom's own.
+      derived: derivedFields(recorder, scope, people),
     }),
   });
 }
 
+/** `calendar_invitees_domains_type` as sent, else worked out from the invitees' external flags. */
+interface MeetingScope {
+  type: CalendarInviteesDomainsType | undefined;
+  derived: boolean;
+}
+
+function meetingScope(meeting: FathomMeeting, people: readonly MeetingPerson[]): MeetingScope {
+  if (meeting.calendar_invitees_domains_type) return { type: meeting.calendar_invitees_domains_type, derived: false };
+  // Every invitee counts, those without an email too: Fathom's flag if it sent one, else the one worked out above.
+  const flagOf = (invitee: FathomInvitee): boolean | undefined => {
+    if (typeof invitee.is_external === "boolean") return invitee.is_external;
+    const email = invitee.email ? normalizeEmail(invitee.email) : "";
+    return email === "" ? undefined : people.find((person) => person.email === email)?.isExternal;
+  };
+  const external = invitees(meeting).map(flagOf);
+  if (external.some((flag) => flag === true)) return { type: "one_or_more_external", derived: true };
+  // Internal only when every invitee is known to be internal (no invitees at all: nobody from outside was there).
+  if (external.every((flag) => flag === false)) return { type: "only_internal", derived: true };
+  return { type: undefined, derived: false };
+}
+
+interface Recorder {
+  email: string | undefined;
+  /** `recorded_by.email_domain`, else the domain of the recorder's email. */
+  domain: string | undefined;
+  domainDerived: boolean;
+}
+
+function recorderOf(meeting: FathomMeeting): Recorder {
+  const email = nonBlank(meeting.recorded_by?.email);
+  const normalized = email === undefined ? undefined : normalizeEmail(email);
+  const given = nonBlank(meeting.recorded_by?.email_domain);
+  if (given !== undefined) return { email: normalized, domain: normalizeDomain(given), domainDerived: false };
+  const domain = normalized === undefined ? undefined : domainOfEmail(normalized);
+  return { email: normalized, domain, domainDerived: domain !== undefined };
+}
+
+function derivedFields(
+  recorder: Recorder,
+  scope: MeetingScope,
+  people: readonly MeetingPerson[],
+): string[] | undefined {
+  const derived = [
+    ...(scope.derived ? ["calendar_invitees_domains_type"] : []),
+    ...(recorder.domainDerived ? ["recorded_by.email_domain"] : []),
+    ...(people.some((person) => person.externalDerived) ? ["calendar_invitees.is_external"] : []),
+  ];
+  return derived.length > 0 ? derived : undefined;
+}
+
 function actionItemProperties(item: FathomActionItem): Record<string, unknown> {
   return compact({
-    description: item.description,
-    completed: item.completed,
-    userGenerated: item.user_generated,
-    recordingTimestamp: item.recording_timestamp,
-    recordingPlaybackUrl: item.recording_playback_url,
+    description: item.description ?? undefined,
+    completed: item.completed ?? undefined,
+    userGenerated: item.user_generated ?? undefined,
+    recordingTimestamp: item.recording_timestamp ?? undefined,
+    recordingPlaybackUrl: item.recording_playback_url ?? undefined,
     assignee: item.assignee
       ? compact({
           name: item.assignee.name ?? undefined,
@@ -217,7 +292,10 @@ function secondsBetween(start: string | null | undefined, end: string | null | u
 interface MeetingPerson {
   email: string;
   name: string | undefined;
-  isExternal: boolean;
+  /** Undefined when neither Fathom nor the recorder's domain says. */
+  isExternal: boolean | undefined;
+  /** Whether `isExternal` was worked out from the domains rather than sent by Fathom. */
+  externalDerived: boolean;
   /** The normalised domain of an external person: the externalId of their account. */
   accountDomain: string | undefined;
   /** Whether the person is on the calendar invite (the recorder may not be). */
@@ -225,33 +303,44 @@ interface MeetingPerson {
   raw: unknown;
 }
 
-/** Invitees plus the recorder, one entry per normalised email, in invite order. */
+function invitees(meeting: FathomMeeting): FathomInvitee[] {
+  return meeting.calendar_invitees ?? [];
+}
+
+/**
+ * Invitees plus the recorder, one entry per normalised email, in invite order. An invitee without `is_external` is
+ * external when its domain differs from the recorder's (the recorder is a user of the tenant's own Fathom account).
+ */
 function collectPeople(meeting: FathomMeeting): MeetingPerson[] {
+  const recorder = recorderOf(meeting);
   const byEmail = new Map<string, MeetingPerson>();
-  for (const invitee of meeting.calendar_invitees) {
+  for (const invitee of invitees(meeting)) {
     const email = invitee.email ? normalizeEmail(invitee.email) : "";
     if (email === "") continue; // an invitee without an email has no key to be stored under
-    const domainSource = invitee.email_domain?.trim() ? invitee.email_domain : undefined;
+    const domainSource = nonBlank(invitee.email_domain);
     const domain = domainSource ? normalizeDomain(domainSource) : domainOfEmail(email);
+    const given = invitee.is_external ?? undefined;
+    const derived = given === undefined && domain !== undefined && recorder.domain !== undefined ? domain !== recorder.domain : undefined;
     const existing = byEmail.get(email);
-    const isExternal = (existing?.isExternal ?? false) || invitee.is_external;
+    const isExternal = anyExternal(existing?.isExternal, given ?? derived);
     byEmail.set(email, {
       email,
       name: existing?.name ?? nonBlank(invitee.name),
       isExternal,
-      accountDomain: isExternal ? (existing?.accountDomain ?? domain) : undefined,
+      externalDerived: (existing?.externalDerived ?? false) || derived !== undefined,
+      accountDomain: isExternal === true ? (existing?.accountDomain ?? domain) : undefined,
       invited: true,
       raw: invitee,
     });
   }
-  const recorderEmail = normalizeEmail(meeting.recorded_by.email);
-  if (recorderEmail !== "") {
-    const invited = byEmail.get(recorderEmail);
-    byEmail.set(recorderEmail, {
-      email: recorderEmail,
-      name: nonBlank(meeting.recorded_by.name) ?? invited?.name,
+  if (recorder.email !== undefined) {
+    const invited = byEmail.get(recorder.email);
+    byEmail.set(recorder.email, {
+      email: recorder.email,
+      name: nonBlank(meeting.recorded_by?.name) ?? invited?.name,
       // The recorder is a Fathom user of the account: internal, whatever the invite says.
       isExternal: false,
+      externalDerived: false,
       accountDomain: undefined,
       invited: invited !== undefined,
       raw: meeting.recorded_by,
@@ -260,11 +349,27 @@ function collectPeople(meeting: FathomMeeting): MeetingPerson[] {
   return [...byEmail.values()];
 }
 
+/** The same person listed twice: external if either entry says so, unknown only if both are unknown. */
+function anyExternal(a: boolean | undefined, b: boolean | undefined): boolean | undefined {
+  if (a === true || b === true) return true;
+  if (a === false || b === false) return false;
+  return undefined;
+}
+
 // ---- documents ----------------------------------------------------------------------------------------------------
 
-/** `[00:05:32] Jane Doe: Let's revisit the budget.` one line per transcript item. */
+/**
+ * `[00:05:32] Jane Doe: Let's revisit the budget.` one line per transcript item. A missing timestamp drops the
+ * brackets; a missing speaker reads "Unknown speaker".
+ */
 export function transcriptToText(items: readonly FathomTranscriptItem[]): string {
-  return items.map((item) => `[${item.timestamp}] ${item.speaker.display_name}: ${item.text}`).join("\n");
+  return items
+    .map((item) => {
+      const timestamp = nonBlank(item.timestamp);
+      const speaker = nonBlank(item.speaker?.display_name) ?? "Unknown speaker";
+      return `${timestamp === undefined ? "" : `[${timestamp}] `}${speaker}: ${item.text ?? ""}`;
+    })
+    .join("\n");
 }
 
 function buildDocuments(meeting: FathomMeeting, activityId: string): ConnectorDocument[] {
@@ -302,10 +407,22 @@ function compact<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined)) as T;
 }
 
+function rawField(raw: unknown, name: string): unknown {
+  return raw !== null && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, unknown>)[name] : undefined;
+}
+
 function rawRecordingId(raw: unknown): string | undefined {
-  if (raw === null || typeof raw !== "object") return undefined;
-  const id = (raw as Record<string, unknown>)["recording_id"];
-  return typeof id === "number" || (typeof id === "string" && id.trim() !== "") ? String(id) : undefined;
+  const id = rawField(raw, "recording_id");
+  return typeof id === "number" || (typeof id === "string" && id.trim() !== "") ? String(id).trim() : undefined;
+}
+
+/** `url`, else `share_url`, of an unparsed meeting: where a person can find it in Fathom. */
+function rawMeetingUrl(raw: unknown): string | undefined {
+  for (const name of ["url", "share_url"]) {
+    const value = rawField(raw, name);
+    if (typeof value === "string" && value.trim() !== "") return value.trim();
+  }
+  return undefined;
 }
 
 /** Keeps the first record per (kind, externalId): a page with ten meetings names the same people many times. */
