@@ -6,8 +6,11 @@
  * so pacing state (the client-side window and the server's RateLimit-Remaining/-Reset) carries across pages.
  */
 import {
+  HttpError,
+  SchemaError,
   createHttpClient,
   createHttpClientPool,
+  isHttpError,
   noopLogger,
   type AuthenticateResult,
   type CanonicalRecord,
@@ -35,9 +38,16 @@ import {
   type FathomCredentials,
 } from "./auth.js";
 import { MeetingSchema } from "./api-schema.js";
-import { createdAfterFor, laterOf, parseCursor, serializeCursor, type CursorState, type PagingCursor } from "./cursor.js";
+import {
+  createdAfterFor,
+  laterOf,
+  readCursorForSync,
+  serializeCursor,
+  type CursorState,
+  type PagingCursor,
+} from "./cursor.js";
 import { fathomFieldMappings } from "./schema.js";
-import { fetchMeetingsPage, type MeetingsQuery } from "./sync/pull.js";
+import { fetchMeetingsPage, type MeetingsPage, type MeetingsQuery } from "./sync/pull.js";
 import { dedupeRecords, transformRawMeeting } from "./sync/transform.js";
 import { FathomWebhooks } from "./webhook.js";
 
@@ -92,16 +102,16 @@ export class FathomConnector implements Connector<CanonicalRecord> {
     const logger = options.logger ?? this.#options.logger ?? noopLogger;
     const client = this.#client(creds, logger);
     const requestsBefore = client.stats().requests;
+    const fullSync = options.fullSync === true;
 
-    const run = this.#startOrResume(parseCursor(lastSyncCursor), creds, options.fullSync === true);
-    const query: MeetingsQuery = {
-      createdAfter: run.createdAfter,
-      includeTranscript: creds.includeTranscript,
-      includeSummary: creds.includeSummary,
-      includeActionItems: creds.includeActionItems,
-      includeCrmMatches: creds.includeCrmMatches,
-    };
-    const page = await fetchMeetingsPage(client, query, run.pageCursor, options.signal);
+    const stored = readCursorForSync(lastSyncCursor, fullSync);
+    if (stored.discarded) {
+      logger.warn("fathom: the stored cursor could not be read; the full sync starts over", {
+        connector: this.id,
+        reason: stored.discarded.message,
+      });
+    }
+    const { run, page } = await this.#readPage(client, stored.state, creds, fullSync, logger, options.signal);
 
     const records: CanonicalRecord[] = [];
     const documents: ConnectorDocument[] = [];
@@ -171,10 +181,70 @@ export class FathomConnector implements Connector<CanonicalRecord> {
     }
   }
 
-  /** Continues the run in the cursor, or starts one: full from nothing, incremental from the watermark. */
-  #startOrResume(state: CursorState, creds: FathomCredentials, fullSync: boolean): Omit<PagingCursor, "pageCursor"> & {
-    pageCursor: string | null;
-  } {
+  /**
+   * Fetches the page the cursor points at. A paging position Fathom refuses (e.g. one that expired) fails an
+   * incremental run with an error that names the remedy; a full run starts over from the first page instead.
+   */
+  async #readPage(
+    client: HttpClient,
+    state: CursorState,
+    creds: FathomCredentials,
+    fullSync: boolean,
+    logger: Logger,
+    signal: AbortSignal | undefined,
+  ): Promise<{ run: RunState; page: MeetingsPage }> {
+    const run = this.#startOrResume(state, creds, fullSync);
+    try {
+      return { run, page: await fetchMeetingsPage(client, this.#query(run, creds), run.pageCursor, signal) };
+    } catch (error) {
+      const refused = run.pageCursor;
+      const status = refused === null ? undefined : rejectedPagingStatus(error);
+      if (status === undefined) throw error;
+      if (!fullSync) {
+        throw new HttpError(
+          `Fathom refused the stored paging position with HTTP ${status} (it may have expired); ` +
+            "a full sync (fullSync: true) starts this connection over from scratch",
+          status,
+          false,
+          { cause: error, details: { pageCursorRefused: true } },
+        );
+      }
+      // A full sync reads everything anyway: start the run over rather than stay stuck on a dead position.
+      logger.warn("fathom: the stored paging position was refused; the full sync starts over from the first page", {
+        connector: this.id,
+        status,
+      });
+      const restarted = this.#startOrResume({ v: 1, phase: "idle", watermark: run.watermark }, creds, true);
+      const page = await fetchMeetingsPage(client, this.#query(restarted, creds), null, signal);
+      if (page.nextCursor === refused) {
+        throw new SchemaError("Fathom refuses the paging position it hands out: a full sync would loop", [
+          { path: "next_cursor", message: "refused when passed back as cursor" },
+        ]);
+      }
+      return { run: restarted, page };
+    }
+  }
+
+  #query(run: { createdAfter: string | null }, creds: FathomCredentials): MeetingsQuery {
+    return {
+      createdAfter: run.createdAfter,
+      includeTranscript: creds.includeTranscript,
+      includeSummary: creds.includeSummary,
+      includeActionItems: creds.includeActionItems,
+      includeCrmMatches: creds.includeCrmMatches,
+    };
+  }
+
+  /**
+   * Continues the run in the cursor, or starts one: full from nothing, incremental from the watermark.
+   *
+   * `fullSync` means "ignore the incremental watermark": it restarts an idle cursor or an incremental run's paging
+   * position, but continues a full run's own paging position, because the caller passes `fullSync` on every page of
+   * a full run together with the cursor the previous page committed (ignoring that would read page one forever).
+   * A full run's stale position is cleared by the caller at the start of a run (the worker stores a null cursor),
+   * and, if Fathom refuses it anyway, `sync` starts the full run over.
+   */
+  #startOrResume(state: CursorState, creds: FathomCredentials, fullSync: boolean): RunState {
     const restartAsFull = fullSync && (state.phase === "idle" || state.createdAfter !== null);
     if (state.phase === "paging" && !restartAsFull) return state;
     return {
@@ -212,6 +282,17 @@ export class FathomConnector implements Connector<CanonicalRecord> {
       }),
     );
   }
+}
+
+/** A run in progress: a paging cursor whose first page (`pageCursor: null`) may not have been read yet. */
+type RunState = Omit<PagingCursor, "pageCursor"> & { pageCursor: string | null };
+
+/**
+ * The status when Fathom refused a request as invalid (400, 410 Gone, 422). With the run's own filters already
+ * accepted on its first page, what changed is the paging position.
+ */
+function rejectedPagingStatus(error: unknown): number | undefined {
+  return isHttpError(error) && [400, 410, 422].includes(error.status) ? error.status : undefined;
 }
 
 /** The `created_at` of a page item, if it is a valid meeting's (malformed ones do not move the watermark). */

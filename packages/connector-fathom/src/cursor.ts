@@ -8,8 +8,13 @@
  *
  * `parseCursor` accepts every version it knows and migrates it to the current one; anything else is a SchemaError,
  * never a silent full resync (core's `defineCursorCodec` does the parsing, version check and validation).
+ *
+ * The one exception is a full sync, which is a request to start from scratch: `readCursorForSync` lets it start
+ * over from a cursor that cannot be read (not JSON, malformed, a version this code no longer reads) instead of
+ * failing every run until someone clears the cursor by hand. A cursor written by a newer version still fails:
+ * the remedy there is to upgrade, not to discard another worker's progress.
  */
-import { defineCursorCodec } from "@gtm-clarity/core";
+import { SchemaError, defineCursorCodec, isSchemaError } from "@gtm-clarity/core";
 import { z } from "zod";
 
 export const CURSOR_VERSION = 1;
@@ -70,6 +75,41 @@ export function serializeCursor(state: CursorState): string {
 /** `null` (never synced) gives the initial state. A string that is not a cursor we wrote is a SchemaError. */
 export function parseCursor(raw: string | null): CursorState {
   return codec.parse(raw);
+}
+
+export interface CursorForSync {
+  state: CursorState;
+  /** Set when a full sync started over because the stored cursor could not be read: why it could not. */
+  discarded?: SchemaError;
+}
+
+/**
+ * The cursor a `sync` call starts from. An unreadable cursor is a SchemaError that says a full sync starts over;
+ * with `fullSync` it is that fresh start (unless a newer version of the connector wrote it).
+ */
+export function readCursorForSync(raw: string | null, fullSync: boolean): CursorForSync {
+  try {
+    return { state: parseCursor(raw) };
+  } catch (error) {
+    if (!isSchemaError(error)) throw error;
+    const newer = writtenByNewerVersion(raw);
+    if (fullSync && !newer) return { state: INITIAL_CURSOR, discarded: error };
+    const remedy = newer
+      ? "upgrade this connector to the version that wrote it"
+      : "a full sync (fullSync: true) starts this connection over from scratch";
+    throw new SchemaError(`${error.message}; ${remedy}`, error.issues, { cause: error });
+  }
+}
+
+function writtenByNewerVersion(raw: string | null): boolean {
+  if (raw === null) return false;
+  try {
+    const json: unknown = JSON.parse(raw);
+    const v = json !== null && typeof json === "object" ? (json as Record<string, unknown>)["v"] : undefined;
+    return typeof v === "number" && v > CURSOR_VERSION;
+  } catch {
+    return false;
+  }
 }
 
 /** The later of two ISO instants (either may be null). */

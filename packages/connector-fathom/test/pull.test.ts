@@ -1,7 +1,7 @@
-import { createHttpClient, isAuthError, isSchemaError, isTransientError } from "@gtm-clarity/core";
+import { createHttpClient, isAuthError, isHttpError, isSchemaError, isTransientError } from "@gtm-clarity/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { FathomConnector } from "../src/connector.js";
-import { parseCursor } from "../src/cursor.js";
+import { parseCursor, serializeCursor } from "../src/cursor.js";
 import { generateMeeting, startFathomSandbox, type FathomSandbox } from "../src/sandbox/index.js";
 import { pullMeetings, type MeetingsPage } from "../src/sync/pull.js";
 import { activityIds, FAST_RETRY, sandboxCredentials, syncToEnd } from "./helpers.js";
@@ -146,6 +146,96 @@ describe("sync: incremental with created_after and a lookback overlap", () => {
     // A restart (new process, new connector) resumes from the committed cursor.
     const rest = await syncToEnd(new FathomConnector(), credentials, firstPage.cursor);
     expect([...activityIds([firstPage]), ...activityIds(rest.pages)]).toEqual(idsNewestFirst(sandbox));
+  });
+});
+
+describe("sync: a stuck cursor fails incremental runs clearly, and a full sync starts over", () => {
+  async function rejection(promise: Promise<unknown>): Promise<unknown> {
+    return promise.then(
+      () => expect.unreachable("expected a rejection"),
+      (error: unknown) => error,
+    );
+  }
+
+  /** A committed paging position the sandbox no longer accepts: it answers 400, as for an expired cursor. */
+  const stuckAt = (createdAfter: string | null) =>
+    serializeCursor({
+      v: 1,
+      phase: "paging",
+      watermark: "2025-01-06T00:00:00Z",
+      createdAfter,
+      pageCursor: "expired-position",
+      highWater: null,
+    });
+
+  for (const [run, createdAfter] of [
+    ["an incremental run", "2025-01-05T23:00:00.000Z"],
+    ["a full run", null],
+  ] as const) {
+    it(`${run}'s refused paging position: HTTP 400 naming the remedy, then a full sync reads everything`, async () => {
+      const sandbox = await sandboxWith({ meetings: 25, rateLimit: false });
+      const connector = new FathomConnector({ retry: FAST_RETRY });
+      const credentials = sandboxCredentials(sandbox);
+      const stuck = stuckAt(createdAfter);
+
+      const error = await rejection(connector.sync(credentials, stuck));
+      expect(isHttpError(error)).toBe(true);
+      expect(error).toMatchObject({ status: 400, retryable: false });
+      expect((error as Error).message).toMatch(/paging position.*full sync \(fullSync: true\) starts this connection over/);
+      // Every later incremental run fails the same way: the cursor is stuck.
+      expect(isHttpError(await rejection(connector.sync(credentials, stuck)))).toBe(true);
+
+      sandbox.resetStats();
+      const full = await syncToEnd(connector, credentials, stuck, { fullSync: true });
+      expect(activityIds(full.pages)).toEqual(idsNewestFirst(sandbox));
+      expect(parseCursor(full.cursor)).toEqual({ v: 1, phase: "idle", watermark: sandbox.meetings()[0]?.created_at });
+      expect(sandbox.requests().every((request) => request.query["created_after"] === undefined)).toBe(true);
+      expect(sandbox.requests().filter((request) => request.status === 200)).toHaveLength(3);
+    });
+  }
+
+  it("an unreadable or old-version cursor: a SchemaError naming the remedy, then a full sync reads everything", async () => {
+    const sandbox = await sandboxWith({ meetings: 15, rateLimit: false });
+    const connector = new FathomConnector();
+    const credentials = sandboxCredentials(sandbox);
+    const unreadable = [
+      "not json",
+      "eyJ0IjoxNzM2MTU0MDAwMDAwLCJyIjoxMDAwMDAwMDB9", // a bare Fathom next_cursor, as a cursor without a version
+      '{"v":0,"phase":"idle","watermark":null}',
+      '{"v":1,"phase":"paging"}',
+    ];
+    for (const cursor of unreadable) {
+      const error = await rejection(connector.sync(credentials, cursor));
+      expect(isSchemaError(error), cursor).toBe(true);
+      expect((error as Error).message).toMatch(/full sync \(fullSync: true\) starts this connection over/);
+    }
+    expect(sandbox.stats().requests).toBe(0);
+
+    for (const cursor of unreadable) {
+      const full = await syncToEnd(connector, credentials, cursor, { fullSync: true });
+      expect(activityIds(full.pages), cursor).toEqual(idsNewestFirst(sandbox));
+    }
+  });
+
+  it("a cursor from a newer connector version fails even a full sync: upgrading is the remedy", async () => {
+    const sandbox = await sandboxWith({ meetings: 5, rateLimit: false });
+    const error = await rejection(
+      new FathomConnector().sync(sandboxCredentials(sandbox), '{"v":9,"phase":"idle","watermark":null}', { fullSync: true }),
+    );
+    expect(isSchemaError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/newer.*upgrade/);
+    expect(sandbox.stats().requests).toBe(0);
+  });
+
+  it("a full run continues from the cursor its previous page committed (fullSync is passed on every page)", async () => {
+    const sandbox = await sandboxWith({ meetings: 25, rateLimit: false });
+    const { pages } = await syncToEnd(new FathomConnector(), sandboxCredentials(sandbox), null, { fullSync: true }, 10);
+    expect(activityIds(pages)).toEqual(idsNewestFirst(sandbox));
+    expect(sandbox.requests().map((request) => request.query["cursor"]?.[0] ?? null)).toEqual([
+      null,
+      expect.any(String),
+      expect.any(String),
+    ]);
   });
 });
 
