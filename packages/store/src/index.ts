@@ -17,5 +17,10 @@ export { APP_ROLE } from "./tenancy.js";
 export { defaultDataDir, findWorkspaceRoot } from "./paths.js";
 export type { BatchHook } from "./commit-page.js";
 export type { RotateOptions } from "./rotation.js";
+export {
+  DEFAULT_REFRESH_TIMEOUT_MS,
+  type RefreshCredentialsInput,
+  type RefreshCredentialsResult,
+} from "./credentials-refresh.js";
 export { MAX_PAGE_RECORDS } from "./schemas.js";
 export type * from "./types.js";

@@ -69,6 +69,10 @@ export const UpdateCredentialsSchema = ConnectionRefSchema.extend({
   status: ConnectionStatusSchema.default("active"),
 });
 
+export const RefreshCredentialsSchema = ConnectionRefSchema.extend({
+  timeoutMs: z.number().int().min(1).max(10 * 60_000).optional(),
+});
+
 export const SetConnectionStatusSchema = ConnectionRefSchema.extend({
   status: ConnectionStatusSchema,
   /** The error behind the status; null clears it. Default: null for "active", unchanged otherwise. */

@@ -7,6 +7,11 @@ import { type Credentials, type KeyRing, loadKeyRing, type Logger, noopLogger } 
 import type { z } from "zod";
 import { type BatchHook, commitPreparedPage } from "./commit-page.js";
 import * as connections from "./connections.js";
+import {
+  refreshCredentials,
+  type RefreshCredentialsInput,
+  type RefreshCredentialsResult,
+} from "./credentials-refresh.js";
 import type { StoreContext } from "./context.js";
 import { createPgDriver, createPgliteDriver, type SqlDriver, type SqlExecutor } from "./driver.js";
 import { migrate, type MigrationResult } from "./migrate.js";
@@ -100,6 +105,12 @@ export interface Store {
   listConnections(input: Input<typeof ListConnectionsSchema>): Promise<Connection[]>;
   getConnectionCredentials(input: Input<typeof ConnectionRefSchema>): Promise<Credentials>;
   updateCredentials(input: Input<typeof UpdateCredentialsSchema>): Promise<Connection>;
+  /**
+   * An OAuth refresh under a row lock on the connection: re-reads and decrypts the credentials with the lock held,
+   * calls `refresh` only if `isStale` still says so, encrypts and persists the result, commits, and returns it.
+   * Concurrent callers queue, so one refresh serves them all (see credentials-refresh.ts for the bounds).
+   */
+  refreshCredentials(input: RefreshCredentialsInput): Promise<RefreshCredentialsResult>;
   updateConnection(input: Input<typeof UpdateConnectionSchema>): Promise<Connection>;
   setConnectionStatus(input: Input<typeof SetConnectionStatusSchema>): Promise<Connection>;
   deleteConnection(input: Input<typeof ConnectionRefSchema>): Promise<void>;
@@ -183,6 +194,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     listConnections: (input) => connections.listConnections(ctx, input),
     getConnectionCredentials: (input) => connections.getConnectionCredentials(ctx, input),
     updateCredentials: (input) => connections.updateCredentials(ctx, input),
+    refreshCredentials: (input) => refreshCredentials(ctx, input),
     updateConnection: (input) => connections.updateConnection(ctx, input),
     setConnectionStatus: (input) => connections.setConnectionStatus(ctx, input),
     deleteConnection: (input) => connections.deleteConnection(ctx, input),

@@ -2,7 +2,7 @@
  * The durable paging loop guard in commitPage: every cursor a run commits is remembered, so a vendor answering
  * A -> B -> A is stopped on the page that returns A, whichever process or retry commits it.
  */
-import { isPagingLoopError, pagingCursorHash, PagingLoopError } from "@gtm-clarity/core";
+import { isPagingLoopError, pagingCursorHash, type PagingLoopError } from "@gtm-clarity/core";
 import { describe, expect, it } from "vitest";
 import { activity, engines, reportSkip, setupConnection, useStore } from "./helpers.js";
 

@@ -57,7 +57,17 @@ export interface SyncStore {
   /** Whether the tenant accepted the data processing agreement (privacy-gated connectors need it). */
   tenantAcceptedDpa(tenantId: string): Promise<boolean>;
   getCredentials(ref: ConnectionRef): Promise<Credentials>;
-  updateCredentials(ref: ConnectionRef & { credentials: Credentials }): Promise<void>;
+  /**
+   * A token refresh under the connection's row lock: re-reads the credentials with the lock held, calls `refresh`
+   * only if `isStale` still says so, persists the result before returning it. `refresh` must not use the store.
+   */
+  refreshCredentials(
+    input: ConnectionRef & {
+      isStale(credentials: Credentials): boolean;
+      refresh(credentials: Credentials, signal: AbortSignal): Promise<Credentials>;
+      timeoutMs?: number;
+    },
+  ): Promise<{ credentials: Credentials; refreshed: boolean }>;
   setConnectionStatus(ref: ConnectionRef & { status: ConnectionStatus; lastError: string | null }): Promise<void>;
   getCursor(ref: ConnectionRef): Promise<string | null>;
   setCursor(ref: ConnectionRef & { cursor: string | null }): Promise<void>;
@@ -83,11 +93,8 @@ export function storePort(store: Store): SyncStore {
     getConnection: (ref) => store.getConnection(ref),
     tenantAcceptedDpa: async (tenantId) => (await store.getTenant({ tenantId })).dpaAcceptedAt !== null,
     getCredentials: (ref) => store.getConnectionCredentials(ref),
-    updateCredentials: async (input) => {
-      // Keep the connection's status: a token refresh is not a reconnect.
-      const { status } = await store.getConnection(input);
-      await store.updateCredentials({ ...input, status });
-    },
+    // Keeps the connection's status: a token refresh is not a reconnect.
+    refreshCredentials: (input) => store.refreshCredentials(input),
     setConnectionStatus: async (input) => {
       await store.setConnectionStatus(input);
     },

@@ -18,6 +18,7 @@ import {
   type Logger,
 } from "@gtm-clarity/core";
 import { ApplicationFailure, CancelledFailure } from "@temporalio/common";
+import { createCredentialSource, tokenExpired } from "./credentials.js";
 import { toApplicationFailure } from "./errors.js";
 import { assertWithinPageLimit, DEFAULT_MAX_PAGES_PER_SYNC } from "./paging.js";
 import { currentRuntime, inTemporalActivity } from "./runtime.js";
@@ -32,10 +33,7 @@ import type {
   SyncPageResult,
 } from "./types.js";
 
-/** Credentials key holding an OAuth access token's expiry (ISO 8601), written when tokens are stored. */
-export const EXPIRES_AT_KEY = "expiresAt";
-/** Refresh this long before the expiry, so a token does not lapse in the middle of a page. */
-const REFRESH_SKEW_MS = 60_000;
+export { EXPIRES_AT_KEY } from "./credentials.js";
 
 export interface SyncActivityDeps {
   store: SyncStore;
@@ -52,6 +50,8 @@ export interface SyncActivityDeps {
   connectionCacheMs?: number;
   /** Pages one sync run may take before it fails as a paging loop (non-retryable). Default 100,000. */
   maxPagesPerSync?: number;
+  /** Longest an OAuth token refresh may hold the connection's row lock. Default 30 s. */
+  refreshTimeoutMs?: number;
 }
 
 /** What a page's last heartbeat says; a retried attempt reads it back from `heartbeatDetails`. */
@@ -72,6 +72,12 @@ export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
   const heartbeatIntervalMs = deps.heartbeatIntervalMs ?? 5_000;
   const connectionCacheMs = deps.connectionCacheMs ?? 30_000;
   const maxPagesPerSync = deps.maxPagesPerSync ?? DEFAULT_MAX_PAGES_PER_SYNC;
+  const credentialSource = createCredentialSource({
+    store,
+    logger,
+    now,
+    ...(deps.refreshTimeoutMs === undefined ? {} : { refreshTimeoutMs: deps.refreshTimeoutMs }),
+  });
   /** Per run: the loaded connector and credentials, so a page costs one cursor read and one commit. */
   const cache = new Map<string, { at: number; connector: Connector<CanonicalRecord>; credentials: Credentials }>();
 
@@ -101,40 +107,14 @@ export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
     return { connection, connector };
   }
 
-  /**
-   * Decrypted credentials, refreshed first when an OAuth token has expired (or is about to). A refreshed token is
-   * persisted BEFORE it is used: a provider that rotates refresh tokens invalidates the old one at once.
-   */
-  async function loadCredentials(
-    ref: { tenantId: string; connectionId: string },
-    connector: Connector<CanonicalRecord>,
-  ): Promise<Credentials> {
-    const credentials = await store.getCredentials(ref);
-    const expiresAt = credentials[EXPIRES_AT_KEY];
-    if (!connector.oauth || expiresAt === undefined) return credentials;
-    const expiry = Date.parse(expiresAt);
-    if (Number.isFinite(expiry) && expiry - REFRESH_SKEW_MS > now()) return credentials;
-
-    const tokens = await connector.oauth.refresh(credentials);
-    const refreshed: Credentials = Object.fromEntries(
-      Object.entries(tokens.credentials).filter(([key]) => key !== EXPIRES_AT_KEY),
-    );
-    if (tokens.expiresAt) refreshed[EXPIRES_AT_KEY] = tokens.expiresAt.toISOString();
-    await store.updateCredentials({ ...ref, credentials: refreshed });
-    logger.info("refreshed access token", { ...ref, connector: connector.id, rotated: tokens.rotated === true });
-    return refreshed;
-  }
-
   async function connectionForPage(
     input: SyncPageInput,
   ): Promise<{ connector: Connector<CanonicalRecord>; credentials: Credentials }> {
     const cached = cache.get(input.runId);
-    const expiry = cached ? Date.parse(cached.credentials[EXPIRES_AT_KEY] ?? "") : Number.NaN;
-    const tokenFresh = !Number.isFinite(expiry) || expiry - REFRESH_SKEW_MS > now();
-    if (cached && now() - cached.at < connectionCacheMs && tokenFresh) return cached;
+    if (cached && now() - cached.at < connectionCacheMs && !tokenExpired(cached.credentials, now())) return cached;
     const ref = { tenantId: input.tenantId, connectionId: input.connectionId };
     const { connector } = await loadConnection(ref);
-    const credentials = await loadCredentials(ref, connector);
+    const credentials = await credentialSource.load(ref, connector);
     if (connectionCacheMs > 0) {
       // Bounded: one entry per run in flight on this worker; the oldest goes first.
       if (cache.size >= 1_000) cache.delete(cache.keys().next().value ?? "");
@@ -200,11 +180,17 @@ export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
       timer = setInterval(() => runtime.heartbeat(fetching), heartbeatIntervalMs);
       timer.unref();
 
-      const page = await connector.sync(credentials, stored, {
-        fullSync: input.fullSync,
-        signal: runtime.signal,
-        logger,
-      });
+      // A rejected token is refreshed (once, under the connection's lock) and the page fetched once more.
+      const page = await credentialSource.withAuthRetry(
+        ref,
+        connector,
+        credentials,
+        (current) => connector.sync(current, stored, { fullSync: input.fullSync, signal: runtime.signal, logger }),
+        (fresh) => {
+          const entry = cache.get(input.runId);
+          if (entry) cache.set(input.runId, { ...entry, credentials: fresh });
+        },
+      );
       clearInterval(timer);
       timer = undefined;
       if (runtime.signal.aborted) throw new CancelledFailure(String(runtime.signal.reason ?? "cancelled"));
