@@ -81,9 +81,15 @@ export interface ConnectorHealthStatus {
 // ---- optional capabilities -------------------------------------------------------------------------------------
 
 export interface OAuthAuthorizationRequest {
+  /** The signed-in session's tenant (server-side), which the state is bound to. */
   tenantId: string;
   connectionId: string;
   redirectUri: string;
+  /**
+   * `createOAuthBinding().cookieValue`: the app sets it as an HttpOnly, SameSite=Lax cookie on the redirect to the
+   * provider, and the state carries its hash, so only this browser can complete the flow.
+   */
+  sessionBinding: string;
   /** Extra scopes beyond the connector's defaults. */
   scopes?: string[];
 }
@@ -101,6 +107,13 @@ export interface OAuthCallback {
   state: string;
   codeVerifier: string;
   redirectUri: string;
+  /** The binding cookie as the callback request carries it; undefined when it carries none (then rejected). */
+  sessionBinding: string | undefined;
+  /**
+   * The tenant of the signed-in session handling the callback, from the server-side session, never from the state
+   * or the query: a state started for another tenant is rejected.
+   */
+  tenantId: string;
 }
 
 export interface OAuthTokens extends AuthenticateResult {

@@ -5,8 +5,13 @@ export function oauthTs(ctx: TemplateContext): string {
   const { pascal: p, constant: c, displayName: d, name } = ctx;
   return `/**
  * ${d} OAuth 2.0: the authorization code flow with PKCE (S256) and refresh tokens. Core signs the \`state\` (tenant,
- * connection, expiry, single-use nonce) and makes the PKCE pair; this module knows ${d}'s endpoints and token
- * response. The client secret only goes to the configured token endpoint, never to a URL taken from a connection.
+ * connection, the hash of the browser's binding cookie, expiry, single-use nonce) and makes the PKCE pair; this
+ * module knows ${d}'s endpoints and token response. The client secret only goes to the configured token endpoint,
+ * never to a URL taken from a connection.
+ *
+ * The app calls \`createOAuthBinding()\` when the user clicks "connect", sets its \`cookieValue\` as an HttpOnly,
+ * SameSite=Lax cookie and passes it as \`sessionBinding\`; on the callback it passes that cookie and the tenant of
+ * its own signed-in session. A callback from another browser, or for another tenant, never reaches ${d}.
  */
 import {
   AuthError,
@@ -46,7 +51,7 @@ export interface ${p}OAuthOptions {
   /** Default: \`${c}_OAUTH_BASE_URL\`, else the production API host. */
   baseUrl?: string;
   scopes?: readonly string[];
-  /** How long a started authorization stays valid. Default 600 s. */
+  /** How long a started authorization stays valid. Default 600 s; core refuses more than 900 s. */
   stateTtlSeconds?: number;
   /**
    * Remembers used state nonces. The default works within one process only: several web servers share one store
@@ -82,6 +87,7 @@ export class ${p}OAuth implements OAuthCapability {
     const { state } = createOAuthState({
       tenantId: request.tenantId,
       connectionId: request.connectionId,
+      sessionBinding: request.sessionBinding,
       secret: this.#setting("stateSecret"),
       ttlSeconds: this.#options.stateTtlSeconds ?? 600,
     });
@@ -100,8 +106,14 @@ export class ${p}OAuth implements OAuthCapability {
   }
 
   async exchangeCode(callback: OAuthCallback): Promise<OAuthTokens> {
-    // The state first: signed by us, not expired, never used before. Only then is the code worth sending anywhere.
-    await verifyOAuthState(callback.state, { secret: this.#setting("stateSecret"), nonceStore: this.#nonceStore });
+    // The state first: signed by us, started by this browser for this tenant, not expired, never used before. Only
+    // then is the code worth sending anywhere.
+    await verifyOAuthState(callback.state, {
+      secret: this.#setting("stateSecret"),
+      nonceStore: this.#nonceStore,
+      sessionBinding: callback.sessionBinding,
+      expectedTenantId: callback.tenantId,
+    });
     return this.#requestTokens({
       grant_type: "authorization_code",
       code: callback.code,

@@ -164,12 +164,15 @@ export function oauthTestTs(ctx: TemplateContext): string {
   const { pascal: p, displayName: d, constant: c } = ctx;
   return `import {
   createMemoryNonceStore,
+  createOAuthBinding,
   createPkcePair,
   isAuthError,
   isConfigError,
   isSignatureError,
   pkceChallenge,
   verifyOAuthState,
+  type OAuthAuthorization,
+  type OAuthCallback,
 } from "@gtm-clarity/core";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -178,7 +181,16 @@ import { ${p}Connector } from "../src/connector.js";
 import { start${p}Sandbox, type ${p}Sandbox } from "../src/sandbox/index.js";
 
 const REDIRECT_URI = "https://app.example.com/api/connectors/${ctx.name}/callback";
-const request = { tenantId: "tenant-a", connectionId: "connection-1", redirectUri: REDIRECT_URI };
+const TENANT = "tenant-a";
+
+/** A SignatureError for \`reason\`: what core's verifyOAuthState throws. */
+const rejectedFor = (reason: string) => ({ code: "SIGNATURE", details: { reason } });
+
+/** What the app does when a user of TENANT clicks "connect": a fresh binding cookie for this browser. */
+function startRequest() {
+  const { cookieValue } = createOAuthBinding();
+  return { tenantId: TENANT, connectionId: "connection-1", redirectUri: REDIRECT_URI, sessionBinding: cookieValue };
+}
 
 describe(${str(`${d} OAuth`)}, () => {
   const stateSecret = randomBytes(32).toString("hex");
@@ -205,7 +217,24 @@ describe(${str(`${d} OAuth`)}, () => {
     return { code: callback.searchParams.get("code") ?? "", state: callback.searchParams.get("state") ?? "" };
   }
 
-  it("builds an authorization URL with a signed state and an S256 PKCE challenge", async () => {
+  /** A started and approved flow, and the callback the app builds from the browser that started it. */
+  async function approvedFlow(): Promise<{ authorization: OAuthAuthorization; callback: OAuthCallback }> {
+    const request = startRequest();
+    const authorization = await oauth.authorizationUrl(request);
+    const { code, state } = await approve(authorization.url);
+    const callback: OAuthCallback = {
+      code,
+      state,
+      codeVerifier: authorization.codeVerifier,
+      redirectUri: REDIRECT_URI,
+      sessionBinding: request.sessionBinding,
+      tenantId: TENANT,
+    };
+    return { authorization, callback };
+  }
+
+  it("builds an authorization URL with a signed, session-bound state and an S256 PKCE challenge", async () => {
+    const request = startRequest();
     const authorization = await oauth.authorizationUrl({ ...request, scopes: ["write"] });
     const url = new URL(authorization.url);
     expect(\`\${url.origin}\${url.pathname}\`).toBe(\`\${sandbox.url}/oauth/authorize\`);
@@ -215,16 +244,20 @@ describe(${str(`${d} OAuth`)}, () => {
     expect(url.searchParams.get("state")).toBe(authorization.state);
     expect(url.searchParams.get("code_challenge_method")).toBe("S256");
     expect(url.searchParams.get("code_challenge")).toBe(pkceChallenge(authorization.codeVerifier));
-    const nonceStore = createMemoryNonceStore();
-    const verified = await verifyOAuthState(authorization.state, { secret: stateSecret, nonceStore });
-    expect(verified).toMatchObject({ tenantId: "tenant-a", connectionId: "connection-1" });
+    // The binding cookie never travels in the URL: the state holds only its hash.
+    expect(authorization.url).not.toContain(request.sessionBinding);
+    const verified = await verifyOAuthState(authorization.state, {
+      secret: stateSecret,
+      nonceStore: createMemoryNonceStore(),
+      sessionBinding: request.sessionBinding,
+      expectedTenantId: TENANT,
+    });
+    expect(verified).toMatchObject({ tenantId: TENANT, connectionId: "connection-1" });
   });
 
   it("exchanges the code for tokens the API accepts", async () => {
-    const authorization = await oauth.authorizationUrl(request);
-    const { code, state } = await approve(authorization.url);
-    expect(state).toBe(authorization.state);
-    const callback = { code, state, codeVerifier: authorization.codeVerifier, redirectUri: REDIRECT_URI };
+    const { authorization, callback } = await approvedFlow();
+    expect(callback.state).toBe(authorization.state);
     const tokens = await oauth.exchangeCode(callback);
     expect(tokens.credentials["refreshToken"]).toBeTruthy();
     expect(tokens.expiresAt?.getTime()).toBeGreaterThan(Date.now());
@@ -233,26 +266,50 @@ describe(${str(`${d} OAuth`)}, () => {
   });
 
   it("accepts each state once: a replayed callback is a SignatureError", async () => {
-    const authorization = await oauth.authorizationUrl(request);
-    const { code, state } = await approve(authorization.url);
-    const callback = { code, state, codeVerifier: authorization.codeVerifier, redirectUri: REDIRECT_URI };
+    const { callback } = await approvedFlow();
     await oauth.exchangeCode(callback);
-    await expect(oauth.exchangeCode(callback)).rejects.toSatisfy(isSignatureError);
+    await expect(oauth.exchangeCode(callback)).rejects.toMatchObject(rejectedFor("replayed"));
+  });
+
+  it("rejects a callback from another browser (wrong or no binding cookie) before any token request", async () => {
+    const { callback } = await approvedFlow();
+    const before = sandbox.stats().tokenRequests;
+    const otherBrowser = { ...callback, sessionBinding: createOAuthBinding().cookieValue };
+    await expect(oauth.exchangeCode(otherBrowser)).rejects.toMatchObject(rejectedFor("binding_mismatch"));
+    const noCookie = { ...callback, sessionBinding: undefined };
+    await expect(oauth.exchangeCode(noCookie)).rejects.toMatchObject(rejectedFor("binding_mismatch"));
+    expect(sandbox.stats().tokenRequests).toBe(before);
+    // The rejected attempts did not use up the state: the browser that started the flow still finishes it.
+    await expect(oauth.exchangeCode(callback)).resolves.toHaveProperty("credentials");
+  });
+
+  it("rejects a callback in another tenant's session before any token request", async () => {
+    const { callback } = await approvedFlow();
+    const before = sandbox.stats().tokenRequests;
+    const otherTenant = { ...callback, tenantId: "tenant-b" };
+    await expect(oauth.exchangeCode(otherTenant)).rejects.toMatchObject(rejectedFor("tenant_mismatch"));
+    expect(sandbox.stats().tokenRequests).toBe(before);
   });
 
   it("rejects a forged state before sending the code anywhere", async () => {
     const before = sandbox.stats().tokenRequests;
     const { codeVerifier } = createPkcePair();
-    const forged = { code: "code_x", state: "forged.state", codeVerifier, redirectUri: REDIRECT_URI };
+    const forged: OAuthCallback = {
+      code: "code_x",
+      state: "forged.state",
+      codeVerifier,
+      redirectUri: REDIRECT_URI,
+      sessionBinding: createOAuthBinding().cookieValue,
+      tenantId: TENANT,
+    };
     await expect(oauth.exchangeCode(forged)).rejects.toSatisfy(isSignatureError);
     expect(sandbox.stats().tokenRequests).toBe(before);
   });
 
   it("rejects a code presented with another PKCE verifier as an AuthError", async () => {
-    const authorization = await oauth.authorizationUrl(request);
-    const { code, state } = await approve(authorization.url);
-    const callback = { code, state, codeVerifier: createPkcePair().codeVerifier, redirectUri: REDIRECT_URI };
-    await expect(oauth.exchangeCode(callback)).rejects.toSatisfy(isAuthError);
+    const { callback } = await approvedFlow();
+    const otherVerifier = { ...callback, codeVerifier: createPkcePair().codeVerifier };
+    await expect(oauth.exchangeCode(otherVerifier)).rejects.toSatisfy(isAuthError);
   });
 
   it("refreshes and rotates the refresh token; the old one stops working", async () => {
@@ -266,7 +323,13 @@ describe(${str(`${d} OAuth`)}, () => {
     vi.stubEnv("${c}_CLIENT_ID", "");
     vi.stubEnv("OAUTH_STATE_SECRET", "");
     const unconfigured = new ${p}OAuth({ baseUrl: sandbox.url });
-    await expect(unconfigured.authorizationUrl(request)).rejects.toSatisfy(isConfigError);
+    await expect(unconfigured.authorizationUrl(startRequest())).rejects.toSatisfy(isConfigError);
+  });
+
+  it("refuses a state lifetime over 15 minutes as a ConfigError", async () => {
+    const { url: baseUrl, clientId, clientSecret } = sandbox;
+    const tooLong = new ${p}OAuth({ baseUrl, clientId, clientSecret, stateSecret, stateTtlSeconds: 901 });
+    await expect(tooLong.authorizationUrl(startRequest())).rejects.toSatisfy(isConfigError);
   });
 });
 `;
