@@ -1,7 +1,7 @@
 /**
  * END-TO-END, HEAVY (about a minute and a half on two cores). What a developer does, in a throwaway copy of this
  * workspace: `pnpm create-connector x --yes`, `pnpm install` (offline, from the local pnpm store), then the generated
- * package's typecheck, lint, build and tests through turbo, which must pass as generated. It also
+ * package's typecheck, lint, tests, build and publint through turbo, which must pass as generated. It also
  * - runs the same for an OAuth + webhooks connector,
  * - typechecks (one tsc program) and lints every combination of --auth (2) x --kinds (7) x --webhooks (2),
  *   and runs the tests of a few single- and two-kind combinations,
@@ -70,7 +70,7 @@ const INSTALL = [
 
 function turbo(ws: string, packageNames: readonly string[]): string {
   const filters = packageNames.map((name) => `--filter=${name}`);
-  return run("pnpm", ["turbo", "run", "typecheck", "lint", "test", ...filters, "--output-logs=errors-only"], ws);
+  return run("pnpm", ["turbo", "run", "typecheck", "lint", "test", "publint", ...filters, "--output-logs=errors-only"], ws);
 }
 
 /** `kinds` as a short name part: person,activity -> "p-t". */
@@ -114,7 +114,7 @@ describe.skipIf(SKIP_REASON !== "")(
       run("pnpm", INSTALL, ws);
       const output = turbo(ws, ["@gtm-clarity/connector-x"]);
       const seconds = (performance.now() - started) / 1000;
-      expect(output).toMatch(/Tasks:\s+4 successful, 4 total/);
+      expect(output).toMatch(/Tasks:\s+5 successful, 5 total/);
       console.log(
         `create-connector e2e: \`pnpm create-connector x --yes\` to passing tests took ${seconds.toFixed(1)} s`,
       );
@@ -137,7 +137,7 @@ describe.skipIf(SKIP_REASON !== "")(
       expect(combos).toHaveLength(28);
       run("pnpm", INSTALL, ws);
 
-      expect(turbo(ws, ["@gtm-clarity/connector-y"])).toMatch(/Tasks:\s+4 successful, 4 total/);
+      expect(turbo(ws, ["@gtm-clarity/connector-y"])).toMatch(/Tasks:\s+5 successful, 5 total/);
 
       // One program for all 28: core is checked once, and each package resolves its imports from its own node_modules.
       const folders = combos.map((name) => `packages/connector-${name}`);

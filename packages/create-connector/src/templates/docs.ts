@@ -6,10 +6,10 @@ export function readmeMd(ctx: TemplateContext): string {
   const test =
     ctx.mode === "workspace"
       ? [
-          `pnpm turbo run typecheck lint test --filter=${packageName}   # from the workspace root`,
+          `pnpm turbo run typecheck lint test publint --filter=${packageName}   # from the workspace root`,
           `pnpm --filter ${packageName} exec vitest          # tests in watch mode`,
         ].join("\n")
-      : ["pnpm typecheck", "pnpm lint", "pnpm build && pnpm test   # vitest, then publint on the build"].join("\n");
+      : ["pnpm typecheck", "pnpm lint", "pnpm test", "pnpm build && pnpm publint   # publint checks the built package"].join("\n");
   const authSection = ctx.oauth
     ? `OAuth 2.0 (authorization code + PKCE S256, refresh tokens), in \`src/oauth.ts\` on core's signed, single-use
 \`state\` and PKCE helpers. Configure the app with \`${c}_CLIENT_ID\`, \`${c}_CLIENT_SECRET\` and \`OAUTH_STATE_SECRET\`

@@ -38,7 +38,8 @@ export function packageJson(ctx: TemplateContext): string {
       build: "tsup",
       typecheck: "tsc --noEmit",
       lint: "eslint .",
-      test: "vitest run && publint --strict",
+      test: "vitest run",
+      publint: "publint --strict",
       bench: "tsx bench/full-sync.bench.ts",
     },
     dependencies: {
