@@ -8,8 +8,7 @@
  * Every measurement runs in its own child process (this file with --child), so peak RSS is that phase's alone; the
  * sandbox lives in the parent.
  *
- * Options: --meetings N (default 20000, about 77k records), --scale K (default 10), --skip-pg, --skip-pglite, --skip-scale,
- *          --pg URL (default postgres://postgres@127.0.0.1:5432/postgres; a fresh database is created and dropped).
+ * Options: see HELP below (`pnpm bench:sync -- --help`).
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -47,6 +46,32 @@ interface ChildResult {
   /** Heap still in use after a full GC at the end: what the process actually retained. */
   retainedHeapMb: number;
 }
+
+/** BENCH_SMOKE=1: tiny defaults, so a check can run the benchmark as the README writes it. */
+const SMOKE = process.env["BENCH_SMOKE"] === "1";
+const DEFAULT_MEETINGS = SMOKE ? 100 : 20_000;
+const DEFAULT_SCALE = SMOKE ? 2 : 10;
+const DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres";
+
+const HELP = `Usage: pnpm bench:sync [-- options]   (or pnpm --filter @gtm-clarity/worker bench:sync [-- options])
+
+End-to-end sync throughput of a Fathom sandbox into PGlite and into PostgreSQL, beside pull-only and store-only
+throughput of the same pages, with the peak RSS of each measured process; then an end-to-end sync of --scale times
+the records, whose peak RSS should stay flat.
+
+Options:
+  --meetings N   meetings in the sandbox (default ${DEFAULT_MEETINGS.toLocaleString("en-US")}); 20,000 make about 77k records
+  --scale K      size factor of the memory run (default ${DEFAULT_SCALE})
+  --skip-scale   no memory run at K times the size
+  --skip-pglite  no PGlite runs
+  --skip-pg      no PostgreSQL runs (skipped anyway, visibly, when the server does not answer)
+  --pg URL       PostgreSQL server; a fresh database is created on it and dropped afterwards
+                 (default ${DEFAULT_PG})
+  -h, --help     show this help
+
+BENCH_SMOKE=1 only proves the benchmark runs (the README check sets it): the defaults become --meetings 100
+--scale 2, and the figures mean nothing.
+`;
 
 const self = fileURLToPath(import.meta.url);
 const keyRing = createKeyRing(TEST_KEY);
@@ -154,29 +179,77 @@ async function withFreshPgDatabase<T>(adminUrl: string, fn: (url: string) => Pro
 const rate = (r: ChildResult) => r.records / r.seconds;
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      child: { type: "string" },
-      meetings: { type: "string" },
-      scale: { type: "string" },
-      "skip-pg": { type: "boolean" },
-      "skip-scale": { type: "boolean" },
-      "skip-pglite": { type: "boolean" },
-      pg: { type: "string" },
-    },
-  });
+/** Why the server does not answer, or undefined when it does. */
+async function pgUnreachable(adminUrl: string): Promise<string | undefined> {
+  const admin = createPgDriver({ databaseUrl: adminUrl, max: 1 });
+  try {
+    await admin.exec("SELECT 1");
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    await admin.close().catch(() => undefined);
+  }
+}
+
+function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      // `pnpm bench:sync -- --skip-scale` hands the "--" through; no option value here starts with "-", so drop it.
+      args: process.argv.slice(2).filter((arg) => arg !== "--"),
+      options: {
+        child: { type: "string" },
+        meetings: { type: "string" },
+        scale: { type: "string" },
+        "skip-pg": { type: "boolean" },
+        "skip-scale": { type: "boolean" },
+        "skip-pglite": { type: "boolean" },
+        pg: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
   if (values.child) {
     const result = await child(JSON.parse(values.child) as ChildTask);
     const gc = (globalThis as { gc?: () => void }).gc;
     gc?.();
     const retainedHeapMb = Math.round(process.memoryUsage().heapUsed / 1024 / 1024);
     process.stdout.write(`${JSON.stringify({ ...result, retainedHeapMb })}\n`);
-    return;
+    return 0;
   }
-  const meetings = Number(values.meetings ?? 20_000);
-  const scale = Number(values.scale ?? 10);
-  const pgAdmin = values.pg ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  let meetings: number;
+  let scale: number;
+  try {
+    meetings = positiveInteger("meetings", values.meetings, DEFAULT_MEETINGS);
+    scale = positiveInteger("scale", values.scale, DEFAULT_SCALE);
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
+    return 2;
+  }
+  const pgAdmin = values.pg ?? DEFAULT_PG;
+  let skipPg = values["skip-pg"] === true;
+  if (!skipPg) {
+    const why = await pgUnreachable(pgAdmin);
+    if (why !== undefined) {
+      console.error(`bench: PostgreSQL SKIPPED: no server answers at ${new URL(pgAdmin).host} (${why}); pass --pg URL`);
+      skipPg = true;
+    }
+  }
   const dir = mkdtempSync(join(tmpdir(), "gtm-bench-"));
   const rows: string[][] = [];
   const lines: string[] = [];
@@ -225,7 +298,7 @@ async function main(): Promise<void> {
     report("PGlite", pglite);
 
     let pg: Partial<Record<Phase, ChildResult>> | undefined;
-    if (!values["skip-pg"]) {
+    if (!skipPg) {
       pg = await withFreshPgDatabase(pgAdmin, (url) => measure("postgres", () => url, meetings, ["pull", "store", "e2e"]));
       report("PostgreSQL", pg);
     }
@@ -240,7 +313,7 @@ async function main(): Promise<void> {
         report(`PGlite x${scale}`, big);
         if (big.e2e && pglite.e2e) lines.push(memoryLine("PGlite", pglite.e2e, big.e2e));
       }
-      if (!values["skip-pg"]) {
+      if (!skipPg) {
         const bigPg = await withFreshPgDatabase(pgAdmin, (url) => measure(`postgres x${scale}`, () => url, meetings * scale, ["e2e"]));
         report(`PostgreSQL x${scale}`, bigPg);
         if (bigPg.e2e && pg?.e2e) lines.push(memoryLine("PostgreSQL", pg.e2e, bigPg.e2e));
@@ -262,6 +335,7 @@ async function main(): Promise<void> {
     "e2e: sandbox -> connector -> validation -> commitPage (one transaction per page) via the in-process runner; " +
       "pull-only: the same pages fetched, parsed and transformed, nothing stored; store-only: the same pages committed from memory.",
   );
+  return 0;
 }
 
-await main();
+process.exitCode = await main();

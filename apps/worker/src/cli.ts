@@ -505,7 +505,9 @@ function commandHelp(name: string, command: Command): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [first, second, ...rest] = argv;
+  // `pnpm <script> -- --flag` hands the "--" through (after any arguments the script itself names, as in
+  // `demo -- --help`). No command here takes an argument that starts with "-", so a "--" means nothing: drop it.
+  const [first, second, ...rest] = argv.filter((arg) => arg !== "--");
   if (first === undefined || first === "--help" || first === "-h" || first === "help") {
     console.log(topLevelHelp());
     return first === undefined ? 1 : 0;

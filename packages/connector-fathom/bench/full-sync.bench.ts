@@ -27,7 +27,13 @@ Options:
   --help            this text
 
 Target: at least 90% of the allowed rate, and no 429 after the first window.
+
+BENCH_SMOKE=1 only proves the benchmark runs (the README check sets it): the default becomes --meetings 50
+(five requests, inside the first window), so the figures say nothing about pacing.
 `;
+
+/** BENCH_SMOKE=1: tiny defaults, so a check can run the benchmark as the README writes it in a second or two. */
+const SMOKE = process.env["BENCH_SMOKE"] === "1";
 
 interface Options {
   meetings: number;
@@ -42,7 +48,7 @@ function parseOptions(): Options | undefined {
   const { values } = parseArgs({
     args: process.argv.slice(2).filter((arg) => arg !== "--"),
     options: {
-      meetings: { type: "string", default: "5000" },
+      meetings: { type: "string", default: SMOKE ? "50" : "5000" },
       rate: { type: "string", default: "600" },
       "window-ms": { type: "string", default: "6000" },
       content: { type: "boolean", default: false },
@@ -152,7 +158,8 @@ async function main(): Promise<void> {
   const sustainedShare =
     starts.length >= 2 ? sustainedRequests / ((lastWindowStart - first) / 1000) / allowedPerSecond : undefined;
   const judgedShare = sustainedShare ?? overallShare;
-  const passed = judgedShare >= 0.9 && late429s === 0 && activities + quarantined === options.meetings;
+  // Under BENCH_SMOKE one window's burst says nothing about pacing: only completeness and 429s are judged.
+  const passed = (SMOKE || judgedShare >= 0.9) && late429s === 0 && activities + quarantined === options.meetings;
 
   const result = {
     meetings: options.meetings,
@@ -188,7 +195,10 @@ async function main(): Promise<void> {
       `sustained rate            ${sustainedShare === undefined ? "n/a (the whole sync fits in one window)" : `${percent(sustainedShare)} of allowed over ${starts.length - 1} full window(s)`}`,
     );
     log(`records                   ${records} (${activities} meetings, ${documents} documents, ${quarantined} quarantined)`);
-    log(`target (>= 90% allowed, no 429 after the first window): ${passed ? "met" : "MISSED"}`);
+    log(
+      `target (>= 90% allowed, no 429 after the first window): ${passed ? "met" : "MISSED"}` +
+        (SMOKE ? " (rate not judged: BENCH_SMOKE=1)" : ""),
+    );
   }
   if (!passed) process.exitCode = 1;
 }

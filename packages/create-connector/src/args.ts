@@ -49,7 +49,9 @@ export function parseCliArgs(argv: readonly string[]): ArgsParse {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      // `pnpm create-connector -- acme --yes` hands the "--" through; a connector name never starts with "-", so
+      // the "--" means nothing here and is dropped.
+      args: argv.filter((arg) => arg !== "--"),
       allowPositionals: true,
       strict: true,
       options: {

@@ -47,7 +47,8 @@ async function main(argv: readonly string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      // `pnpm migrate -- --help` hands the "--" through; no argument here starts with "-", so it means nothing.
+      args: argv.filter((arg) => arg !== "--"),
       allowPositionals: true,
       options: {
         "database-url": { type: "string" },

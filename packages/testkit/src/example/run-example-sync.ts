@@ -56,6 +56,8 @@ function table(rows: string[][]): string[] {
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
+    // `pnpm example-sync -- --verbose` hands the "--" through; drop it so the options after it still parse.
+    args: process.argv.slice(2).filter((arg) => arg !== "--"),
     options: {
       "page-size": { type: "string" },
       latency: { type: "string" },
