@@ -29,6 +29,9 @@ export const engines: TestEngine[] = [
   },
 ];
 
+const pgSkip = engines[1]?.skipReason;
+if (pgSkip !== undefined) console.warn(`[worker tests] pg engine skipped: ${pgSkip}`);
+
 /** Registers a skipped test carrying the reason, so a skipped engine shows in every report. */
 export function reportSkip(engine: TestEngine): boolean {
   if (engine.skipReason === undefined) return false;
