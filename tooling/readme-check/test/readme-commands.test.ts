@@ -101,6 +101,20 @@ describe.skipIf(SKIP_REASON !== "")("README and CONTRIBUTING commands, run as wr
     if (temp !== "" && process.env["KEEP_README_CHECK"] !== "1") rmSync(temp, { recursive: true, force: true });
   });
 
+  /**
+   * When a test runs alone (`vitest -t ...`), the first one's install has not happened: install the copy then, with
+   * a command of this suite's own, so that each test can be run and debugged by itself.
+   */
+  async function ensureInstalled(): Promise<void> {
+    if (existsSync(join(ws, "node_modules"))) return;
+    const install = await runShell("pnpm install --offline --frozen-lockfile --reporter=append-only", {
+      cwd: ws,
+      env,
+      timeoutMs: 180_000,
+    });
+    if (install.code !== 0) throw new Error(describeFailure(install));
+  }
+
   /** Runs a command the pages show, as written (placeholders filled), in the copy; it must exit 0. */
   async function runDocumented(
     command: string,
@@ -131,11 +145,13 @@ describe.skipIf(SKIP_REASON !== "")("README and CONTRIBUTING commands, run as wr
   }, 300_000);
 
   it("`pnpm demo` again (the README says running it again is safe)", async () => {
+    await ensureInstalled();
     const demo = await runDocumented("pnpm demo");
     expect(demo.output).toMatch(/incremental\s+succeeded/);
   }, 240_000);
 
   it("the worker CLI's help lists its commands", async () => {
+    await ensureInstalled();
     const help = await runDocumented("pnpm --filter @gtm-clarity/worker worker --help");
     for (const command of ["start", "sync", "connections add", "runs list", "schedules sync"]) {
       expect(help.output).toContain(`  ${command} `);
@@ -143,6 +159,7 @@ describe.skipIf(SKIP_REASON !== "")("README and CONTRIBUTING commands, run as wr
   }, 120_000);
 
   it("one package's tests pass with nothing built (no dist anywhere)", async () => {
+    await ensureInstalled();
     const built = ["packages", "apps"].flatMap((group) =>
       readdirSync(join(ws, group)).filter((name) => existsSync(join(ws, group, name, "dist"))),
     );
@@ -158,6 +175,7 @@ describe.skipIf(SKIP_REASON !== "")("README and CONTRIBUTING commands, run as wr
   }, 300_000);
 
   it("the benchmarks run, each as the pages write it (BENCH_SMOKE=1 sizes)", async () => {
+    await ensureInstalled();
     const help = await runDocumented("pnpm bench:sync -- --help");
     expect(help.output).toMatch(/Usage: pnpm bench:sync/);
     const sync = await runDocumented("pnpm bench:sync", { extraEnv: SMOKE });
@@ -177,6 +195,7 @@ describe.skipIf(SKIP_REASON !== "")("README and CONTRIBUTING commands, run as wr
   }, 900_000);
 
   it("`pnpm create-connector <name>`, then `pnpm test:affected` runs only the new package, and it passes", async () => {
+    await ensureInstalled();
     const created = await runDocumented("pnpm create-connector <name>");
     expect(created.output).toContain(`Created ${NEW_CONNECTOR} in packages/connector-${PLACEHOLDERS["<name>"]}`);
     // The scaffolder's next step (it prints it), offline: the new package uses only what the lockfile has.
@@ -194,6 +213,7 @@ describe.skipIf(SKIP_REASON !== "")("README and CONTRIBUTING commands, run as wr
   }, 600_000);
 
   it("`pnpm changeset` writes a changeset from the answers to its prompts", async () => {
+    await ensureInstalled();
     const before = new Set(readdirSync(join(ws, ".changeset")));
     const result = await runDocumented("pnpm changeset", {
       timeoutMs: 120_000,
