@@ -13,3 +13,5 @@ export * from "./pkce.js";
 export * from "./http/index.js";
 export * from "./content-hash.js";
 export * from "./paging-guard.js";
+export * from "./paging.js";
+export * from "./paging-strategies.js";
