@@ -2,6 +2,7 @@
  * The Connector interface every source implements, with its optional, typed capabilities.
  * `sync` returns ONE page; the caller (the worker) loops while `hasMore` and commits each page with its cursor.
  */
+import type { z } from "zod";
 import type { CanonicalAccount, CanonicalActivity, CanonicalPerson, CanonicalRecord } from "./canonical.js";
 import type { FieldMapping } from "./field-mapping.js";
 import type { Logger } from "./logger.js";
@@ -9,11 +10,24 @@ import type { Logger } from "./logger.js";
 /** Plain string credentials as `authenticate` returns them; the store keeps them encrypted. */
 export type Credentials = Record<string, string>;
 
-export interface ConnectorConfig {
+/**
+ * What `authenticate` connects with. `S` is the connector's settings type (its `settingsSchema`'s output): the caller
+ * parses stored settings with `parseConnectorSettings` first; a connector parses them again at its boundary anyway
+ * (idempotent), which also strips anything that does not belong in settings.
+ */
+export interface ConnectorConfig<S = Record<string, unknown>> {
   tenantId: string;
   connectionId: string;
-  /** Non-secret settings plus, for API-key sources, the encrypted key (e.g. `encryptedApiKey`). */
-  settings: Record<string, unknown>;
+  /**
+   * Non-secret settings (base URL, region, streams, privacy switches). Connectors written before `secrets` existed
+   * also find their encrypted key here (e.g. `encryptedApiKey`).
+   */
+  settings: S;
+  /**
+   * Secret inputs as a person gave them to connect (a connect form's API key), checked with the connector's
+   * `secretsSchema`. Plain text in memory only: the store encrypts what `authenticate` returns, and nothing logs it.
+   */
+  secrets?: Credentials;
 }
 
 export interface AuthenticateResult {
@@ -22,22 +36,39 @@ export interface AuthenticateResult {
   expiresAt?: Date;
 }
 
-export interface SyncOptions {
+export interface SyncOptions<S = Record<string, unknown>> {
   /** Ignore the cursor's incremental position and read everything again. */
   fullSync?: boolean;
   /** Aborts in-flight requests; the caller stops at a page boundary. */
   signal?: AbortSignal;
   logger?: Logger;
+  /** The connection's settings, parsed with the connector's `settingsSchema` (`parseConnectorSettings`). */
+  settings?: S;
 }
 
+export interface HealthCheckOptions<S = Record<string, unknown>> {
+  settings?: S;
+  signal?: AbortSignal;
+}
+
+/**
+ * What a connector knows about one page. Only the store knows whether a record was new or changed, and its counts
+ * are authoritative; `created`/`updated` stay required here until every caller reads the store's counts instead
+ * (see PageStats, which `buildSyncPage` fills, for the shape this is moving to).
+ */
 export interface SyncStats {
-  /** Records the connector emitted as new to it (the store's counts are authoritative). */
+  /** The connector's guess at new records; not authoritative (the store's counts are). */
   created: number;
+  /** The connector's guess at changed records; not authoritative (the store's counts are). */
   updated: number;
   /** Records that failed validation and went to `quarantined`. */
   errors: number;
   /** HTTP requests made for this page, including retries. */
   requests?: number;
+  /** Records on the page (`records.length`). */
+  records?: number;
+  /** Source records on the page that went to quarantine (`quarantined.length`). */
+  quarantined?: number;
 }
 
 /** A large body (transcript, summary, email body) stored apart from the activity that owns it. */
@@ -165,15 +196,30 @@ export interface WritebackCapability {
 
 export type AnyCanonical = CanonicalPerson | CanonicalAccount | CanonicalActivity;
 
-export interface Connector<R extends CanonicalRecord = AnyCanonical> {
+/**
+ * `S` is the type of the connection's non-secret settings, declared by `settingsSchema`; secrets travel apart
+ * (`secretsSchema` for what a person types in, `Credentials` for what the store keeps encrypted).
+ */
+export interface Connector<R extends CanonicalRecord = AnyCanonical, S = Record<string, unknown>> {
   readonly id: string;
   readonly name: string;
   /** The package's own version, read from its package.json. */
   readonly version: string;
-  authenticate(config: ConnectorConfig): Promise<AuthenticateResult>;
-  sync(credentials: Credentials, lastSyncCursor: string | null, options?: SyncOptions): Promise<SyncResult<R>>;
+  /**
+   * The connection's non-secret settings (base URL, region, streams, privacy switches). Every field has a default,
+   * so `{}` parses: a connection works before anyone opens its settings. `describeSettings` turns it into form
+   * fields.
+   */
+  readonly settingsSchema?: z.ZodType<S>;
+  /**
+   * What a person provides to connect with a key (e.g. `{ apiKey }`); absent for connectors that connect through
+   * OAuth only. Checked with `parseConnectorSecrets`, whose errors never contain the values.
+   */
+  readonly secretsSchema?: z.ZodType<Credentials>;
+  authenticate(config: ConnectorConfig<S>): Promise<AuthenticateResult>;
+  sync(credentials: Credentials, lastSyncCursor: string | null, options?: SyncOptions<S>): Promise<SyncResult<R>>;
   getSchema(): FieldMapping[];
-  healthCheck(credentials: Credentials): Promise<ConnectorHealthStatus>;
+  healthCheck(credentials: Credentials, options?: HealthCheckOptions<S>): Promise<ConnectorHealthStatus>;
   readonly oauth?: OAuthCapability;
   readonly webhooks?: WebhookCapability;
   readonly writeback?: WritebackCapability;

@@ -15,3 +15,5 @@ export * from "./content-hash.js";
 export * from "./paging-guard.js";
 export * from "./paging.js";
 export * from "./paging-strategies.js";
+export * from "./connector-settings.js";
+export * from "./settings-fields.js";
