@@ -17,3 +17,4 @@ export * from "./paging.js";
 export * from "./paging-strategies.js";
 export * from "./connector-settings.js";
 export * from "./settings-fields.js";
+export * from "./watermark-cursor.js";
