@@ -93,9 +93,10 @@ export function describeSettings(schema: z.ZodType): SettingField[] {
     if (label !== undefined) field.label = label;
     const description = node.description ?? inner.description;
     if (description !== undefined) field.description = description;
-    const values = type === "list" && inner.items !== undefined ? enumValues(withoutNull(inner.items).inner) : enumValues(inner);
+    const items = type === "list" && inner.items !== undefined ? withoutNull(inner.items).inner : undefined;
+    const values = enumValues(items ?? inner);
     if (values !== undefined) field.enumValues = values;
-    if (type === "list" && inner.items !== undefined) field.itemType = fieldType(withoutNull(inner.items).inner);
+    if (items !== undefined) field.itemType = fieldType(items);
     return field;
   });
 }
@@ -111,7 +112,8 @@ function withoutNull(node: JsonSchemaNode): { inner: JsonSchemaNode; nullable: b
     const rest = branches.filter((branch) => branch.type !== "null");
     const only = rest[0];
     if (rest.length === 1 && only !== undefined) {
-      return { inner: { ...only, description: node.description ?? only.description }, nullable: rest.length < branches.length };
+      const description = node.description ?? only.description;
+      return { inner: { ...only, description }, nullable: rest.length < branches.length };
     }
   }
   return { inner: node, nullable: false };
@@ -123,11 +125,13 @@ function enumValues(node: JsonSchemaNode): SettingField["enumValues"] {
   return node.const !== undefined && constant.success ? [constant.data] : undefined;
 }
 
+const STRING_FORMATS: Partial<Record<string, SettingFieldType>> = { uri: "url", email: "email", "date-time": "datetime" };
+
 function fieldType(node: JsonSchemaNode): SettingFieldType {
   if (enumValues(node) !== undefined) return "enum";
   switch (node.type) {
     case "string":
-      return node.format === "uri" ? "url" : node.format === "email" ? "email" : node.format === "date-time" ? "datetime" : "string";
+      return STRING_FORMATS[node.format ?? ""] ?? "string";
     case "number":
     case "integer":
     case "boolean":
