@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // Two entries: `./sandbox` is imported at run time by connectors and apps, and must not pull in the suite.
+  entry: ["src/index.ts", "src/sandbox/index.ts"],
   format: ["esm"],
   dts: true,
   clean: true,

@@ -4,7 +4,7 @@ import {
   signStandardWebhook,
   type WebhookEvent,
 } from "@gtm-clarity/core";
-import { readBody, sendJson, startLoopbackServer, type LoopbackServer } from "@gtm-clarity/testkit";
+import { json, route, startSandboxServer, type SandboxServer } from "@gtm-clarity/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FathomConnector } from "../src/connector.js";
 import {
@@ -119,26 +119,26 @@ describe("webhook verification", () => {
 
 describe("webhook delivery over HTTP from the sandbox's sender", () => {
   let sandbox: FathomSandbox;
-  let receiver: LoopbackServer;
+  let receiver: SandboxServer;
   /** A stand-in for the store: events keyed by (connection, eventId), inserted once. */
   const stored = new Map<string, WebhookEvent>();
   let deliveries = 0;
 
   beforeAll(async () => {
     sandbox = await startFathomSandbox({ meetings: 3 });
-    receiver = await startLoopbackServer(async (req, res) => {
-      deliveries += 1;
-      try {
-        const event = await webhooks.handle({
-          headers: req.headers,
-          rawBody: await readBody(req),
-          secret: sandbox.webhookSecret,
-        });
-        if (!stored.has(event.eventId)) stored.set(event.eventId, event);
-        sendJson(res, 200, { ok: true });
-      } catch (error) {
-        sendJson(res, isSignatureError(error) ? 401 : 400, { ok: false });
-      }
+    receiver = await startSandboxServer({
+      routes: [
+        route("POST", "/webhooks/fathom", async (req) => {
+          deliveries += 1;
+          try {
+            const event = await webhooks.handle({ headers: req.headers, rawBody: await req.text(), secret: sandbox.webhookSecret });
+            if (!stored.has(event.eventId)) stored.set(event.eventId, event);
+            return json(200, { ok: true });
+          } catch (error) {
+            return json(isSignatureError(error) ? 401 : 400, { ok: false });
+          }
+        }),
+      ],
     });
   });
   afterAll(async () => {

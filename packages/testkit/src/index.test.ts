@@ -7,7 +7,7 @@ describe("@gtm-clarity/testkit entry point", () => {
     expect(connectorRegistry.has("example")).toBe(false);
   });
 
-  it("exports the suite, every check and the loopback helpers as functions", () => {
+  it("exports the suite, every check and the sandbox kit's functions", () => {
     for (const name of [
       "runConformanceSuite",
       "transformFixture",
@@ -22,13 +22,22 @@ describe("@gtm-clarity/testkit entry point", () => {
       "checkHealthCheckRejectsBadCredentials",
       "checkSyncRejectsBadCredentials",
       "checkNoSecretsLeak",
-      "startLoopbackServer",
-      "readBody",
-      "sendJson",
+      "startSandboxServer",
+      "listenOnLoopback",
+      "readRequestBody",
+      "json",
+      "requireHeaders",
+      "rateLimitGuard",
+      "sendWebhook",
       "withNetworkDisabled",
       "startOutputCapture",
     ] as const) {
       expect(typeof testkit[name], name).toBe("function");
     }
+  });
+
+  it("exports the same kit as the ./sandbox entry", async () => {
+    const sandbox = await import("./sandbox/index.js");
+    for (const [name, value] of Object.entries(sandbox)) expect(testkit[name as keyof typeof testkit], name).toBe(value);
   });
 });

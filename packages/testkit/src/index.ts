@@ -40,14 +40,8 @@ export {
   type OutputCaptureOptions,
   type SecretLeak,
 } from "./conformance/secrets.js";
-export {
-  readBody,
-  sendJson,
-  startLoopbackServer,
-  type LoopbackHandler,
-  type LoopbackServer,
-  type LoopbackServerOptions,
-} from "./loopback.js";
+// The sandbox kit, also importable alone as `@gtm-clarity/testkit/sandbox` (no vitest there) for run-time use.
+export * from "./sandbox/index.js";
 
 // The example connector's class and sandbox, for other packages' tests. Importing them registers nothing: only
 // src/example/index.ts (the example's own entry module) registers "example".

@@ -7,9 +7,18 @@
  * so `updated_after` filtering is exact and independent of the wall clock.
  */
 import { randomBytes } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Credentials } from "@gtm-clarity/core";
-import { sendJson, startLoopbackServer } from "../loopback.js";
+import { z } from "zod";
+import {
+  FaultPlan,
+  json,
+  requireHeaders,
+  route,
+  SandboxHttpError,
+  startSandboxServer,
+  type Reply,
+  type SandboxRequest,
+} from "../sandbox/index.js";
 import {
   EXAMPLE_ACTIVITY_TYPES,
   EXAMPLE_MAX_PAGE_SIZE,
@@ -156,22 +165,49 @@ interface PageCursor {
   u: string | null;
 }
 
+const PageCursorSchema = z.object({ o: z.number().int().min(0), u: z.string().nullable() });
+
 function encodePageCursor(cursor: PageCursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString("base64url");
 }
 
 function decodePageCursor(value: string): PageCursor | undefined {
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
-    if (parsed === null || typeof parsed !== "object") return undefined;
-    const { o, u } = parsed as { o?: unknown; u?: unknown };
-    if (typeof o !== "number" || !Number.isInteger(o) || o < 0) return undefined;
-    if (u !== null && typeof u !== "string") return undefined;
-    return { o, u };
+    const parsed = PageCursorSchema.safeParse(JSON.parse(Buffer.from(value, "base64url").toString("utf8")));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
 }
+
+interface ListQuery {
+  limit: number;
+  updatedAfter: string | null;
+  after: number;
+  offset: number;
+}
+
+/** The list parameters, validated; a 400 in the example's error format otherwise. */
+function listQuery(query: URLSearchParams, defaultPageSize: number): ListQuery {
+  const limitParam = query.get("limit");
+  const limit = limitParam === null ? defaultPageSize : Number(limitParam);
+  if (!Number.isInteger(limit) || limit < 1 || limit > EXAMPLE_MAX_PAGE_SIZE) {
+    throw new SandboxHttpError(400, `limit must be an integer from 1 to ${EXAMPLE_MAX_PAGE_SIZE}`, { code: "invalid_limit" });
+  }
+  const updatedAfter = query.get("updated_after");
+  const after = updatedAfter === null ? Number.NEGATIVE_INFINITY : Date.parse(updatedAfter);
+  if (Number.isNaN(after)) {
+    throw new SandboxHttpError(400, "updated_after must be an ISO 8601 timestamp", { code: "invalid_updated_after" });
+  }
+  const cursorParam = query.get("cursor");
+  const cursor = cursorParam === null ? { o: 0, u: updatedAfter } : decodePageCursor(cursorParam);
+  if (cursor === undefined || cursor.u !== updatedAfter) {
+    throw new SandboxHttpError(400, "cursor is malformed or was issued for other filters", { code: "invalid_cursor" });
+  }
+  return { limit, updatedAfter, after, offset: cursor.o };
+}
+
+const isStream = (value: string | undefined): value is ExampleStream => EXAMPLE_STREAMS.some((stream) => stream === value);
 
 export async function startExampleSandbox(options: ExampleSandboxOptions = {}): Promise<ExampleSandbox> {
   const counts = {
@@ -186,73 +222,57 @@ export async function startExampleSandbox(options: ExampleSandboxOptions = {}): 
   const apiKey = options.apiKey ?? `exk_test_${randomBytes(16).toString("hex")}`;
   const defaultPageSize = options.defaultPageSize ?? 25;
   const rateLimitOnce = options.rateLimitOnce ?? { stream: "people", page: 2 };
-  const retryAfter = options.retryAfter ?? "0.05";
-  let rateLimitPending = rateLimitOnce !== false;
-  let rateLimited = 0;
 
-  function handleList(stream: ExampleStream, url: URL, res: ServerResponse): void {
-    const limitParam = url.searchParams.get("limit");
-    const limit = limitParam === null ? defaultPageSize : Number(limitParam);
-    if (!Number.isInteger(limit) || limit < 1 || limit > EXAMPLE_MAX_PAGE_SIZE) {
-      sendJson(res, 400, { error: "invalid_limit", message: `limit must be an integer from 1 to ${EXAMPLE_MAX_PAGE_SIZE}` });
-      return;
-    }
-    const updatedAfter = url.searchParams.get("updated_after");
-    const after = updatedAfter === null ? Number.NEGATIVE_INFINITY : Date.parse(updatedAfter);
-    if (Number.isNaN(after)) {
-      sendJson(res, 400, { error: "invalid_updated_after", message: "updated_after must be an ISO 8601 timestamp" });
-      return;
-    }
-    const cursorParam = url.searchParams.get("cursor");
-    const cursor = cursorParam === null ? { o: 0, u: updatedAfter } : decodePageCursor(cursorParam);
-    if (cursor === undefined || cursor.u !== updatedAfter) {
-      sendJson(res, 400, { error: "invalid_cursor", message: "cursor is malformed or was issued for other filters" });
-      return;
-    }
-    if (rateLimitPending && rateLimitOnce !== false && stream === rateLimitOnce.stream && cursor.o === (rateLimitOnce.page - 1) * limit) {
-      rateLimitPending = false;
-      rateLimited += 1;
-      sendJson(res, 429, { error: "rate_limited", message: "Too many requests" }, { "retry-after": retryAfter });
-      return;
-    }
+  const faults = new FaultPlan();
+  if (options.latencyMs) faults.always({ kind: "latency", ms: options.latencyMs });
+  if (rateLimitOnce !== false) {
+    // The first request for that page (whatever else it asks) is refused once, as a budget shared with others would.
+    faults.once(
+      {
+        kind: "status",
+        status: 429,
+        body: { error: "rate_limited", message: "Too many requests" },
+        headers: { "retry-after": options.retryAfter ?? "0.05" },
+      },
+      (req) => {
+        if (req.params["stream"] !== rateLimitOnce.stream) return false;
+        try {
+          const query = listQuery(req.query, defaultPageSize);
+          return query.offset === (rateLimitOnce.page - 1) * query.limit;
+        } catch {
+          return false;
+        }
+      },
+    );
+  }
+
+  const list = (req: SandboxRequest): Reply => {
+    const stream = req.params["stream"];
+    if (!isStream(stream)) throw new SandboxHttpError(404, `no stream ${String(stream)}`, { code: "not_found" });
+    const { limit, updatedAfter, after, offset } = listQuery(req.query, defaultPageSize);
     const table: readonly ExampleRowByStream[ExampleStream][] = tables[stream];
     const rows = [...table]
       .filter((row) => Date.parse(row.updated_at) > after)
       .sort((a, b) => Date.parse(a.updated_at) - Date.parse(b.updated_at) || a.id.localeCompare(b.id));
-    const data = rows.slice(cursor.o, cursor.o + limit);
-    const nextOffset = cursor.o + limit;
-    sendJson(res, 200, {
-      data,
+    const nextOffset = offset + limit;
+    return json(200, {
+      data: rows.slice(offset, nextOffset),
       next_cursor: nextOffset < rows.length ? encodePageCursor({ o: nextOffset, u: updatedAfter }) : null,
     });
-  }
+  };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
-    const url = new URL(req.url ?? "/", "http://sandbox.invalid");
-    if (req.method !== "GET") {
-      sendJson(res, 405, { error: "method_not_allowed" }, { allow: "GET" });
-      return;
-    }
-    if (req.headers.authorization !== `Bearer ${apiKey}`) {
-      sendJson(res, 401, { error: "invalid_api_key", message: "Missing or invalid API key" }, { "www-authenticate": 'Bearer realm="example"' });
-      return;
-    }
-    const route = url.pathname.replace(/^\/v1\//, "");
-    if (route === "me") {
-      sendJson(res, 200, { workspace: "Example Workspace", plan: "sandbox" });
-      return;
-    }
-    const stream = EXAMPLE_STREAMS.find((name) => name === route);
-    if (stream === undefined || !url.pathname.startsWith("/v1/")) {
-      sendJson(res, 404, { error: "not_found" });
-      return;
-    }
-    handleList(stream, url, res);
-  }
-
-  const server = await startLoopbackServer(handle);
-  const baseUrl = `${server.url}/v1`;
+  const server = await startSandboxServer({
+    basePath: "/v1",
+    routes: [route("GET", "/me", () => json(200, { workspace: "Example Workspace", plan: "sandbox" })), route("GET", "/:stream", list)],
+    guards: [
+      requireHeaders({ authorization: `Bearer ${apiKey}` }, () =>
+        json(401, { error: "invalid_api_key", message: "Missing or invalid API key" }, { "www-authenticate": 'Bearer realm="example"' }),
+      ),
+    ],
+    faults,
+    errorReply: ({ status, message, code }) => json(status, { error: code ?? `http_${status}`, message }),
+  });
+  const baseUrl = server.baseUrl;
   const total = () => tables.accounts.length + tables.people.length + tables.activities.length;
 
   return {
@@ -265,10 +285,10 @@ export async function startExampleSandbox(options: ExampleSandboxOptions = {}): 
       return total();
     },
     get requests() {
-      return server.requests;
+      return server.stats().requests;
     },
     get rateLimited() {
-      return rateLimited;
+      return server.stats().rateLimited;
     },
     counts: () => ({ accounts: tables.accounts.length, people: tables.people.length, activities: tables.activities.length }),
     addActivity(fields = {}) {
