@@ -5,6 +5,7 @@ import type { Connector, ConnectorConfig, ConnectorHealthStatus, Credentials, He
 import { parseConnectorSecrets, parseConnectorSettings } from "./connector-settings.js";
 import { ConfigError, isConfigError } from "./errors.js";
 import { ConnectorRegistry } from "./registry.js";
+import { thrown } from "./test-support.js";
 
 const AcmeSettings = z.object({
   baseUrl: z.url().default("https://api.acme.test/v1"),
@@ -44,15 +45,6 @@ class AcmeConnector implements Connector<CanonicalRecord, AcmeSettings> {
     const status: ConnectorHealthStatus = { healthy: options?.settings !== undefined, lastSync: null };
     return Promise.resolve(status);
   }
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
 }
 
 describe("typed settings on the Connector", () => {

@@ -2,15 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { isPagingLoopError, isRetryable, PagingLoopError } from "./errors.js";
 import { createPagingGuard, DEFAULT_MAX_PAGES_PER_SYNC, pagingCursorHash } from "./paging-guard.js";
-
-function thrown(fn: () => void): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
-}
+import { thrown } from "./test-support.js";
 
 describe("createPagingGuard", () => {
   it("stops A -> B -> A on the third page with a non-retryable PagingLoopError naming the connector", () => {

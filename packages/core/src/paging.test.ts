@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, isPagingLoopError, PagingLoopError, SchemaError } from "./errors.js";
 import { nextPosition, paginate, type PaginatedPage, type PagingStrategy } from "./paging.js";
 import { cursorPaging, deltaPaging, nextLinkPaging, offsetPaging } from "./paging-strategies.js";
+import { rejection } from "./test-support.js";
 
 /** Pages keyed by the position they are served at ("" for the first page). */
 function fakeVendor<Page>(pages: Record<string, Page>) {
@@ -22,15 +23,6 @@ async function collect<Page, P>(pages: AsyncIterable<PaginatedPage<Page, P>>): P
   const out: PaginatedPage<Page, P>[] = [];
   for await (const page of pages) out.push(page);
   return out;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
 }
 
 interface FathomPage {

@@ -14,6 +14,7 @@ import {
 import { createMemoryLogger } from "../logger.js";
 import { createHttpClient } from "./index.js";
 import type { HttpClientOptions } from "./types.js";
+import { rejection } from "../test-support.js";
 import { createFakeClock, type Handler, type LoopbackServer, sendJson, startLoopbackServer } from "./test-support.js";
 
 const servers: LoopbackServer[] = [];
@@ -37,16 +38,6 @@ function client(server: LoopbackServer, overrides: Partial<HttpClientOptions> = 
     ...overrides,
   });
   return { http, clock };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw new Error(`rejected with a non-Error: ${String(error)}`);
-  }
-  throw new Error("expected a rejection");
 }
 
 const Items = z.object({ items: z.array(z.object({ id: z.string() })) });
