@@ -21,10 +21,18 @@ export type ConnectorErrorCode =
   | "VALIDATION"
   | "PAGING_LOOP";
 
+/** The vendor's own error code and message, as its error body said (scrubbed of secrets). */
+export interface VendorError {
+  code?: string | undefined;
+  message?: string | undefined;
+}
+
 export interface ConnectorErrorOptions {
   cause?: unknown;
   /** Extra, non-secret context for logs and run records. */
   details?: Record<string, unknown>;
+  /** The vendor's own code and message, when its error body said them (the HTTP client's `errorBody`). */
+  vendor?: VendorError;
 }
 
 export class ConnectorError extends Error {
@@ -32,6 +40,11 @@ export class ConnectorError extends Error {
   readonly code: ConnectorErrorCode;
   readonly retryable: boolean;
   readonly details: Record<string, unknown>;
+  // Declared, not initialised: errors without a vendor error keep exactly the own properties they had before.
+  /** The vendor's error code (Salesforce `errorCode`, Graph `error.code`), for deciding by code. */
+  declare readonly vendorCode?: string;
+  /** The vendor's error message. */
+  declare readonly vendorMessage?: string;
 
   constructor(code: ConnectorErrorCode, message: string, retryable: boolean, options: ConnectorErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -39,6 +52,9 @@ export class ConnectorError extends Error {
     this.code = code;
     this.retryable = retryable;
     this.details = options.details ?? {};
+    const { vendor } = options;
+    if (vendor?.code !== undefined) this.vendorCode = vendor.code;
+    if (vendor?.message !== undefined) this.vendorMessage = vendor.message;
   }
 }
 

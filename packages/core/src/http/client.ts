@@ -16,6 +16,7 @@ import {
   SchemaError,
   TransientError,
   toSchemaIssues,
+  type VendorError,
 } from "../errors.js";
 import { noopLogger, redactString } from "../logger.js";
 import { backoffDelay, type BackoffPolicy } from "./backoff.js";
@@ -23,6 +24,7 @@ import { abortError, sleepFor, systemClock, throwIfAborted } from "./clock.js";
 import { Semaphore } from "./concurrency.js";
 import { AttemptTimeout, CallTimeout, Cutoff } from "./cutoff.js";
 import { decide, type ResponseDecision } from "./decision.js";
+import { mayRepeat } from "./idempotency.js";
 import { validateOptions } from "./options.js";
 import { Pacer } from "./pacer.js";
 import { parseRateLimitHeaders } from "./rate-limit-headers.js";
@@ -31,6 +33,7 @@ import { readBodyText } from "./read-body.js";
 import { parseRetryAfter } from "./retry-after.js";
 import type { HttpClient, HttpClientOptions, HttpMethod, HttpStats, RequestOptions } from "./types.js";
 import { parseBaseUrl, resolveUrl } from "./url.js";
+import { formatVendorError, readVendorError } from "./vendor-error.js";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_ATTEMPTS = 5;
@@ -81,7 +84,7 @@ interface RetryPlan {
   exhausted: (why: string) => ConnectorError;
 }
 
-export function createHttpClient(options: HttpClientOptions): HttpClient {
+export function createHttpClient<E = unknown>(options: HttpClientOptions<E>): HttpClient {
   const base = parseBaseUrl(options.baseUrl);
   const name = options.name ?? "http";
   const clock = options.clock ?? systemClock;
@@ -284,14 +287,25 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         );
       }
       let plan: RetryPlan;
+      let repeatable: boolean;
       if (outcome.kind === "response") {
-        const decision = decide(outcome, policy.classify);
+        const success = outcome.status >= 200 && outcome.status < 300;
+        const vendorError = success ? undefined : readVendorError(options.errorBody, outcome.bodyText, call.secrets);
+        const decision = decide(vendorError === undefined ? outcome : { ...outcome, vendorError }, policy.classify);
         if (decision.kind === "success") return { ...outcome, call };
-        plan = planResponseRetry(call, outcome, decision, attempt, context);
+        plan = planResponseRetry(call, outcome, decision, attempt, context, vendorError);
+        repeatable = mayRepeat(method, call.options, { status: outcome.status, headers: outcome.headers, decision });
       } else {
         plan = planTransportRetry(call, outcome, attempt, context);
+        repeatable = mayRepeat(method, call.options, undefined);
       }
 
+      if (!repeatable) {
+        throw plan.exhausted(
+          `not retried: ${method} is not idempotent and the server may have acted on it ` +
+            "(mark the request idempotent: true if repeating it is safe)",
+        );
+      }
       if (attempt >= maxAttempts) throw plan.exhausted(`maxAttempts ${maxAttempts} reached`);
       if (waitedMs + plan.delayMs > maxTotalWaitMs) {
         throw plan.exhausted(`the next wait of ${plan.delayMs} ms would exceed maxTotalWaitMs ${maxTotalWaitMs}`);
@@ -339,18 +353,32 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     decision: Exclude<ResponseDecision, { kind: "success" }>,
     attempt: number,
     context: { attempts: number; waitedMs: number },
+    vendor: VendorError | undefined,
   ): RetryPlan {
     const { status, headers } = response;
     const snippet = bodySnippet(response.bodyText, call.secrets);
-    const details = { ...context, status, body: snippet };
-    const suffix = snippet === "" ? "" : `: ${snippet}`;
+    const details = {
+      ...context,
+      status,
+      body: snippet,
+      ...(vendor?.code === undefined ? {} : { vendorCode: vendor.code }),
+      ...(vendor?.message === undefined ? {} : { vendorMessage: vendor.message }),
+    };
+    // The vendor's own words when its error body said them, else an excerpt of whatever came back.
+    const said = vendor === undefined ? snippet : formatVendorError(vendor);
+    const suffix = said === "" ? "" : `: ${said}`;
+    const withVendor = vendor === undefined ? {} : { vendor };
     switch (decision.kind) {
       case "auth":
         throw new AuthError(`${call.label} was refused with HTTP ${status} (credentials rejected)${suffix}`, {
           details,
+          ...withVendor,
         });
       case "fail":
-        throw new HttpError(`${call.label} failed with HTTP ${status}${suffix}`, status, false, { details });
+        throw new HttpError(`${call.label} failed with HTTP ${status}${suffix}`, status, false, {
+          details,
+          ...withVendor,
+        });
       case "rate_limit": {
         stats.rateLimited += 1;
         const now = clock.now();
@@ -369,7 +397,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
               `${call.label} was rate limited (HTTP ${status}) ${spent(context)}, ${why}; ` +
                 `retry after ${delayMs} ms${suffix}`,
               delayMs,
-              { details: { ...details, retryAfterMs: delayMs } },
+              { details: { ...details, retryAfterMs: delayMs }, ...withVendor },
             ),
         };
       }
@@ -382,6 +410,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           exhausted: (why) =>
             new TransientError(`${call.label} failed with HTTP ${status} ${spent(context)}, ${why}${suffix}`, {
               details,
+              ...withVendor,
             }),
         };
     }

@@ -4,7 +4,7 @@ import type { HttpDecision, RateLimitPolicy } from "./types.js";
 export type ResponseDecision = HttpDecision | { kind: "success" };
 
 export function decide(
-  response: { status: number; headers: Headers; bodyText: string },
+  response: Parameters<NonNullable<RateLimitPolicy["classify"]>>[0],
   classify: RateLimitPolicy["classify"],
 ): ResponseDecision {
   const classified = classify?.(response);

@@ -29,8 +29,9 @@ export function secretsOf(url: URL, ...sets: (Record<string, string> | undefined
 }
 
 export function bodySnippet(bodyText: string, secrets: readonly string[]): string {
-  let text = bodyText;
+  // Patterns first: scrubbing our own "Bearer" header word first would leave a token the server echoed after it.
+  let text = redactString(bodyText);
   for (const secret of secrets) text = text.split(secret).join("[redacted]");
-  text = redactString(text).replace(/\s+/g, " ").trim();
+  text = text.replace(/\s+/g, " ").trim();
   return text.length > SNIPPET_LENGTH ? `${text.slice(0, SNIPPET_LENGTH)}…` : text;
 }

@@ -1,5 +1,7 @@
 import type { z } from "zod";
+import type { VendorError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { ErrorBodyOptions } from "./vendor-error.js";
 
 /** What the client should do with a response, decided before (or instead of) the generic status handling. */
 export type HttpDecision =
@@ -20,11 +22,17 @@ export interface RateLimitPolicy {
   respectHeaders?: boolean;
   maxConcurrency?: number;
   /**
-   * Provider quirks: map a response to a decision before generic handling, e.g. a Salesforce 403 whose JSON array
-   * body has errorCode REQUEST_LIMIT_EXCEEDED -> `{ kind: "rate_limit", retryAfterMs }`. Return undefined for the
-   * generic handling. Called for every response, 2xx included.
+   * Provider quirks: map a response to a decision before generic handling, e.g. a Salesforce 403 whose
+   * `vendorError.code` is REQUEST_LIMIT_EXCEEDED -> `{ kind: "rate_limit", retryAfterMs }`. Return undefined for the
+   * generic handling. Called for every response, 2xx included; `vendorError` is set for a non-2xx response whose
+   * body matched the client's `errorBody`.
    */
-  classify?: (response: { status: number; headers: Headers; bodyText: string }) => HttpDecision | undefined;
+  classify?: (response: {
+    status: number;
+    headers: Headers;
+    bodyText: string;
+    vendorError?: VendorError;
+  }) => HttpDecision | undefined;
 }
 
 export interface RetryPolicy {
@@ -49,7 +57,8 @@ export interface HttpClock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export interface HttpClientOptions {
+/** `E` is the vendor's error body type, inferred from `errorBody.schema`. */
+export interface HttpClientOptions<E = unknown> {
   baseUrl: string;
   headers?: Record<string, string>;
   fetch?: typeof fetch;
@@ -74,6 +83,11 @@ export interface HttpClientOptions {
   clock?: HttpClock;
   /** Label for errors/logs, e.g. "fathom". */
   name?: string;
+  /**
+   * The vendor's error body: errors then carry its code and message (`vendorCode`, `vendorMessage`, and in the
+   * message text) and `classify` receives them. A body that does not match still gives a redacted excerpt.
+   */
+  errorBody?: ErrorBodyOptions<E>;
 }
 
 export type SearchParamValue = string | number | boolean | readonly (string | number)[] | undefined;
@@ -85,6 +99,12 @@ export interface RequestOptions {
   signal?: AbortSignal;
   json?: unknown;
   body?: string | URLSearchParams;
+  /**
+   * POST and PATCH are not retried after a network failure, a timeout or an ambiguous 5xx, since the server may have
+   * acted on them; set true for a request that is safe to repeat (a search sent as POST, a write with an
+   * idempotency key). GET, PUT, DELETE and HEAD are idempotent already.
+   */
+  idempotent?: boolean;
 }
 
 export interface HttpStats {
