@@ -18,3 +18,4 @@ export * from "./paging-strategies.js";
 export * from "./connector-settings.js";
 export * from "./settings-fields.js";
 export * from "./watermark-cursor.js";
+export * from "./sync-page.js";
