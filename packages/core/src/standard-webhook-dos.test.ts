@@ -8,8 +8,14 @@ import { signStandardWebhook, verifyStandardWebhook } from "./signatures.js";
 import { MAX_WEBHOOK_SIGNATURE_CHARS, parseSignatureEntries } from "./webhook-headers.js";
 
 const KIB_64 = 64 * 1024;
-/** Each rejection must fit well inside one event-loop turn, even on a loaded CI machine. */
+/** Each rejection must fit well inside one event-loop turn. */
 const BUDGET_MS = 20;
+/**
+ * Runs per measurement; the fastest one counts. Another process taking the core mid-call (CI runs several test
+ * files at once on two cores) inflates single wall-clock readings, never the fastest of several; the old
+ * backtracking parser took seconds on every run, so the minimum still tells the two apart.
+ */
+const RUNS = 5;
 
 const secret = `whsec_${Buffer.alloc(24, 0x5a).toString("base64")}`;
 const id = "msg_2x2zwLOcWaRTzsLK8KtbQt1FTk9";
@@ -27,9 +33,14 @@ function fill(unit: string, length: number, tail = ""): string {
 const validHeaders = { "webhook-id": id, "webhook-timestamp": String(timestamp), "webhook-signature": signature };
 
 function timed(headers: HeaderBag): { ms: number; result: ReturnType<typeof verifyStandardWebhook> } {
-  const start = performance.now();
-  const result = verifyStandardWebhook({ headers, rawBody: body, secret, now });
-  return { ms: performance.now() - start, result };
+  let ms = Number.POSITIVE_INFINITY;
+  let result = verifyStandardWebhook({ headers, rawBody: body, secret, now });
+  for (let run = 0; run < RUNS; run += 1) {
+    const start = performance.now();
+    result = verifyStandardWebhook({ headers, rawBody: body, secret, now });
+    ms = Math.min(ms, performance.now() - start);
+  }
+  return { ms, result };
 }
 
 const hostileSignatures: [string, string][] = [
