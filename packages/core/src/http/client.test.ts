@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
   AuthError,
@@ -15,18 +15,9 @@ import { createMemoryLogger } from "../logger.js";
 import { createHttpClient } from "./index.js";
 import type { HttpClientOptions } from "./types.js";
 import { rejection } from "../test-support.js";
-import { createFakeClock, type Handler, type LoopbackServer, sendJson, startLoopbackServer } from "./test-support.js";
+import { createFakeClock, type LoopbackServer, sendJson, startLoopbackServer, serveClosingAfterEach } from "./test-support.js";
 
-const servers: LoopbackServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(handler: Handler): Promise<LoopbackServer> {
-  const server = await startLoopbackServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = serveClosingAfterEach();
 
 function client(server: LoopbackServer, overrides: Partial<HttpClientOptions> = {}) {
   const clock = createFakeClock();

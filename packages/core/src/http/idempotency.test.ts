@@ -1,26 +1,21 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { RateLimitError, TransientError } from "../errors.js";
 import { rejection } from "../test-support.js";
 import { createHttpClient } from "./client.js";
-import { createFakeClock, type Handler, type LoopbackServer, sendJson, startLoopbackServer } from "./test-support.js";
+import { createFakeClock, type Handler, type LoopbackServer, sendJson, serveClosingAfterEach } from "./test-support.js";
 import type { HttpMethod, RequestOptions } from "./types.js";
 
-const servers: LoopbackServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const serve = serveClosingAfterEach();
 
 /** Answers the n-th request (1-based) with `answers[n - 1]`, the last one from then on. */
-async function scripted(answers: Handler[]): Promise<LoopbackServer> {
+function scripted(answers: Handler[]): Promise<LoopbackServer> {
   let calls = 0;
-  const server = await startLoopbackServer((req, res) => {
+  return serve((req, res) => {
     calls += 1;
     const answer = answers[Math.min(calls, answers.length) - 1];
     return answer?.(req, res);
   });
-  servers.push(server);
-  return server;
 }
 
 const dropConnection: Handler = (_req, res) => {

@@ -1,29 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { RateLimitError } from "../errors.js";
 import { createHttpClient } from "./index.js";
 import type { HttpClientOptions } from "./types.js";
-import {
-  createFakeClock,
-  type FakeClock,
-  type Handler,
-  type LoopbackServer,
-  sendJson,
-  startLoopbackServer,
-} from "./test-support.js";
+import { createFakeClock, type FakeClock, sendJson, serveClosingAfterEach } from "./test-support.js";
 
 const Ok = z.object({ ok: z.boolean() });
 
-const servers: LoopbackServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(handler: Handler): Promise<LoopbackServer> {
-  const server = await startLoopbackServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = serveClosingAfterEach();
 
 describe("client-side budget", () => {
   it("with 5 per 1000 ms, the 6th sequential request waits for the window", async () => {

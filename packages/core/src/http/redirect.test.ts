@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { isConfigError, isHttpError } from "../errors.js";
 import { createHttpClient } from "./client.js";
-import { createFakeClock, sendJson, startLoopbackServer, type Handler, type LoopbackServer } from "./test-support.js";
+import { createFakeClock, sendJson, type Handler, serveClosingAfterEach } from "./test-support.js";
 
 const Items = z.object({ items: z.array(z.string()) });
-const servers: LoopbackServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(handler: Handler): Promise<LoopbackServer> {
-  const server = await startLoopbackServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = serveClosingAfterEach();
 
 function redirect(res: Parameters<Handler>[1], status: number, location: string) {
   res.writeHead(status, { location });

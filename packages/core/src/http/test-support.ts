@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
 import type { HttpClock } from "./types.js";
 
 export interface RecordedRequest {
@@ -52,6 +53,22 @@ export async function startLoopbackServer(handler: Handler): Promise<LoopbackSer
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * A `serve(handler)` for one test file, called at its top level: every server it starts is closed after each test,
+ * so a failing test cannot leave a port open for the next.
+ */
+export function serveClosingAfterEach(): (handler: Handler) => Promise<LoopbackServer> {
+  const servers: LoopbackServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  return async (handler) => {
+    const server = await startLoopbackServer(handler);
+    servers.push(server);
+    return server;
   };
 }
 

@@ -1,22 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AuthError, HttpError, RateLimitError, TransientError } from "../errors.js";
 import { rejection } from "../test-support.js";
 import { createHttpClient } from "./client.js";
-import { createFakeClock, type Handler, type LoopbackServer, sendJson, startLoopbackServer } from "./test-support.js";
+import { createFakeClock, type LoopbackServer, sendJson, serveClosingAfterEach } from "./test-support.js";
 import type { HttpClientOptions } from "./types.js";
 import type { ErrorBodyOptions } from "./vendor-error.js";
 
-const servers: LoopbackServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(handler: Handler): Promise<LoopbackServer> {
-  const server = await startLoopbackServer(handler);
-  servers.push(server);
-  return server;
-}
+const serve = serveClosingAfterEach();
 
 const Items = z.object({ items: z.array(z.unknown()) });
 
