@@ -33,6 +33,8 @@ export interface ConformanceSandbox {
   badCredentials: Credentials;
   /** Total records (emitted + quarantined) the sandbox holds, if known: the full sync must see exactly these. */
   expectedRecords?: number;
+  /** A sandbox that signs webhooks (a kit `RunningSandbox`): its secret is looked for in output too. */
+  webhooks?: { readonly secret: string };
   close(): Promise<void>;
 }
 
@@ -54,6 +56,11 @@ export interface ConformanceOptions {
   publicCredentialKeys?: readonly string[];
   /** Per-test timeout for the tests that talk to the sandbox; defaults to vitest's configured testTimeout. */
   timeoutMs?: number;
+}
+
+/** What the secrets check looks for besides credential values: the given extras and the sandbox's webhook secret. */
+export function secretsBeyondCredentials(options: Pick<ConformanceOptions, "extraSecrets">, sandbox: ConformanceSandbox): string[] {
+  return [...(options.extraSecrets ?? []), ...(sandbox.webhooks ? [sandbox.webhooks.secret] : [])];
 }
 
 export function runConformanceSuite(options: ConformanceOptions): void {
@@ -154,12 +161,13 @@ export function runConformanceSuite(options: ConformanceOptions): void {
 
     it("never logs, prints or throws a secret", async () => {
       const { sandbox, capture } = started();
+      const extraSecrets = secretsBeyondCredentials(options, sandbox);
       await checkNoSecretsLeak(connector(), {
         credentials: sandbox.credentials,
         badCredentials: sandbox.badCredentials,
         maxPages,
         capture,
-        ...(options.extraSecrets ? { extraSecrets: options.extraSecrets } : {}),
+        ...(extraSecrets.length > 0 ? { extraSecrets } : {}),
         ...(options.publicCredentialKeys ? { publicCredentialKeys: options.publicCredentialKeys } : {}),
       });
     }, timeout);

@@ -62,3 +62,13 @@ export function parseForm(text: string): Record<string, string> {
   for (const [key, value] of new URLSearchParams(text)) if (!(key in form)) form[key] = value;
   return form;
 }
+
+/** A query string as an object: a name that repeats or ends in `[]` (`recorded_by[]`) gives an array, others a string. */
+export function queryObject(query: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(query.keys())) {
+    const values = query.getAll(key);
+    out[key] = key.endsWith("[]") || values.length > 1 ? values : (values[0] ?? "");
+  }
+  return out;
+}

@@ -19,7 +19,7 @@ export {
   type ReplyOutcome,
   type SandboxErrorInfo,
 } from "./reply.js";
-export { DEFAULT_MAX_BODY_BYTES, readRequestBody } from "./body.js";
+export { DEFAULT_MAX_BODY_BYTES, queryObject, readRequestBody } from "./body.js";
 export { compilePathPattern, type PathParams, type PathPattern } from "./path-pattern.js";
 export { route, RouteTable, type Route, type RouteHandler, type RouteMatch } from "./routes.js";
 export type { SandboxRequest } from "./request.js";

@@ -4,7 +4,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { z } from "zod";
-import { parseForm, parseJsonText, parseWith, readRequestBody } from "./body.js";
+import { parseForm, parseJsonText, parseWith, queryObject, readRequestBody } from "./body.js";
 import type { ContentFault } from "./faults.js";
 import type { PathParams } from "./path-pattern.js";
 
@@ -29,6 +29,8 @@ export interface SandboxRequest {
   readonly signal: AbortSignal;
   /** A header's first value. */
   header(name: string): string | undefined;
+  /** The query validated by `schema` (see `queryObject` for its shape); 400 with the sandbox's error body otherwise. */
+  parseQuery<T>(schema: z.ZodType<T>): T;
   /** The raw body, at most the server's `maxBodyBytes` (413 beyond). Read once, then cached. */
   body(): Promise<Buffer>;
   text(): Promise<string>;
@@ -82,6 +84,10 @@ export class LiveSandboxRequest implements SandboxRequest {
   header(name: string): string | undefined {
     const value = this.headers[name.toLowerCase()];
     return Array.isArray(value) ? value[0] : value;
+  }
+
+  parseQuery<T>(schema: z.ZodType<T>): T {
+    return parseWith(schema, queryObject(this.query), "query");
   }
 
   body(): Promise<Buffer> {

@@ -104,6 +104,15 @@ describe("startSandboxServer: bodies and errors", () => {
     expect(JSON.stringify(await invalid.json())).toContain("name");
   });
 
+  it("validates the query with zod, repeated and []-named parameters as arrays", async () => {
+    const Query = z.object({ "recorded_by[]": z.array(z.email()).optional(), limit: z.coerce.number().int().optional() });
+    const server = await start({ routes: [route("GET", "/q", (req) => json(200, req.parseQuery(Query)))] });
+    const parsed = await fetch(`${server.url}/q?recorded_by[]=a@x.example&limit=5`);
+    expect(await parsed.json()).toEqual({ "recorded_by[]": ["a@x.example"], limit: 5 });
+    expect((await fetch(`${server.url}/q?limit=many`)).status).toBe(400);
+    expect((await fetch(`${server.url}/q?limit=1&limit=2`)).status).toBe(400);
+  });
+
   it("parses form bodies (OAuth token requests) with zod", async () => {
     const Form = z.object({ grant_type: z.literal("refresh_token"), refresh_token: z.string() });
     const server = await start({ routes: [route("POST", "/token", async (req) => json(200, await req.form(Form)), { public: true })] });
