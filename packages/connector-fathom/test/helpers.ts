@@ -1,5 +1,6 @@
 import type { CanonicalActivity, CanonicalRecord, Credentials, SyncOptions, SyncResult } from "@gtm-clarity/core";
 import type { FathomConnector } from "../src/connector.js";
+import { signWebhook, standardWebhooksSigner, type SignedWebhook } from "@gtm-clarity/testkit/sandbox";
 import type { FathomSandbox } from "../src/sandbox/index.js";
 
 export function sandboxCredentials(
@@ -40,4 +41,13 @@ export function activityIds(pages: readonly SyncResult<CanonicalRecord>[]): stri
   return pages.flatMap((page) =>
     page.records.filter((record): record is CanonicalActivity => record.kind === "activity").map((record) => record.externalId),
   );
+}
+
+/** A delivery signed as Fathom signs it (Standard Webhooks), by testkit's signer rather than core's. */
+export function fathomDelivery(
+  meeting: unknown,
+  options: { secret: string; id?: string; timestamp?: number; now?: Date },
+): SignedWebhook {
+  const { secret, now, ...rest } = options;
+  return signWebhook(standardWebhooksSigner(secret), meeting, { ...rest, ...(now === undefined ? {} : { clock: () => now.getTime() }) });
 }

@@ -4,11 +4,12 @@
  * are required; without them a meeting is quarantined with a reason that says how to find it.
  */
 import { isSchemaError, type CanonicalActivity, type CanonicalPerson, type CanonicalRecord } from "@gtm-clarity/core";
+import { createStandardWebhookSecret } from "@gtm-clarity/testkit/sandbox";
 import { describe, expect, it } from "vitest";
 import { FathomConnector } from "../src/connector.js";
-import { buildFathomWebhook, createWebhookSecret } from "../src/sandbox/index.js";
 import { transformRawMeeting } from "../src/sync/transform.js";
 import { fullWebhookMeeting, internalMeeting } from "./fixtures.js";
+import { fathomDelivery } from "./helpers.js";
 import {
   EXAMPLE_RECORDING_ID,
   LIST_EXAMPLE_URL,
@@ -62,9 +63,9 @@ describe("Fathom's published webhook example (new-meeting-content-ready)", () =>
   });
 
   it("arrives through a signed webhook delivery as records", async () => {
-    const secret = createWebhookSecret();
+    const secret = createStandardWebhookSecret();
     const now = new Date("2025-04-02T15:05:00Z");
-    const signed = buildFathomWebhook(webhookExample(), { secret, now });
+    const signed = fathomDelivery(webhookExample(), { secret, now });
     const event = await new FathomConnector().webhooks.handle({ headers: signed.headers, rawBody: signed.rawBody, secret, now });
     expect(event.quarantined).toEqual([]);
     expect(activities(event.records).map((activity) => activity.externalId)).toEqual([String(EXAMPLE_RECORDING_ID)]);

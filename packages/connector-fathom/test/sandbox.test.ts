@@ -1,13 +1,15 @@
 import { MeetingSchema, OpenApiMeetingSchema } from "../src/api-schema.js";
 import { afterEach, describe, expect, it } from "vitest";
+import { decryptApiKey } from "@gtm-clarity/core";
+import { json, route, startSandboxServer } from "@gtm-clarity/testkit/sandbox";
 import {
-  FathomRateLimiter,
+  fathomSandbox,
   generateMeetings,
-  RateWindow,
   startFathomSandbox,
   type FathomSandbox,
   type FathomSandboxOptions,
 } from "../src/sandbox/index.js";
+import { useGeneratedEncryptionKey } from "./fixtures.js";
 
 const open: FathomSandbox[] = [];
 async function sandboxWith(options: FathomSandboxOptions = {}): Promise<FathomSandbox> {
@@ -160,27 +162,97 @@ describe("sandbox API", () => {
   });
 });
 
-describe("rate windows", () => {
-  it("fixed: the window starts at the first request and resets after windowMs", () => {
-    const window = new RateWindow({ limit: 2, windowMs: 1_000, mode: "fixed" });
-    window.consume(100);
-    window.consume(500);
-    expect(window.state(900)).toEqual({ limit: 2, remaining: 0, resetMs: 200 });
-    expect(window.state(1_100).remaining).toBe(2);
+describe("fathomSandbox (the descriptor)", () => {
+  async function started(options: Parameters<typeof fathomSandbox.start>[0] = {}): Promise<FathomSandbox> {
+    const sandbox = await fathomSandbox.start(options);
+    open.push(sandbox);
+    return sandbox;
+  }
+
+  it("names the connector and starts `size` seeded meetings; a seed fixes the credentials too", async () => {
+    expect(fathomSandbox.connectorId).toBe("fathom");
+    const [a, b, unseeded] = await Promise.all([started({ seed: 7, size: 12 }), started({ seed: 7, size: 12 }), started({ size: 12 })]);
+    expect(a.meetings()).toEqual(b.meetings());
+    expect(a.meetings()).toHaveLength(12);
+    expect(a.apiKey).toBe(b.apiKey);
+    expect(a.webhooks.secret).toBe(b.webhooks.secret);
+    expect(a.webhooks.secret).toMatch(/^whsec_/);
+    expect(unseeded.apiKey).not.toBe(a.apiKey);
+    expect(a.url).not.toBe(b.url);
   });
 
-  it("sliding: each request frees its slot windowMs after it was made", () => {
-    const window = new RateWindow({ limit: 2, windowMs: 1_000, mode: "sliding" });
-    window.consume(100);
-    window.consume(500);
-    expect(window.state(900)).toEqual({ limit: 2, remaining: 0, resetMs: 200 });
-    expect(window.state(1_100).remaining).toBe(1);
-    expect(window.state(1_500).remaining).toBe(2);
+  it("gives credentials the sandbox accepts, bad ones it refuses, and settings sealed for one connection", async () => {
+    const sandbox = await started({ size: 3 });
+    expect(sandbox.credentials).toEqual({ apiKey: sandbox.apiKey, baseUrl: sandbox.url });
+    expect((await get(sandbox, "", String(sandbox.badCredentials["apiKey"]))).status).toBe(401);
+    useGeneratedEncryptionKey();
+    const binding = { tenantId: "t1", connectionId: "c1" };
+    const settings = sandbox.settings(binding);
+    expect(settings.baseUrl).toBe(sandbox.url);
+    expect(decryptApiKey(settings.encryptedApiKey, binding)).toBe(sandbox.apiKey);
+    expect(() => decryptApiKey(settings.encryptedApiKey, { ...binding, connectionId: "c2" })).toThrow();
   });
 
-  it("reports the binding budget in the headers", () => {
-    const limiter = new FathomRateLimiter({ requests: 10, heavyRequests: 2, windowMs: 60_000, mode: "fixed" });
-    expect(limiter.take(0, false).headers).toMatchObject({ "RateLimit-Limit": "10", "RateLimit-Remaining": "9" });
-    expect(limiter.take(0, true).headers).toMatchObject({ "RateLimit-Limit": "2", "RateLimit-Remaining": "1" });
+  it("counts the records a full sync must see, and adds newer data for an incremental sync", async () => {
+    const sandbox = await started({ size: 5 });
+    const before = sandbox.expectedRecords;
+    expect(before).toBeGreaterThanOrEqual(5 + 1);
+    const newest = sandbox.meetings()[0]?.created_at ?? "";
+    expect(await sandbox.addNewData(2)).toBe(2);
+    expect(sandbox.meetings()).toHaveLength(7);
+    expect((sandbox.meetings()[1]?.created_at ?? "") > newest).toBe(true);
+    expect(sandbox.expectedRecords).toBeGreaterThanOrEqual(before + 2);
+  });
+
+  it("takes rate window overrides by name, or none at all", async () => {
+    const tight = await started({ rateLimit: { heavy: { limit: 1 } } });
+    expect((await get(tight, "?include_summary=true")).headers.get("ratelimit-limit")).toBe("1");
+    expect((await get(tight, "?include_summary=true")).status).toBe(429);
+    expect((await get(tight)).headers.get("ratelimit-limit")).toBe("60");
+    const open_ = await started({ rateLimit: false });
+    expect((await get(open_)).headers.get("ratelimit-limit")).toBeNull();
+    await expect(fathomSandbox.start({ rateLimit: { hevy: { limit: 1 } } })).rejects.toThrow(/no rate window "hevy"/);
+  });
+
+  it("applies kit faults: a malformed meeting by id, a status, and a cursor that leads back (A -> B -> A)", async () => {
+    const sandbox = await started({ size: 35, rateLimit: false });
+    const third = String(sandbox.meetings()[2]?.recording_id);
+    sandbox.faults.once({ kind: "malformed-item", itemId: third });
+    const first = await get(sandbox);
+    expect((first.body["items"] as Record<string, unknown>[])[2]).toMatchObject({ created_at: "last tuesday" });
+    const a = String(first.body["next_cursor"]);
+    const b = String((await get(sandbox, `?cursor=${a}`)).body["next_cursor"]);
+    sandbox.faults.once({ kind: "repeat-cursor" });
+    expect((await get(sandbox, `?cursor=${b}`)).body["next_cursor"]).toBe(a);
+    sandbox.faults.once({ kind: "html", status: 502 });
+    const html = await fetch(`${sandbox.url}/meetings`, { headers: { "X-Api-Key": sandbox.apiKey } });
+    expect([html.status, html.headers.get("content-type")]).toEqual([502, "text/html; charset=utf-8"]);
+    expect(sandbox.stats()).toMatchObject({ faultsInjected: 3, serverErrors: 1 });
+  });
+
+  it("arms faults given at start", async () => {
+    const sandbox = await started({ size: 3, faults: [{ fault: { kind: "status", status: 500 }, times: 2 }] });
+    expect([(await get(sandbox)).status, (await get(sandbox)).status, (await get(sandbox)).status]).toEqual([500, 500, 200]);
+  });
+
+  it("sends webhooks signed with its secret, retrying a failed delivery with the same id", async () => {
+    const sandbox = await started({ size: 2 });
+    const received: { id: string | undefined; body: string }[] = [];
+    const receiver = await startSandboxServer({
+      routes: [
+        route("POST", "/hook", async (req) => {
+          received.push({ id: req.header("webhook-id"), body: await req.text() });
+          return json(received.length === 1 ? 503 : 204, {});
+        }),
+      ],
+    });
+    try {
+      const delivery = await sandbox.webhooks.send(`${receiver.url}/hook`, { retryDelaysMs: [5] });
+      expect(delivery).toMatchObject({ delivered: true, status: 204 });
+      expect(received.map((entry) => entry.id)).toEqual([delivery.id, delivery.id]);
+      expect(JSON.parse(received[0]?.body ?? "{}")).toMatchObject({ recording_id: sandbox.meetings()[0]?.recording_id });
+    } finally {
+      await receiver.close();
+    }
   });
 });

@@ -4,18 +4,20 @@ import {
   signStandardWebhook,
   type WebhookEvent,
 } from "@gtm-clarity/core";
-import { json, route, startSandboxServer, type SandboxServer } from "@gtm-clarity/testkit";
+import {
+  createStandardWebhookSecret as createWebhookSecret,
+  json,
+  route,
+  standardWebhooksSigner,
+  startSandboxServer,
+  type SandboxServer,
+} from "@gtm-clarity/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FathomConnector } from "../src/connector.js";
-import {
-  buildFathomWebhook,
-  createWebhookSecret,
-  signFathomWebhook,
-  startFathomSandbox,
-  type FathomSandbox,
-} from "../src/sandbox/index.js";
+import { startFathomSandbox, type FathomSandbox } from "../src/sandbox/index.js";
 import { WEBHOOK_TOLERANCE_SECONDS } from "../src/webhook.js";
 import { fullWebhookMeeting } from "./fixtures.js";
+import { fathomDelivery } from "./helpers.js";
 
 const connector = new FathomConnector();
 const webhooks = connector.webhooks;
@@ -33,7 +35,7 @@ describe("webhook verification", () => {
   const secret = createWebhookSecret();
 
   it("accepts a delivery signed like Fathom's and transforms the bare Meeting body", async () => {
-    const signed = buildFathomWebhook(fullWebhookMeeting(), { secret, id: "msg_2x2zwLOcWaRTzsLK8KtbQt1FTk9", now: NOW });
+    const signed = fathomDelivery(fullWebhookMeeting(), { secret, id: "msg_2x2zwLOcWaRTzsLK8KtbQt1FTk9", now: NOW });
     const event = await webhooks.handle({ headers: signed.headers, rawBody: signed.rawBody, secret, now: NOW });
     expect(event.eventId).toBe("msg_2x2zwLOcWaRTzsLK8KtbQt1FTk9");
     expect(event.records.map((record) => `${record.kind}:${record.externalId}`)).toEqual([
@@ -48,34 +50,34 @@ describe("webhook verification", () => {
 
   it("matches core's Standard Webhooks signer byte for byte", () => {
     const rawBody = JSON.stringify(fullWebhookMeeting());
-    expect(signFathomWebhook({ id: "msg_1", timestamp: nowSeconds, rawBody, secret })).toBe(
+    expect(standardWebhooksSigner(secret).headers({ id: "msg_1", timestamp: nowSeconds, body: rawBody })["webhook-signature"]).toBe(
       signStandardWebhook({ id: "msg_1", timestamp: nowSeconds, body: rawBody, secret }),
     );
   });
 
   it("accepts a raw body given as bytes, and one of several space-delimited signatures", async () => {
-    const signed = buildFathomWebhook(fullWebhookMeeting(), { secret, now: NOW });
+    const signed = fathomDelivery(fullWebhookMeeting(), { secret, now: NOW });
     const headers = { ...signed.headers, "webhook-signature": `v1,${Buffer.alloc(32).toString("base64")} ${signed.headers["webhook-signature"]}` };
     const event = await webhooks.handle({ headers, rawBody: new TextEncoder().encode(signed.rawBody), secret, now: NOW });
     expect(event.eventId).toBe(signed.id);
   });
 
   it("rejects a signature made with another secret", async () => {
-    const signed = buildFathomWebhook(fullWebhookMeeting(), { secret: createWebhookSecret(), now: NOW });
+    const signed = fathomDelivery(fullWebhookMeeting(), { secret: createWebhookSecret(), now: NOW });
     const error = await rejection(webhooks.handle({ headers: signed.headers, rawBody: signed.rawBody, secret, now: NOW }));
     expect(isSignatureError(error)).toBe(true);
     expect(error).toMatchObject({ details: { reason: "no_matching_signature" } });
   });
 
   it("rejects a body changed after signing", async () => {
-    const signed = buildFathomWebhook(fullWebhookMeeting(), { secret, now: NOW });
+    const signed = fathomDelivery(fullWebhookMeeting(), { secret, now: NOW });
     const tampered = signed.rawBody.replace("Quarterly Business Review", "Quarterly Business Revue");
     const error = await rejection(webhooks.handle({ headers: signed.headers, rawBody: tampered, secret, now: NOW }));
     expect(isSignatureError(error)).toBe(true);
   });
 
   it("rejects missing headers", async () => {
-    const signed = buildFathomWebhook(fullWebhookMeeting(), { secret, now: NOW });
+    const signed = fathomDelivery(fullWebhookMeeting(), { secret, now: NOW });
     const { "webhook-signature": _dropped, ...headers } = signed.headers;
     const error = await rejection(webhooks.handle({ headers, rawBody: signed.rawBody, secret, now: NOW }));
     expect(error).toMatchObject({ code: "SIGNATURE", details: { reason: "missing_headers" } });
@@ -83,14 +85,14 @@ describe("webhook verification", () => {
 
   it("rejects a stale (or replayed) timestamp beyond 5 minutes and accepts one inside", async () => {
     expect(WEBHOOK_TOLERANCE_SECONDS).toBe(300);
-    const stale = buildFathomWebhook(fullWebhookMeeting(), { secret, timestamp: nowSeconds - 301 });
+    const stale = fathomDelivery(fullWebhookMeeting(), { secret, timestamp: nowSeconds - 301 });
     const error = await rejection(webhooks.handle({ headers: stale.headers, rawBody: stale.rawBody, secret, now: NOW }));
     expect(error).toMatchObject({ code: "SIGNATURE", details: { reason: "timestamp_out_of_tolerance" } });
 
-    const future = buildFathomWebhook(fullWebhookMeeting(), { secret, timestamp: nowSeconds + 301 });
+    const future = fathomDelivery(fullWebhookMeeting(), { secret, timestamp: nowSeconds + 301 });
     expect(isSignatureError(await rejection(webhooks.handle({ headers: future.headers, rawBody: future.rawBody, secret, now: NOW })))).toBe(true);
 
-    const recent = buildFathomWebhook(fullWebhookMeeting(), { secret, timestamp: nowSeconds - 240 });
+    const recent = fathomDelivery(fullWebhookMeeting(), { secret, timestamp: nowSeconds - 240 });
     await expect(webhooks.handle({ headers: recent.headers, rawBody: recent.rawBody, secret, now: NOW })).resolves.toMatchObject({
       eventId: recent.id,
     });
@@ -98,7 +100,7 @@ describe("webhook verification", () => {
 
   it("quarantines a signed but malformed meeting instead of failing the delivery", async () => {
     const { recording_id: _dropped, ...withoutId } = fullWebhookMeeting();
-    const signed = buildFathomWebhook(withoutId, { secret, now: NOW });
+    const signed = fathomDelivery(withoutId, { secret, now: NOW });
     const event = await webhooks.handle({ headers: signed.headers, rawBody: signed.rawBody, secret, now: NOW });
     expect(event.records).toEqual([]);
     expect(event.quarantined).toHaveLength(1);
@@ -109,9 +111,7 @@ describe("webhook verification", () => {
   it("fails a signed body that is not JSON with a SchemaError", async () => {
     const rawBody = "not json";
     const headers = {
-      "webhook-id": "msg_plain",
-      "webhook-timestamp": String(nowSeconds),
-      "webhook-signature": signFathomWebhook({ id: "msg_plain", timestamp: nowSeconds, rawBody, secret }),
+      ...standardWebhooksSigner(secret).headers({ id: "msg_plain", timestamp: nowSeconds, body: rawBody }),
     };
     expect(isSchemaError(await rejection(webhooks.handle({ headers, rawBody, secret, now: NOW })))).toBe(true);
   });

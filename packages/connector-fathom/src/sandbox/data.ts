@@ -5,6 +5,7 @@
  * Every generated meeting carries everything (transcript, summary, action items, CRM matches); the server blanks
  * what the request's `include_*` flags did not ask for, as Fathom does.
  */
+import { isoSeconds as iso, SeededRandom } from "@gtm-clarity/testkit/sandbox";
 import type { FathomApiMeeting } from "../api-schema.js";
 
 export const SANDBOX_INTERNAL_DOMAIN = "acme.example";
@@ -68,18 +69,6 @@ const ACTIONS = [
   "Loop in the legal team",
 ] as const;
 
-/** mulberry32: small, fast, good enough for test data. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function personAt(name: string, domain: string): SandboxPerson {
   return { name, email: `${name.toLowerCase().replace(/[^a-z]+/g, ".")}@${domain}`, domain };
 }
@@ -89,12 +78,6 @@ function teamOf(person: SandboxPerson): string {
   return TEAMS[INTERNAL_PEOPLE.indexOf(person) % TEAMS.length] ?? "Sales";
 }
 
-function pick<T>(random: () => number, items: readonly T[]): T {
-  const item = items[Math.floor(random() * items.length)];
-  if (item === undefined) throw new Error("pick from an empty list");
-  return item;
-}
-
 function hms(totalSeconds: number): string {
   const h = Math.floor(totalSeconds / 3600);
   const m = Math.floor((totalSeconds % 3600) / 60);
@@ -102,64 +85,60 @@ function hms(totalSeconds: number): string {
   return [h, m, s].map((part) => String(part).padStart(2, "0")).join(":");
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
 /** Meeting number `sequence` (0 = oldest) of the data set seeded with `seed`. */
 export function generateMeeting(seed: number, sequence: number): FathomApiMeeting {
-  const random = createRandom((seed * 0x9e3779b1) ^ (sequence * 0x85ebca6b));
+  const random = SeededRandom.forItem(seed, sequence);
   const recordingId = SANDBOX_FIRST_RECORDING_ID + sequence;
-  const recorder = pick(random, INTERNAL_PEOPLE);
+  const recorder = random.pick(INTERNAL_PEOPLE);
   const team = teamOf(recorder);
 
   const internal = new Map<string, SandboxPerson>([[recorder.email, recorder]]);
-  const colleagues = Math.floor(random() * 3);
+  const colleagues = random.int(0, 2);
   for (let n = 0; n < colleagues; n += 1) {
-    const colleague = pick(random, INTERNAL_PEOPLE);
+    const colleague = random.pick(INTERNAL_PEOPLE);
     internal.set(colleague.email, colleague);
   }
   const external: SandboxPerson[] = [];
-  if (random() < 0.7) {
-    const companies = random() < 0.8 ? 1 : 2;
+  if (random.bool(0.7)) {
+    const companies = random.bool(0.8) ? 1 : 2;
     for (let c = 0; c < companies; c += 1) {
-      const domain = pick(random, EXTERNAL_COMPANIES);
-      const people = 1 + Math.floor(random() * 3);
+      const domain = random.pick(EXTERNAL_COMPANIES);
+      const people = random.int(1, 3);
       for (let p = 0; p < people; p += 1) {
-        const person = personAt(`${pick(random, FIRST_NAMES)} ${pick(random, LAST_NAMES)}`, domain);
+        const person = personAt(`${random.pick(FIRST_NAMES)} ${random.pick(LAST_NAMES)}`, domain);
         if (!external.some((known) => known.email === person.email)) external.push(person);
       }
     }
   }
 
   const scheduledStart = SANDBOX_EPOCH + sequence * SANDBOX_SPACING_MS;
-  const scheduledMinutes = pick(random, [15, 30, 45, 60] as const);
-  const recordingStart = scheduledStart + Math.floor(random() * 180) * 1000;
-  const recordedSeconds = Math.max(60, scheduledMinutes * 60 + Math.floor((random() - 0.5) * 600));
+  const scheduledMinutes = random.pick([15, 30, 45, 60] as const);
+  const recordingStart = scheduledStart + random.int(0, 179) * 1000;
+  const recordedSeconds = Math.max(60, scheduledMinutes * 60 + Math.floor((random.next() - 0.5) * 600));
   const recordingEnd = recordingStart + recordedSeconds * 1000;
-  const createdAt = recordingEnd + (30 + Math.floor(random() * 90)) * 1000;
+  const createdAt = recordingEnd + random.int(30, 119) * 1000;
 
-  const topic = pick(random, TOPICS);
+  const topic = random.pick(TOPICS);
   const company = external[0]?.domain.split(".")[0];
   const title = company ? `${topic} with ${company[0]?.toUpperCase() ?? ""}${company.slice(1)}` : `${topic} (internal)`;
   const speakers = [...internal.values(), ...external];
-  const inviteeNoEmail = random() < 0.05;
+  const inviteeNoEmail = random.bool(0.05);
 
-  const transcript = Array.from({ length: 4 + Math.floor(random() * 5) }, (_, line) => {
-    const speaker = pick(random, speakers);
+  const transcript = Array.from({ length: random.int(4, 8) }, (_, line) => {
+    const speaker = random.pick(speakers);
     return {
       speaker: { display_name: speaker.name, matched_calendar_invitee_email: speaker.email },
-      text: pick(random, LINES),
-      timestamp: hms(line * 37 + Math.floor(random() * 30)),
+      text: random.pick(LINES),
+      timestamp: hms(line * 37 + random.int(0, 29)),
     };
   });
-  const actionItems = Array.from({ length: Math.floor(random() * 3) }, () => {
-    const at = Math.floor(random() * recordedSeconds);
-    const assignee = pick(random, speakers);
+  const actionItems = Array.from({ length: random.int(0, 2) }, () => {
+    const at = random.int(0, recordedSeconds - 1);
+    const assignee = random.pick(speakers);
     return {
-      description: pick(random, ACTIONS),
-      user_generated: random() < 0.2,
-      completed: random() < 0.3,
+      description: random.pick(ACTIONS),
+      user_generated: random.bool(0.2),
+      completed: random.bool(0.3),
       recording_timestamp: hms(at),
       recording_playback_url: `https://fathom.video/calls/${recordingId}?timestamp=${at}`,
       assignee: { name: assignee.name, email: assignee.email, team: internal.has(assignee.email) ? teamOf(assignee) : null },
@@ -168,10 +147,10 @@ export function generateMeeting(seed: number, sequence: number): FathomApiMeetin
 
   return {
     title,
-    meeting_title: random() < 0.9 ? `${topic}: ${company ?? "team"}` : null,
+    meeting_title: random.bool(0.9) ? `${topic}: ${company ?? "team"}` : null,
     recording_id: recordingId,
     url: `https://fathom.video/calls/${recordingId}`,
-    share_url: `https://fathom.video/share/${recordingId.toString(36)}${Math.floor(random() * 1e9).toString(36)}`,
+    share_url: `https://fathom.video/share/${recordingId.toString(36)}${random.int(0, 999_999_999).toString(36)}`,
     created_at: iso(createdAt),
     scheduled_start_time: iso(scheduledStart),
     scheduled_end_time: iso(scheduledStart + scheduledMinutes * 60_000),

@@ -1,20 +1,49 @@
 /**
- * A loopback fake of the Fathom External API (`/external/v1`), close enough to the real one to test the connector
- * end to end: `X-Api-Key` auth, `GET /meetings` newest first in cursor pages of 10 (no page-size parameter, `limit`
- * echoed, `next_cursor: null` at the end), `created_after`/`created_before` and domain-type filters, the `include_*`
- * flags, `RateLimit-*` headers with a 429 beyond the budget, and injectable faults.
+ * A loopback fake of the Fathom External API (`/external/v1`) on testkit's sandbox kit, close enough to test the
+ * connector end to end: `X-Api-Key` auth, `GET /meetings` (see meetings.ts), Fathom's 60 per 60 s global and 30 per
+ * 60 s "heavy" budgets (requests with `include_transcript` or `include_summary`) with `RateLimit-*` headers and no
+ * `Retry-After` (Fathom documents none), Standard Webhooks deliveries, and the kit's faults.
  *
  * Error bodies are JSON; Fathom does not document them, and the connector must not depend on them.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { randomBytes } from "node:crypto";
+import { STATUS_CODES } from "node:http";
+import {
+  createStandardWebhookSecret,
+  FaultPlan,
+  json,
+  RateLimiter,
+  rateLimitGuard,
+  requireHeaders,
+  resolveRateWindows,
+  route,
+  sandboxSecret,
+  sendWebhook,
+  standardWebhooksSigner,
+  startSandboxServer,
+  type Clock,
+  type FaultSpec,
+  type NamedRateWindow,
+  type RunningSandbox,
+  type SandboxDescriptor,
+  type SandboxStats,
+  type SandboxWebhookOptions,
+  type SandboxWebhooks,
+  type WebhookDelivery,
+  type WindowMode,
+} from "@gtm-clarity/testkit/sandbox";
 import type { FathomApiMeeting } from "../api-schema.js";
-import { generateMeeting, malformMeeting } from "./data.js";
-import { FathomRateLimiter, type WindowMode } from "./rate-limit.js";
-import { createWebhookSecret, sendFathomWebhook, type WebhookDelivery } from "./webhook-sender.js";
+import { encryptFathomApiKey, type FathomSettings } from "../auth.js";
+import { FATHOM_CONNECTOR_ID } from "../connector.js";
+import { generateMeeting } from "./data.js";
+import { isHeavy, isHeavyRequest, MeetingStore } from "./meetings.js";
 
 export const SANDBOX_BASE_PATH = "/external/v1";
+
+/** Fathom's documented budgets, per account (API key). */
+const FATHOM_WINDOWS: readonly NamedRateWindow[] = [
+  { name: "global", limit: 60, windowMs: 60_000, mode: "fixed" },
+  { name: "heavy", limit: 30, windowMs: 60_000, mode: "fixed", applies: isHeavyRequest },
+];
 
 export interface SandboxRateLimitOptions {
   /** Global budget per window. Default 60 (Fathom's documented limit). */
@@ -23,10 +52,11 @@ export interface SandboxRateLimitOptions {
   heavyRequests?: number;
   /** Window length. Default 60,000 ms. */
   windowMs?: number;
-  /** Fixed windows (start at the first request) or a sliding log. Default "fixed". */
+  /** Default "fixed". */
   mode?: WindowMode;
 }
 
+/** Faults by request number, the sandbox's original shape; `FaultSpec[]` (testkit's) says the same and more. */
 export interface SandboxFaults {
   /** 1-based numbers of requests (every request the server receives counts) answered with `failStatus`. */
   failRequests?: readonly number[];
@@ -55,16 +85,17 @@ export interface FathomSandboxOptions {
   pageSize?: number;
   /** `false` turns rate limiting (and its headers) off. */
   rateLimit?: SandboxRateLimitOptions | false;
-  faults?: SandboxFaults;
-  /** The secret `sendWebhook` signs with. Default: a fresh `whsec_` secret. */
+  faults?: SandboxFaults | readonly FaultSpec[];
+  /** The secret webhooks are signed with. Default: a fresh `whsec_` secret. */
   webhookSecret?: string;
-  /** Milliseconds clock for the rate-limit windows. Default `Date.now`. */
-  clock?: () => number;
+  /** Milliseconds clock for the rate-limit windows and request times. Default `Date.now`. */
+  clock?: Clock;
 }
 
 export interface SandboxRequestRecord {
   n: number;
   method: string;
+  /** Relative to `/external/v1`. */
   path: string;
   query: Record<string, string[]>;
   status: number;
@@ -72,334 +103,187 @@ export interface SandboxRequestRecord {
   at: number;
 }
 
-export interface SandboxStats {
-  /** Every request received, whatever its outcome. */
-  requests: number;
-  meetingsRequests: number;
-  heavyRequests: number;
-  rateLimited: number;
-  unauthorized: number;
-  /** Injected 5xx responses. */
-  serverErrors: number;
+export interface FathomSandboxStats extends SandboxStats {
+  /** Authenticated requests to `/meetings`, refused ones included. */
+  readonly meetingsRequests: number;
+  readonly heavyRequests: number;
   /** Meetings sent in 200 pages (a meeting re-read by an overlap counts again). */
-  meetingsServed: number;
+  readonly meetingsServed: number;
 }
 
-export interface FathomSandbox {
+export interface FathomSandbox extends RunningSandbox<FathomSettings, FathomSandboxStats> {
   /** Base URL to use as `settings.baseUrl`: `http://127.0.0.1:<port>/external/v1`. */
   readonly url: string;
   readonly port: number;
   readonly apiKey: string;
   readonly webhookSecret: string;
+  readonly webhooks: SandboxWebhooks;
   /** The served meetings, newest first, with every include field present. */
   meetings(): FathomApiMeeting[];
   /** Appends `count` further seeded meetings, newer than every existing one. Returns them. */
   addMeetings(count: number): FathomApiMeeting[];
   /** Adds given meetings (e.g. one created inside the lookback window that became visible late). */
   insertMeetings(meetings: readonly FathomApiMeeting[]): void;
-  setFaults(faults: SandboxFaults): void;
-  stats(): SandboxStats;
+  /** Replaces every armed fault. */
+  setFaults(faults: SandboxFaults | readonly FaultSpec[]): void;
   requests(): SandboxRequestRecord[];
   resetStats(): void;
   /** Signs a meeting as Fathom does and POSTs it to `url`. Default meeting: the newest one. */
-  sendWebhook(
-    url: string,
-    options?: { meeting?: unknown; id?: string; timestamp?: number; secret?: string },
-  ): Promise<WebhookDelivery>;
-  close(): Promise<void>;
+  sendWebhook(url: string, options?: SandboxWebhookOptions & { meeting?: unknown }): Promise<WebhookDelivery>;
 }
 
-interface StoredMeeting {
-  meeting: FathomApiMeeting;
-  createdAtMs: number;
-  recordingId: number;
-}
-
-interface PageKey {
-  t: number;
-  r: number;
-}
-
-const BOOLEAN_PARAMS = ["include_transcript", "include_summary", "include_action_items", "include_crm_matches"] as const;
-type IncludeFlags = Record<(typeof BOOLEAN_PARAMS)[number], boolean>;
-
-class BadRequest extends Error {}
-
-function newestFirst(a: StoredMeeting, b: StoredMeeting): number {
-  return b.createdAtMs - a.createdAtMs || b.recordingId - a.recordingId;
-}
-
-function encodeKey(key: PageKey): string {
-  return Buffer.from(JSON.stringify(key)).toString("base64url");
-}
-
-function decodeKey(cursor: string): PageKey {
-  try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (key !== null && typeof key === "object") {
-      const { t, r } = key as Record<string, unknown>;
-      if (typeof t === "number" && typeof r === "number") return { t, r };
-    }
-  } catch {
-    // fall through
-  }
-  throw new BadRequest("invalid cursor");
-}
-
-function isAfterKey(item: StoredMeeting, key: PageKey): boolean {
-  return item.createdAtMs < key.t || (item.createdAtMs === key.t && item.recordingId < key.r);
-}
-
-function parseBoolean(query: URLSearchParams, name: string): boolean {
-  const value = query.get(name);
-  if (value === null || value === "false") return false;
-  if (value === "true") return true;
-  throw new BadRequest(`${name} must be true or false`);
-}
-
-function parseInstant(query: URLSearchParams, name: string): number | undefined {
-  const value = query.get(name);
-  if (value === null) return undefined;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new BadRequest(`${name} must be an ISO-8601 date-time`);
-  return ms;
-}
-
-/** What Fathom sends for a meeting given the request's include flags. */
-function present(meeting: FathomApiMeeting, include: IncludeFlags): FathomApiMeeting {
-  return {
-    ...meeting,
-    calendar_invitees: meeting.calendar_invitees.map((invitee) => {
-      if (include.include_transcript) return invitee;
-      const { matched_speaker_display_name: _matched, ...rest } = invitee;
-      return rest;
+function faultSpecs(faults: SandboxFaults | readonly FaultSpec[], store: MeetingStore): readonly FaultSpec[] {
+  if (Array.isArray(faults)) return faults;
+  const legacy = faults as SandboxFaults;
+  const onRequest = (requests: readonly number[] | undefined, fault: FaultSpec["fault"]) =>
+    (requests ?? []).map((request): FaultSpec => ({ fault, match: { request } }));
+  const meetings = store.all();
+  return [
+    ...(legacy.latencyMs ? [{ fault: { kind: "latency", ms: legacy.latencyMs }, times: "always" } satisfies FaultSpec] : []),
+    ...onRequest(legacy.slowRequests, { kind: "latency", ms: legacy.slowMs ?? 2_000 }),
+    ...onRequest(legacy.failRequests, { kind: "status", status: legacy.failStatus ?? 503 }),
+    ...onRequest(legacy.malformedPageRequests, { kind: "malformed-page" }),
+    // Positions name meetings as the list stands now, so they follow those meetings when newer ones arrive.
+    ...(legacy.malformedMeetingIndexes ?? []).flatMap((index): FaultSpec[] => {
+      const meeting = meetings[index];
+      return meeting ? [{ fault: { kind: "malformed-item", itemId: String(meeting.recording_id) }, times: "always" }] : [];
     }),
-    transcript: include.include_transcript ? (meeting.transcript ?? null) : null,
-    default_summary: include.include_summary ? (meeting.default_summary ?? null) : null,
-    action_items: include.include_action_items ? (meeting.action_items ?? null) : null,
-    crm_matches: include.include_crm_matches ? (meeting.crm_matches ?? null) : null,
-  };
+  ];
 }
 
-function store(meeting: FathomApiMeeting): StoredMeeting {
-  return { meeting, createdAtMs: Date.parse(meeting.created_at), recordingId: meeting.recording_id };
+interface LaunchConfig {
+  apiKey: string;
+  webhookSecret: string;
+  seed: number;
+  meetings: number;
+  data: readonly FathomApiMeeting[] | undefined;
+  pageSize: number;
+  windows: NamedRateWindow[] | undefined;
+  faults: SandboxFaults | readonly FaultSpec[];
+  clock: Clock | undefined;
 }
 
-function queryRecord(query: URLSearchParams): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [key, value] of query) (out[key] ??= []).push(value);
-  return out;
-}
+async function launch(config: LaunchConfig): Promise<FathomSandbox> {
+  const { apiKey, seed } = config;
+  let nextSequence = config.data ? 0 : config.meetings;
+  const store = new MeetingStore(
+    config.data ?? Array.from({ length: nextSequence }, (_, sequence) => generateMeeting(seed, sequence)),
+    config.pageSize,
+  );
+  const faults = new FaultPlan(faultSpecs(config.faults, store));
+  const clock = config.clock === undefined ? {} : { clock: config.clock };
+  const limiter = config.windows && new RateLimiter({ windows: config.windows, key: (req) => req.header("x-api-key") ?? "", ...clock });
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export async function startFathomSandbox(options: FathomSandboxOptions = {}): Promise<FathomSandbox> {
-  const apiKey = options.apiKey ?? `sandbox_${randomBytes(16).toString("hex")}`;
-  const webhookSecret = options.webhookSecret ?? createWebhookSecret();
-  const seed = options.seed ?? 1;
-  const pageSize = options.pageSize ?? 10;
-  const clock = options.clock ?? Date.now;
-  const limiter =
-    options.rateLimit === false
-      ? undefined
-      : new FathomRateLimiter({
-          requests: options.rateLimit?.requests ?? 60,
-          heavyRequests: options.rateLimit?.heavyRequests ?? 30,
-          windowMs: options.rateLimit?.windowMs ?? 60_000,
-          mode: options.rateLimit?.mode ?? "fixed",
-        });
-
-  let nextSequence = options.data ? 0 : (options.meetings ?? 25);
-  const meetings: StoredMeeting[] = (
-    options.data ?? Array.from({ length: nextSequence }, (_, sequence) => generateMeeting(seed, sequence))
-  ).map(store);
-  meetings.sort(newestFirst);
-
-  const insertMeetings = (added: readonly FathomApiMeeting[]) => {
-    meetings.push(...added.map(store));
-    meetings.sort(newestFirst);
-  };
-
-  let faults: SandboxFaults = {};
-  let malformedIds = new Set<number>();
-  const setFaults = (next: SandboxFaults) => {
-    faults = { ...next };
-    malformedIds = new Set(
-      (next.malformedMeetingIndexes ?? []).flatMap((index) => {
-        const item = meetings[index];
-        return item ? [item.recordingId] : [];
-      }),
-    );
-  };
-  setFaults(options.faults ?? {});
-
-  const emptyStats = (): SandboxStats => ({
-    requests: 0,
-    meetingsRequests: 0,
-    heavyRequests: 0,
-    rateLimited: 0,
-    unauthorized: 0,
-    serverErrors: 0,
-    meetingsServed: 0,
+  const server = await startSandboxServer({
+    basePath: SANDBOX_BASE_PATH,
+    routes: [route("GET", "/meetings", (req) => store.list(req), { contentFaults: true })],
+    guards: [
+      requireHeaders({ "x-api-key": apiKey }, () => json(401, { error: "Unauthorized", message: "Invalid or missing API key" })),
+      (req) => {
+        if (req.path !== "/meetings" || req.method !== "GET") return undefined;
+        req.count("meetingsRequests");
+        if (isHeavyRequest(req)) req.count("heavyRequests");
+        return undefined;
+      },
+      ...(limiter ? [rateLimitGuard(limiter, () => json(429, { error: "Too Many Requests", message: "Rate limit exceeded" }))] : []),
+    ],
+    faults,
+    errorReply: ({ status, message }) => json(status, { error: STATUS_CODES[status] ?? "Error", message }),
+    counters: ["meetingsRequests", "heavyRequests", "meetingsServed"],
+    ...clock,
   });
-  let stats = emptyStats();
-  let log: SandboxRequestRecord[] = [];
 
-  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    const text = JSON.stringify(body);
-    res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
-    res.end(text);
+  const webhooks: SandboxWebhooks = {
+    secret: config.webhookSecret,
+    async send(url, options = {}) {
+      const event = options.event ?? store.all()[0];
+      if (event === undefined) throw new Error("the sandbox has no meeting to send");
+      const { secret, event: _event, ...rest } = options;
+      return sendWebhook(url, standardWebhooksSigner(secret ?? config.webhookSecret), event, { ...rest, ...clock });
+    },
   };
-
-  const listMeetings = (query: URLSearchParams) => {
-    const include = Object.fromEntries(BOOLEAN_PARAMS.map((name) => [name, parseBoolean(query, name)])) as IncludeFlags;
-    const createdAfter = parseInstant(query, "created_after");
-    const createdBefore = parseInstant(query, "created_before");
-    const domainsType = query.get("calendar_invitees_domains_type") ?? "all";
-    if (!["all", "only_internal", "one_or_more_external"].includes(domainsType)) {
-      throw new BadRequest("calendar_invitees_domains_type must be all, only_internal or one_or_more_external");
-    }
-    const recordedBy = query.getAll("recorded_by[]").map((email) => email.toLowerCase());
-    const domains = query.getAll("calendar_invitees_domains[]").map((domain) => domain.toLowerCase());
-    const cursor = query.get("cursor");
-    const key = cursor === null || cursor === "" ? undefined : decodeKey(cursor);
-
-    const page: StoredMeeting[] = [];
-    let more = false;
-    for (const item of meetings) {
-      if (key && !isAfterKey(item, key)) continue;
-      if (createdAfter !== undefined && !(item.createdAtMs > createdAfter)) continue;
-      if (createdBefore !== undefined && !(item.createdAtMs < createdBefore)) continue;
-      if (domainsType !== "all" && item.meeting.calendar_invitees_domains_type !== domainsType) continue;
-      if (recordedBy.length > 0 && !recordedBy.includes(item.meeting.recorded_by.email.toLowerCase())) continue;
-      if (
-        domains.length > 0 &&
-        !item.meeting.calendar_invitees.some((invitee) => domains.includes((invitee.email_domain ?? "").toLowerCase()))
-      ) {
-        continue;
-      }
-      if (page.length === pageSize) {
-        more = true;
-        break;
-      }
-      page.push(item);
-    }
-    const last = page[page.length - 1];
-    stats.meetingsServed += page.length;
-    return {
-      limit: pageSize,
-      next_cursor: more && last ? encodeKey({ t: last.createdAtMs, r: last.recordingId }) : null,
-      items: page.map((item) =>
-        malformedIds.has(item.recordingId) ? malformMeeting(item.meeting) : present(item.meeting, include),
-      ),
-    };
+  const addMeetings = (count: number) => {
+    const added = Array.from({ length: count }, () => generateMeeting(seed, nextSequence++));
+    store.insert(added);
+    return added;
   };
-
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    stats.requests += 1;
-    const n = stats.requests;
-    const url = new URL(req.url ?? "/", "http://sandbox.invalid");
-    const path = url.pathname.startsWith(SANDBOX_BASE_PATH) ? url.pathname.slice(SANDBOX_BASE_PATH.length) : url.pathname;
-    const heavy = parseBooleanLoose(url.searchParams, "include_transcript") || parseBooleanLoose(url.searchParams, "include_summary");
-    const record: SandboxRequestRecord = {
-      n,
-      method: req.method ?? "GET",
-      path,
-      query: queryRecord(url.searchParams),
-      status: 0,
-      heavy,
-      at: clock(),
-    };
-    log.push(record);
-    const reply = (status: number, body: unknown, headers?: Record<string, string>) => {
-      record.status = status;
-      send(res, status, body, headers);
-    };
-
-    const delay = (faults.latencyMs ?? 0) + (faults.slowRequests?.includes(n) ? (faults.slowMs ?? 2_000) : 0);
-    if (delay > 0) await sleep(delay);
-
-    if (!url.pathname.startsWith(`${SANDBOX_BASE_PATH}/`)) return reply(404, { error: "Not Found" });
-    if (req.headers["x-api-key"] !== apiKey) {
-      stats.unauthorized += 1;
-      return reply(401, { error: "Unauthorized", message: "Invalid or missing API key" });
-    }
-    if (path !== "/meetings") return reply(404, { error: "Not Found" });
-    if (req.method !== "GET") return reply(405, { error: "Method Not Allowed" }, { allow: "GET" });
-
-    stats.meetingsRequests += 1;
-    if (heavy) stats.heavyRequests += 1;
-    const decision = limiter?.take(clock(), heavy);
-    if (decision && !decision.allowed) {
-      stats.rateLimited += 1;
-      return reply(429, { error: "Too Many Requests", message: "Rate limit exceeded" }, decision.headers);
-    }
-    const headers = decision?.headers ?? {};
-    if (faults.failRequests?.includes(n)) {
-      stats.serverErrors += 1;
-      const status = faults.failStatus ?? 503;
-      return reply(status, { error: status === 503 ? "Service Unavailable" : "Internal Server Error" }, headers);
-    }
-    if (faults.malformedPageRequests?.includes(n)) {
-      return reply(200, { limit: pageSize, next_cursor: 42, items: "this is not a list" }, headers);
-    }
-    try {
-      return reply(200, listMeetings(url.searchParams), headers);
-    } catch (error) {
-      if (error instanceof BadRequest) return reply(400, { error: "Bad Request", message: error.message }, headers);
-      throw error;
-    }
-  };
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, 500, { error: "Internal Server Error", message: String(error) });
-      else res.destroy();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://127.0.0.1:${port}${SANDBOX_BASE_PATH}`,
-    port,
+    url: server.baseUrl,
+    port: server.port,
     apiKey,
-    webhookSecret,
-    meetings: () => meetings.map((item) => item.meeting),
-    addMeetings(count) {
-      const added = Array.from({ length: count }, () => generateMeeting(seed, nextSequence++));
-      insertMeetings(added);
-      return added;
+    webhookSecret: config.webhookSecret,
+    credentials: { apiKey, baseUrl: server.baseUrl },
+    badCredentials: { apiKey: `${apiKey}-revoked`, baseUrl: server.baseUrl },
+    get expectedRecords() {
+      return store.distinctRecords();
     },
-    insertMeetings,
-    setFaults,
-    stats: () => ({ ...stats }),
-    requests: () => log.map((entry) => ({ ...entry })),
-    resetStats() {
-      stats = emptyStats();
-      log = [];
+    settings: (binding) => ({ encryptedApiKey: encryptFathomApiKey(apiKey, binding), baseUrl: server.baseUrl }),
+    addNewData: async (count) => addMeetings(count).length,
+    faults,
+    webhooks,
+    meetings: () => store.all(),
+    addMeetings,
+    insertMeetings: (meetings) => store.insert(meetings),
+    setFaults(next) {
+      faults.clear();
+      for (const spec of faultSpecs(next, store)) faults.arm(spec);
     },
-    sendWebhook(url, webhook = {}) {
-      const meeting = webhook.meeting ?? meetings[0]?.meeting;
-      if (meeting === undefined) throw new Error("the sandbox has no meeting to send");
-      return sendFathomWebhook(url, meeting, {
-        secret: webhook.secret ?? webhookSecret,
-        ...(webhook.id === undefined ? {} : { id: webhook.id }),
-        ...(webhook.timestamp === undefined ? {} : { timestamp: webhook.timestamp }),
-      });
+    stats() {
+      const stats = server.stats();
+      const counter = (name: string) => stats[name] ?? 0;
+      return { ...stats, meetingsRequests: counter("meetingsRequests"), heavyRequests: counter("heavyRequests"), meetingsServed: counter("meetingsServed") };
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    requests: () => server.requests().map(({ faults: _faults, ...record }) => ({ ...record, heavy: isHeavy((name) => record.query[name]?.[0]) })),
+    resetStats: () => server.resetStats(),
+    sendWebhook: (url, { meeting, ...options } = {}) => webhooks.send(url, meeting === undefined ? options : { ...options, event: meeting }),
+    close: () => server.close(),
   };
 }
 
-/** For classifying a request as heavy: anything but "true" reads as false (validation happens later). */
-function parseBooleanLoose(query: URLSearchParams, name: string): boolean {
-  return query.get(name) === "true";
+/** The sandbox with its original options (used by tests and benchmarks that tune it finely). */
+export function startFathomSandbox(options: FathomSandboxOptions = {}): Promise<FathomSandbox> {
+  const limits = options.rateLimit;
+  return launch({
+    apiKey: options.apiKey ?? sandboxSecret("sandbox_"),
+    webhookSecret: options.webhookSecret ?? createStandardWebhookSecret(),
+    seed: options.seed ?? 1,
+    meetings: options.meetings ?? 25,
+    data: options.data,
+    pageSize: options.pageSize ?? 10,
+    windows:
+      limits === false
+        ? undefined
+        : FATHOM_WINDOWS.map((window) => ({
+            ...window,
+            limit: (window.name === "heavy" ? limits?.heavyRequests : limits?.requests) ?? window.limit,
+            windowMs: limits?.windowMs ?? window.windowMs,
+            mode: limits?.mode ?? window.mode,
+          })),
+    faults: options.faults ?? {},
+    clock: options.clock,
+  });
 }
+
+/**
+ * What the conformance suite, the worker's demo and benchmarks start. `size` is the number of meetings; rate windows
+ * are named `global` and `heavy`. A given seed also fixes the API key and webhook secret, so a rerun of a demo finds
+ * the same source it stored a connection for.
+ */
+export const fathomSandbox: SandboxDescriptor<FathomSettings, FathomSandbox> = {
+  connectorId: FATHOM_CONNECTOR_ID,
+  async start(options = {}) {
+    const seeded = options.seed === undefined ? {} : { seed: options.seed };
+    return launch({
+      apiKey: sandboxSecret("sandbox_", seeded),
+      webhookSecret: sandboxSecret("whsec_", { ...seeded, bytes: 24, encoding: "base64" }),
+      seed: options.seed ?? 1,
+      meetings: options.size ?? 25,
+      data: undefined,
+      pageSize: 10,
+      windows: resolveRateWindows(FATHOM_WINDOWS, options.rateLimit),
+      faults: options.faults ?? [],
+      clock: options.clock,
+    });
+  },
+};
