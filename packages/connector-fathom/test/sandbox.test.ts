@@ -1,7 +1,7 @@
 import { MeetingSchema, OpenApiMeetingSchema } from "../src/api-schema.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { decryptApiKey } from "@gtm-clarity/core";
-import { json, route, startSandboxServer } from "@gtm-clarity/testkit/sandbox";
+import { json, route, startSandboxServer, type SandboxDescriptor } from "@gtm-clarity/testkit/sandbox";
 import {
   fathomSandbox,
   generateMeetings,
@@ -170,7 +170,9 @@ describe("fathomSandbox (the descriptor)", () => {
   }
 
   it("names the connector and starts `size` seeded meetings; a seed fixes the credentials too", async () => {
-    expect(fathomSandbox.connectorId).toBe("fathom");
+    // What the worker's demo holds: descriptors of any connector, settings as plain objects.
+    const generic: SandboxDescriptor<Record<string, unknown>> = fathomSandbox;
+    expect(generic.connectorId).toBe("fathom");
     const [a, b, unseeded] = await Promise.all([started({ seed: 7, size: 12 }), started({ seed: 7, size: 12 }), started({ size: 12 })]);
     expect(a.meetings()).toEqual(b.meetings());
     expect(a.meetings()).toHaveLength(12);
