@@ -1,10 +1,3 @@
-import { defineConfig } from "tsup";
+import { definePackageBuild } from "@gtm-clarity/tsup-config";
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/sandbox/index.ts"],
-  format: ["esm"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "node20",
-});
+export default definePackageBuild({ entry: ["src/index.ts", "src/sandbox/index.ts"] });

@@ -1,12 +1,4 @@
-import { defineConfig } from "tsup";
+import { definePackageBuild } from "@gtm-clarity/tsup-config";
 
-// The bin keeps the `#!/usr/bin/env node` line it starts with (esbuild preserves an entry's hashbang, and tsup marks
-// such a file executable); a `banner` would put it on index.js too.
-export default defineConfig({
-  entry: ["src/index.ts", "src/cli.ts"],
-  format: ["esm"],
-  dts: { entry: "src/index.ts" },
-  clean: true,
-  sourcemap: true,
-  target: "node20",
-});
+// src/cli.ts is the bin: it keeps its hashbang and needs no declarations.
+export default definePackageBuild({ entry: ["src/index.ts", "src/cli.ts"], dts: ["src/index.ts"] });

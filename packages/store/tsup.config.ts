@@ -1,13 +1,4 @@
-import { defineConfig } from "tsup";
+import { definePackageBuild } from "@gtm-clarity/tsup-config";
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/cli.ts"],
-  format: ["esm"],
-  // Types for the library entry only; the CLI is a bin, not an import.
-  dts: { entry: ["src/index.ts"] },
-  clean: true,
-  sourcemap: true,
-  target: "node20",
-  // src/cli.ts starts with `#!/usr/bin/env node`; esbuild keeps an entry's hashbang, so dist/cli.js is executable
-  // as the `gtm-store` bin without a banner that would also land on index.js.
-});
+// src/cli.ts is the `gtm-store` bin: it keeps its hashbang and needs no declarations.
+export default definePackageBuild({ entry: ["src/index.ts", "src/cli.ts"], dts: ["src/index.ts"] });

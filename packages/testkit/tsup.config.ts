@@ -1,13 +1,8 @@
-import { defineConfig } from "tsup";
+import { definePackageBuild } from "@gtm-clarity/tsup-config";
 
-export default defineConfig({
+export default definePackageBuild({
   // Two entries: `./sandbox` is imported at run time by connectors and apps, and must not pull in the suite.
   entry: ["src/index.ts", "src/sandbox/index.ts"],
-  format: ["esm"],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: "node20",
   // The conformance suite registers tests with the caller's own vitest; bundling a second copy would break it.
   external: ["vitest", "@gtm-clarity/core"],
 });
