@@ -52,23 +52,23 @@ export interface HealthCheckOptions<S = Record<string, unknown>> {
 }
 
 /**
- * What a connector knows about one page. Only the store knows whether a record was new or changed, and its counts
- * are authoritative; `created`/`updated` stay required here until every caller reads the store's counts instead
- * (see PageStats, which `buildSyncPage` fills, for the shape this is moving to).
+ * What a connector knows about one page (`buildSyncPage` fills it). Whether a record was new or changed only the
+ * store knows, and its counts are the authoritative ones; `created`/`updated` remain for connectors that still
+ * report a guess, and nothing reads them.
  */
 export interface SyncStats {
-  /** The connector's guess at new records; not authoritative (the store's counts are). */
-  created: number;
-  /** The connector's guess at changed records; not authoritative (the store's counts are). */
-  updated: number;
-  /** Records that failed validation and went to `quarantined`. */
-  errors: number;
-  /** HTTP requests made for this page, including retries. */
-  requests?: number;
   /** Records on the page (`records.length`). */
   records?: number;
   /** Source records on the page that went to quarantine (`quarantined.length`). */
   quarantined?: number;
+  /** Records that failed validation and went to `quarantined` (the same count, under its older name). */
+  errors: number;
+  /** HTTP requests made for this page, including retries. */
+  requests?: number;
+  /** @deprecated A connector's guess at new records; the store's counts are authoritative. */
+  created?: number;
+  /** @deprecated A connector's guess at changed records; the store's counts are authoritative. */
+  updated?: number;
 }
 
 /** A large body (transcript, summary, email body) stored apart from the activity that owns it. */

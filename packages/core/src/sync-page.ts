@@ -9,24 +9,6 @@ import type { CanonicalKind, CanonicalRecord } from "./canonical.js";
 import type { ConnectorDocument, QuarantinedRecord, SyncResult } from "./connector.js";
 import { noopLogger, type Logger } from "./logger.js";
 
-/**
- * What a connector knows about one page. `created`/`updated` are absent on purpose: the store's counts are
- * authoritative. This is the shape SyncStats moves to once `created`/`updated` are optional there.
- */
-export interface PageStats {
-  /** Canonical records on the page. */
-  records: number;
-  /** Source records that went to quarantine. */
-  quarantined: number;
-  /** The same count as `quarantined`, under the name SyncStats readers use. */
-  errors: number;
-  /** HTTP requests made for this page, retries included. */
-  requests?: number;
-}
-
-/** A page as `buildSyncPage` returns it: a SyncResult whose stats are PageStats. */
-export type SyncPage<R extends CanonicalRecord = CanonicalRecord> = Omit<SyncResult<R>, "stats"> & { stats: PageStats };
-
 export interface SyncPageInput<R extends CanonicalRecord> {
   /** Named in the log lines (`fathom`, `salesforce`, ...). */
   connectorId: string;
@@ -47,7 +29,7 @@ export interface SyncPageInput<R extends CanonicalRecord> {
 /** Quarantined ids listed in one warn line at most; the count says how many more there were. */
 const MAX_LOGGED_IDS = 50;
 
-export function buildSyncPage<R extends CanonicalRecord>(input: SyncPageInput<R>): SyncPage<R> {
+export function buildSyncPage<R extends CanonicalRecord>(input: SyncPageInput<R>): SyncResult<R> {
   const { connectorId, hasMore } = input;
   const logger = input.logger ?? noopLogger;
   const records = [...input.records];

@@ -294,9 +294,13 @@ function validatePage(check: string, result: unknown, page: number): { page: Syn
   }
   const stats = value.stats;
   if (stats === null || typeof stats !== "object") fail(check, `${where}: \`stats\` is missing`);
-  for (const counter of ["created", "updated", "errors"] as const) {
-    if (typeof stats[counter] !== "number" || !Number.isFinite(stats[counter])) {
-      fail(check, `${where}: \`stats.${counter}\` must be a number`);
+  if (typeof stats.errors !== "number" || !Number.isFinite(stats.errors)) {
+    fail(check, `${where}: \`stats.errors\` must be a number`);
+  }
+  for (const counter of ["records", "quarantined", "requests", "created", "updated"] as const) {
+    const value = stats[counter];
+    if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value))) {
+      fail(check, `${where}: \`stats.${counter}\` must be a number when present`);
     }
   }
   if (value.quarantined !== undefined && !Array.isArray(value.quarantined)) {

@@ -200,7 +200,7 @@ describe("ExampleConnector", () => {
       const incremental = await syncAll(connector, full.cursor, own.credentials);
       expect(incremental.records.map((r) => `${r.kind}:${r.externalId}`)).toEqual(["person:per_0003", "activity:act_0091"]);
       expect(incremental.records[0]).toMatchObject({ title: "CEO" });
-      expect(incremental.pages.reduce((sum, page) => sum + page.stats.updated, 0)).toBe(1);
+      expect(incremental.pages.reduce((sum, page) => sum + (page.stats.updated ?? 0), 0)).toBe(1);
 
       const again = await connector.sync(own.credentials, incremental.cursor, { fullSync: true });
       expect(again.records.length).toBeGreaterThan(0);
