@@ -8,6 +8,8 @@
 import {
   HttpError,
   SchemaError,
+  parseConnectorSecrets,
+  parseConnectorSettings,
   createHttpClient,
   createHttpClientPool,
   isHttpError,
@@ -20,6 +22,7 @@ import {
   type ConnectorHealthStatus,
   type Credentials,
   type FieldMapping,
+  type HealthCheckOptions,
   type HttpClient,
   type HttpClientOptions,
   type Logger,
@@ -29,14 +32,15 @@ import {
   type SyncResult,
 } from "@gtm-clarity/core";
 import pkg from "../package.json" with { type: "json" };
+import { legacyCredentials, readLegacyConfig, settingsFromLegacyCredentials } from "./legacy.js";
 import {
-  buildFathomCredentials,
-  decryptFathomApiKey,
+  FathomSecretsSchema,
+  FathomSettingsSchema,
   isHeavy,
-  parseFathomCredentials,
-  parseFathomSettings,
-  type FathomCredentials,
-} from "./auth.js";
+  parseFathomApiKey,
+  type FathomSettings,
+  type FathomSettingsInput,
+} from "./settings.js";
 import { MeetingSchema } from "./api-schema.js";
 import {
   createdAfterFor,
@@ -74,10 +78,18 @@ export interface FathomConnectorOptions {
   clock?: NonNullable<HttpClientOptions["clock"]>;
 }
 
-export class FathomConnector implements Connector<CanonicalRecord> {
+/** What a call works with: the key from the credentials, the settings from `options.settings`. */
+interface Connection {
+  apiKey: string;
+  settings: FathomSettings;
+}
+
+export class FathomConnector implements Connector<CanonicalRecord, FathomSettings> {
   readonly id = FATHOM_CONNECTOR_ID;
   readonly name = "Fathom";
   readonly version: string = pkg.version;
+  readonly settingsSchema = FathomSettingsSchema;
+  readonly secretsSchema = FathomSecretsSchema;
   readonly webhooks = new FathomWebhooks();
 
   readonly #options: FathomConnectorOptions;
@@ -88,17 +100,29 @@ export class FathomConnector implements Connector<CanonicalRecord> {
     this.#options = options;
   }
 
-  async authenticate(config: ConnectorConfig): Promise<AuthenticateResult> {
-    const settings = parseFathomSettings(config.settings);
-    const apiKey = decryptFathomApiKey(config);
-    const credentials = buildFathomCredentials(apiKey, settings);
-    // The cheapest call there is: one metadata page. A 401 becomes a non-retryable AuthError in the client.
-    await fetchMeetingsPage(this.#client(parseFathomCredentials(credentials)), {}, null);
-    return { credentials };
+  /**
+   * Checks `config.secrets.apiKey` with one metadata-only `GET /meetings` and returns `{ apiKey }` as the credentials
+   * (secrets only). A 401 becomes a non-retryable AuthError in the client.
+   */
+  async authenticate(config: ConnectorConfig<FathomSettingsInput>): Promise<AuthenticateResult> {
+    if (config.secrets === undefined) {
+      // legacy (src/legacy.ts): the key encrypted in settings, the settings carried in the credentials.
+      const { apiKey, settings } = readLegacyConfig(config);
+      await fetchMeetingsPage(this.#client({ apiKey, settings }), {}, null);
+      return { credentials: legacyCredentials(apiKey, settings) };
+    }
+    const apiKey = parseFathomApiKey(parseConnectorSecrets(this, config.secrets));
+    const settings = parseConnectorSettings(this, config.settings);
+    await fetchMeetingsPage(this.#client({ apiKey, settings }), {}, null);
+    return { credentials: { apiKey } };
   }
 
-  async sync(credentials: Credentials, lastSyncCursor: string | null, options: SyncOptions = {}): Promise<SyncResult<CanonicalRecord>> {
-    const creds = parseFathomCredentials(credentials);
+  async sync(
+    credentials: Credentials,
+    lastSyncCursor: string | null,
+    options: SyncOptions<FathomSettingsInput> = {},
+  ): Promise<SyncResult<CanonicalRecord>> {
+    const creds = this.#connection(credentials, options.settings);
     const logger = options.logger ?? this.#options.logger ?? noopLogger;
     const client = this.#client(creds, logger);
     const requestsBefore = client.stats().requests;
@@ -170,11 +194,11 @@ export class FathomConnector implements Connector<CanonicalRecord> {
     return fathomFieldMappings.map((mapping) => ({ ...mapping }));
   }
 
-  async healthCheck(credentials: Credentials): Promise<ConnectorHealthStatus> {
+  async healthCheck(credentials: Credentials, options: HealthCheckOptions<FathomSettingsInput> = {}): Promise<ConnectorHealthStatus> {
     const started = Date.now();
     try {
-      const creds = parseFathomCredentials(credentials);
-      await fetchMeetingsPage(this.#client(creds), {}, null);
+      const creds = this.#connection(credentials, options.settings);
+      await fetchMeetingsPage(this.#client(creds), {}, null, options.signal);
       return { healthy: true, lastSync: null, latencyMs: Date.now() - started };
     } catch (error) {
       return { healthy: false, lastSync: null, latencyMs: Date.now() - started, error: describeError(error, credentials) };
@@ -185,10 +209,17 @@ export class FathomConnector implements Connector<CanonicalRecord> {
    * Fetches the page the cursor points at. A paging position Fathom refuses (e.g. one that expired) fails an
    * incremental run with an error that names the remedy; a full run starts over from the first page instead.
    */
+  /** The key from the credentials, and the settings: the caller's, else (legacy) those inside the credentials. */
+  #connection(credentials: Credentials, settings: FathomSettingsInput | undefined): Connection {
+    const apiKey = parseFathomApiKey(credentials);
+    if (settings === undefined) return { apiKey, settings: settingsFromLegacyCredentials(credentials) }; // legacy
+    return { apiKey, settings: parseConnectorSettings(this, settings) };
+  }
+
   async #readPage(
     client: HttpClient,
     state: CursorState,
-    creds: FathomCredentials,
+    creds: Connection,
     fullSync: boolean,
     logger: Logger,
     signal: AbortSignal | undefined,
@@ -225,13 +256,13 @@ export class FathomConnector implements Connector<CanonicalRecord> {
     }
   }
 
-  #query(run: { createdAfter: string | null }, creds: FathomCredentials): MeetingsQuery {
+  #query(run: { createdAfter: string | null }, { settings }: Connection): MeetingsQuery {
     return {
       createdAfter: run.createdAfter,
-      includeTranscript: creds.includeTranscript,
-      includeSummary: creds.includeSummary,
-      includeActionItems: creds.includeActionItems,
-      includeCrmMatches: creds.includeCrmMatches,
+      includeTranscript: settings.includeTranscript,
+      includeSummary: settings.includeSummary,
+      includeActionItems: settings.includeActionItems,
+      includeCrmMatches: settings.includeCrmMatches,
     };
   }
 
@@ -244,30 +275,30 @@ export class FathomConnector implements Connector<CanonicalRecord> {
    * A full run's stale position is cleared by the caller at the start of a run (the worker stores a null cursor),
    * and, if Fathom refuses it anyway, `sync` starts the full run over.
    */
-  #startOrResume(state: CursorState, creds: FathomCredentials, fullSync: boolean): RunState {
+  #startOrResume(state: CursorState, creds: Connection, fullSync: boolean): RunState {
     const restartAsFull = fullSync && (state.phase === "idle" || state.createdAfter !== null);
     if (state.phase === "paging" && !restartAsFull) return state;
     return {
       v: 1,
       phase: "paging",
       watermark: state.watermark,
-      createdAfter: fullSync ? null : createdAfterFor(state.watermark, creds.lookbackMinutes * 60_000),
+      createdAfter: fullSync ? null : createdAfterFor(state.watermark, creds.settings.lookbackMinutes * 60_000),
       pageCursor: null,
       highWater: null,
     };
   }
 
-  #client(creds: FathomCredentials, logger: Logger = this.#options.logger ?? noopLogger): HttpClient {
+  #client({ apiKey, settings }: Connection, logger: Logger = this.#options.logger ?? noopLogger): HttpClient {
     const override = this.#options.rateLimit ?? {};
-    const requests = isHeavy(creds)
+    const requests = isHeavy(settings)
       ? (override.heavyRequests ?? FATHOM_RATE_LIMIT.heavyRequests)
       : (override.requests ?? FATHOM_RATE_LIMIT.requests);
     const windowMs = override.windowMs ?? FATHOM_RATE_LIMIT.windowMs;
-    return this.#clients.get([creds.baseUrl, creds.apiKey, `${requests}/${windowMs}`], logger, (log) =>
+    return this.#clients.get([settings.baseUrl, apiKey, `${requests}/${windowMs}`], logger, (log) =>
       createHttpClient({
         name: "fathom",
-        baseUrl: creds.baseUrl,
-        headers: { "X-Api-Key": creds.apiKey, Accept: "application/json" },
+        baseUrl: settings.baseUrl,
+        headers: { "X-Api-Key": apiKey, Accept: "application/json" },
         rateLimit: {
           requests,
           windowMs,

@@ -15,16 +15,11 @@ export {
   FATHOM_BASE_URL,
   DEFAULT_LOOKBACK_MINUTES,
   FathomSettingsSchema,
-  FathomCredentialsSchema,
-  buildFathomCredentials,
-  decryptFathomApiKey,
-  encryptFathomApiKey,
-  parseFathomCredentials,
-  parseFathomSettings,
-  type ConnectionBinding,
-  type FathomCredentials,
+  FathomSecretsSchema,
   type FathomSettings,
-} from "./auth.js";
+  type FathomSettingsInput,
+} from "./settings.js";
+export { encryptFathomApiKey, type ConnectionBinding } from "./legacy.js";
 export {
   MeetingSchema,
   OpenApiMeetingSchema,

@@ -1,14 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { isAuthError, isConfigError, isCryptoError, type ConnectorConfig } from "@gtm-clarity/core";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
-  buildFathomCredentials,
-  decryptFathomApiKey,
-  encryptFathomApiKey,
-  FATHOM_BASE_URL,
-  parseFathomCredentials,
-} from "../src/auth.js";
+  describeSettings,
+  isAuthError,
+  isConfigError,
+  isCryptoError,
+  parseConnectorSettings,
+  type ConnectorConfig,
+} from "@gtm-clarity/core";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FathomConnector } from "../src/connector.js";
+import { encryptFathomApiKey, legacyCredentials, readLegacyConfig, settingsFromLegacyCredentials } from "../src/legacy.js";
+import { FATHOM_BASE_URL, FathomSettingsSchema } from "../src/settings.js";
 import { startFathomSandbox, type FathomSandbox } from "../src/sandbox/index.js";
 import { useGeneratedEncryptionKey } from "./fixtures.js";
 
@@ -17,6 +19,8 @@ const binding = { tenantId: "tenant-a", connectionId: "conn-1" };
 function configFor(settings: Record<string, unknown>, bound = binding): ConnectorConfig {
   return { ...bound, settings };
 }
+
+const decryptFathomApiKey = (config: ConnectorConfig) => readLegacyConfig(config).apiKey;
 
 let sandbox: FathomSandbox;
 
@@ -60,7 +64,121 @@ describe("API key at rest", () => {
   });
 });
 
-describe("authenticate", () => {
+describe("settings apart from secrets", () => {
+  const defaults = {
+    baseUrl: FATHOM_BASE_URL,
+    includeTranscript: false,
+    includeSummary: false,
+    includeActionItems: false,
+    includeCrmMatches: false,
+    lookbackMinutes: 60,
+  };
+
+  it("parse {} (and a missing row) to metadata only, Fathom's production URL and a 60 minute lookback", () => {
+    const connector = new FathomConnector();
+    expect(parseConnectorSettings(connector, {})).toEqual(defaults);
+    expect(parseConnectorSettings(connector, undefined)).toEqual(defaults);
+  });
+
+  it("drop keys that are not settings, so a legacy row with encryptedApiKey still parses", () => {
+    const row = { encryptedApiKey: "gcv1.something", baseUrl: "http://127.0.0.1:9/external/v1", includeSummary: true };
+    expect(parseConnectorSettings(new FathomConnector(), row)).toEqual({
+      ...defaults,
+      baseUrl: "http://127.0.0.1:9/external/v1",
+      includeSummary: true,
+    });
+  });
+
+  it("name the bad field, never its value", () => {
+    const secret = "sk-pasted-into-the-wrong-field";
+    const error: unknown = (() => {
+      try {
+        return parseConnectorSettings(new FathomConnector(), { baseUrl: secret, lookbackMinutes: -5 });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(isConfigError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/baseUrl/);
+    expect((error as Error).message).toMatch(/lookbackMinutes/);
+    expect((error as Error).message).not.toContain(secret);
+  });
+
+  it("describe themselves for a settings form, with no secret among them", () => {
+    const fields = describeSettings(FathomSettingsSchema).map((field) => field.name);
+    expect(fields).toEqual(["baseUrl", "includeTranscript", "includeSummary", "includeActionItems", "includeCrmMatches", "lookbackMinutes"]);
+  });
+});
+
+describe("authenticate with secrets", () => {
+  it("checks config.secrets.apiKey with one metadata-only GET /meetings and returns only the key", async () => {
+    const connector = new FathomConnector();
+    // A row from before secrets existed: its encryptedApiKey is ignored when secrets are given.
+    const settings = { baseUrl: sandbox.url, includeSummary: true, encryptedApiKey: "not-a-ciphertext" };
+    const result = await connector.authenticate({ ...binding, settings, secrets: { apiKey: ` ${sandbox.apiKey} ` } });
+    expect(result).toEqual({ credentials: { apiKey: sandbox.apiKey } });
+    expect(sandbox.requests()).toEqual([expect.objectContaining({ path: "/meetings", status: 200, heavy: false, query: {} })]);
+  });
+
+  it("maps a 401 to a non-retryable AuthError that does not echo the key", async () => {
+    const error: unknown = await new FathomConnector()
+      .authenticate({ ...binding, settings: { baseUrl: sandbox.url }, secrets: { apiKey: "revoked-key-321" } })
+      .catch((caught: unknown) => caught);
+    expect(isAuthError(error)).toBe(true);
+    expect(error).toMatchObject({ retryable: false });
+    expect((error as Error).message).not.toContain("revoked-key-321");
+  });
+
+  it("rejects a missing key or bad settings with a ConfigError before any request", async () => {
+    const connector = new FathomConnector();
+    for (const config of [
+      { settings: { baseUrl: sandbox.url }, secrets: {} },
+      { settings: { baseUrl: sandbox.url }, secrets: { apiKey: "   " } },
+      { settings: { baseUrl: "ftp://example.org" }, secrets: { apiKey: sandbox.apiKey } },
+    ]) {
+      const error: unknown = await connector.authenticate({ ...binding, ...config }).catch((caught: unknown) => caught);
+      expect(isConfigError(error)).toBe(true);
+    }
+    expect(sandbox.stats().requests).toBe(0);
+  });
+});
+
+describe("sync and healthCheck read options.settings", () => {
+  it("take the key from the credentials and everything else from options.settings", async () => {
+    const connector = new FathomConnector();
+    // Credentials of the legacy shape too: with options.settings present, only their key counts.
+    const credentials = { apiKey: sandbox.apiKey, baseUrl: "http://127.0.0.1:9/nowhere", includeTranscript: "false" };
+    const settings = { baseUrl: sandbox.url, includeTranscript: true };
+    const page = await connector.sync(credentials, null, { settings });
+    expect(page.documents?.every((document) => document.type === "transcript")).toBe(true);
+    expect(page.documents?.length).toBeGreaterThan(0);
+    expect(sandbox.requests()[0]?.query).toEqual({ include_transcript: ["true"] });
+    expect(await connector.healthCheck({ apiKey: sandbox.apiKey }, { settings: { baseUrl: sandbox.url } })).toMatchObject({
+      healthy: true,
+    });
+  });
+
+  it("fail a sync with invalid settings with a ConfigError before any request", async () => {
+    const error: unknown = await new FathomConnector()
+      .sync({ apiKey: sandbox.apiKey }, null, { settings: { baseUrl: sandbox.url, lookbackMinutes: -1 } })
+      .catch((caught: unknown) => caught);
+    expect(isConfigError(error)).toBe(true);
+    expect(sandbox.stats().requests).toBe(0);
+  });
+});
+
+describe("legacy (src/legacy.ts, until the worker passes settings and secrets)", () => {
+  it("sync without options.settings reads them from the credentials authenticate returned before", async () => {
+    const page = await new FathomConnector().sync(
+      { apiKey: sandbox.apiKey, baseUrl: sandbox.url, includeSummary: "true", lookbackMinutes: "15" },
+      null,
+    );
+    expect(page.documents?.map((document) => document.type)).toContain("summary");
+    expect(sandbox.requests()[0]?.query).toEqual({ include_summary: ["true"] });
+  });
+});
+
+describe("authenticate (legacy: key encrypted in settings, no secrets)", () => {
   it("decrypts the key, validates it with one cheap GET /meetings and returns the credentials", async () => {
     const connector = new FathomConnector();
     const result = await connector.authenticate(
@@ -134,11 +252,10 @@ describe("authenticate", () => {
   });
 });
 
-describe("credentials", () => {
+describe("legacy credentials", () => {
   it("default to metadata only (every include_* off) and a 60 minute lookback", () => {
-    const parsed = parseFathomCredentials({ apiKey: "k-123456" });
+    const parsed = settingsFromLegacyCredentials({ apiKey: "k-123456" });
     expect(parsed).toEqual({
-      apiKey: "k-123456",
       baseUrl: FATHOM_BASE_URL,
       includeTranscript: false,
       includeSummary: false,
@@ -149,18 +266,14 @@ describe("credentials", () => {
   });
 
   it("round-trip from settings", () => {
-    const credentials = buildFathomCredentials("k-123456", {
-      encryptedApiKey: "unused",
-      includeTranscript: true,
-      lookbackMinutes: 15,
-    });
-    expect(parseFathomCredentials(credentials)).toMatchObject({ includeTranscript: true, lookbackMinutes: 15 });
+    const credentials = legacyCredentials("k-123456", FathomSettingsSchema.parse({ includeTranscript: true, lookbackMinutes: 15 }));
+    expect(settingsFromLegacyCredentials(credentials)).toMatchObject({ includeTranscript: true, lookbackMinutes: 15 });
   });
 
   it("reject malformed values naming the field, never its value", () => {
     const secret = "sk-this-should-not-appear";
     try {
-      parseFathomCredentials({ apiKey: secret, includeTranscript: "yes", baseUrl: secret });
+      settingsFromLegacyCredentials({ apiKey: secret, includeTranscript: "yes", baseUrl: secret });
       expect.unreachable("must throw");
     } catch (error) {
       expect(isConfigError(error)).toBe(true);

@@ -1,5 +1,6 @@
 import type { CanonicalActivity, CanonicalRecord, Credentials, SyncOptions, SyncResult } from "@gtm-clarity/core";
 import type { FathomConnector } from "../src/connector.js";
+import type { FathomSettingsInput } from "../src/settings.js";
 import { signWebhook, standardWebhooksSigner, type SignedWebhook } from "@gtm-clarity/testkit/sandbox";
 import type { FathomSandbox } from "../src/sandbox/index.js";
 
@@ -23,7 +24,7 @@ export async function syncToEnd(
   connector: FathomConnector,
   credentials: Credentials,
   cursor: string | null = null,
-  options: SyncOptions = {},
+  options: SyncOptions<FathomSettingsInput> = {},
   maxPages = 1_000,
 ): Promise<SyncRunResult> {
   const pages: SyncResult<CanonicalRecord>[] = [];

@@ -32,7 +32,8 @@ import {
   type WindowMode,
 } from "@gtm-clarity/testkit/sandbox";
 import type { FathomApiMeeting } from "../api-schema.js";
-import { encryptFathomApiKey, type FathomSettings } from "../auth.js";
+import { encryptFathomApiKey } from "../legacy.js";
+import type { FathomSettingsInput } from "../settings.js";
 import { FATHOM_CONNECTOR_ID } from "../connector.js";
 import { generateMeeting } from "./data.js";
 import { isHeavy, isHeavyRequest, MeetingStore } from "./meetings.js";
@@ -111,7 +112,13 @@ export interface FathomSandboxStats extends SandboxStats {
   readonly meetingsServed: number;
 }
 
-export interface FathomSandbox extends RunningSandbox<FathomSettings, FathomSandboxStats> {
+/**
+ * A connection's settings pointing at the sandbox. `encryptedApiKey` is for callers that do not pass secrets yet
+ * (src/legacy.ts; it goes with that file): the key itself is `credentials.apiKey`.
+ */
+export type FathomSandboxSettings = FathomSettingsInput & { encryptedApiKey: string };
+
+export interface FathomSandbox extends RunningSandbox<FathomSandboxSettings, FathomSandboxStats> {
   /** Base URL to use as `settings.baseUrl`: `http://127.0.0.1:<port>/external/v1`. */
   readonly url: string;
   readonly port: number;
@@ -270,7 +277,7 @@ export function startFathomSandbox(options: FathomSandboxOptions = {}): Promise<
  * are named `global` and `heavy`. A given seed also fixes the API key and webhook secret, so a rerun of a demo finds
  * the same source it stored a connection for.
  */
-export const fathomSandbox: SandboxDescriptor<FathomSettings, FathomSandbox> = {
+export const fathomSandbox: SandboxDescriptor<FathomSandboxSettings, FathomSandbox> = {
   connectorId: FATHOM_CONNECTOR_ID,
   async start(options = {}) {
     const seeded = options.seed === undefined ? {} : { seed: options.seed };
