@@ -1,0 +1,41 @@
+/**
+ * A full sync of a large sandbox data set, without client-side pacing: pages, records per second, HTTP requests.
+ * `pnpm bench`; BENCH_RECORDS sets the records per kind (default 2,000).
+ */
+import { TemplateConnector } from "../src/connector.js";
+import { sandboxData, startTemplateSandbox } from "../src/sandbox/index.js";
+
+const count = Number(process.env["BENCH_RECORDS"] ?? 2_000);
+const sandbox = await startTemplateSandbox({
+  data: sandboxData({ person: count, account: count, activity: count }),
+  pageSize: 100,
+  rateLimit: false,
+  rateLimitOnRequests: [],
+});
+try {
+  const connector = new TemplateConnector({ rateLimit: { respectHeaders: true } });
+  const started = performance.now();
+  let cursor: string | null = null;
+  let pages = 0;
+  let records = 0;
+  let requests = 0;
+  for (;;) {
+    const page = await connector.sync(sandbox.credentials, cursor);
+    pages += 1;
+    records += page.records.length + (page.quarantined?.length ?? 0);
+    requests += page.stats.requests ?? 0;
+    cursor = page.cursor;
+    if (!page.hasMore) break;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const summary = {
+    records,
+    pages,
+    requests,
+    seconds: Number(seconds.toFixed(3)),
+    recordsPerSecond: Math.round(records / seconds),
+  };
+  console.log(JSON.stringify(summary));
+} finally {
+  await sandbox.close();
+}

@@ -1,0 +1,169 @@
+/**
+ * The Template connector: the record kinds in `streams.ts`, the authentication wired in `auth.ts`, verified webhooks.
+ *
+ * `sync` returns one page per call: one page of the current stream and, when that page ends the stream, the first
+ * page of the next one, so an incremental sync with little to do finishes in a single call. HTTP clients are kept
+ * per (base URL, credential) for the connector's lifetime, so pacing state carries across pages.
+ */
+import {
+  noopLogger,
+  type AuthenticateResult,
+  type CanonicalRecord,
+  type Connector,
+  type ConnectorConfig,
+  type ConnectorHealthStatus,
+  type Credentials,
+  type FieldMapping,
+  type HttpClient,
+  type Logger,
+  type OAuthCapability,
+  type QuarantinedRecord,
+  type SyncOptions,
+  type SyncResult,
+} from "@gtm-clarity/core";
+import pkg from "../package.json" with { type: "json" };
+import { TemplateMeSchema } from "./api-schema.js";
+import {
+  authHeaders,
+  createTemplateAuth,
+  parseTemplateCredentials,
+  type TemplateAuth,
+  type TemplateAuthOptions,
+  type TemplateCredentials,
+} from "./auth.js";
+import { TemplateClients, type TemplateClientOptions } from "./client.js";
+import { advanceCursor, INITIAL_CURSOR, laterOf, parseCursor, serializeCursor, type CursorState } from "./cursor.js";
+import { templateFieldMappings } from "./schema.js";
+import { STREAM_KINDS } from "./streams.js";
+import { fetchPage } from "./sync/pull.js";
+import { transformRecord, updatedAtOf } from "./sync/transform.js";
+import { TemplateWebhooks } from "./webhook.js";
+
+export const TEMPLATE_CONNECTOR_ID = "template";
+
+export interface TemplateConnectorOptions extends TemplateClientOptions, TemplateAuthOptions {
+  logger?: Logger;
+}
+
+export class TemplateConnector implements Connector<CanonicalRecord> {
+  readonly id = TEMPLATE_CONNECTOR_ID;
+  readonly name = "Template";
+  readonly version: string = pkg.version;
+  readonly oauth?: OAuthCapability;
+  readonly webhooks = new TemplateWebhooks();
+
+  readonly #options: TemplateConnectorOptions;
+  readonly #clients: TemplateClients;
+  readonly #auth: TemplateAuth;
+
+  constructor(options: TemplateConnectorOptions = {}) {
+    this.#options = options;
+    this.#clients = new TemplateClients(options);
+    this.#auth = createTemplateAuth(options);
+    if (this.#auth.oauth !== undefined) this.oauth = this.#auth.oauth;
+  }
+
+  async authenticate(config: ConnectorConfig): Promise<AuthenticateResult> {
+    // The cheapest authenticated call there is. A 401 becomes a non-retryable AuthError in the client.
+    return this.#auth.authenticate(config, async (credentials) => {
+      await this.#client(parseTemplateCredentials(credentials)).getJson("/v1/me", TemplateMeSchema);
+    });
+  }
+
+  async sync(
+    credentials: Credentials,
+    lastSyncCursor: string | null,
+    options: SyncOptions = {},
+  ): Promise<SyncResult<CanonicalRecord>> {
+    const logger = options.logger ?? this.#options.logger ?? noopLogger;
+    const client = this.#client(parseTemplateCredentials(credentials), logger);
+    const requestsBefore = client.stats().requests;
+    let state = startingState(parseCursor(lastSyncCursor), options.fullSync === true);
+    const records: CanonicalRecord[] = [];
+    const quarantined: QuarantinedRecord[] = [];
+    let updated = 0;
+    let finished = false;
+    for (;;) {
+      const kind = state.stream;
+      const updatedSince = state.watermarks[kind] ?? null;
+      const page = await fetchPage(client, kind, { updatedSince }, state.pageCursor, options.signal);
+      let pageHighWater: string | null = null;
+      for (const item of page.items) {
+        const result = transformRecord(kind, item);
+        if (result.ok) {
+          records.push(result.record);
+          if (updatedSince !== null) updated += 1;
+        } else {
+          quarantined.push(result.quarantined);
+        }
+        pageHighWater = laterOf(pageHighWater, updatedAtOf(item));
+      }
+      const step = advanceCursor(state, page.nextCursor, pageHighWater);
+      state = step.state;
+      finished = step.finished;
+      // More pages in this stream: they are the next call's. A stream that just ended hands over to the next one.
+      if (finished || page.nextCursor !== null) break;
+    }
+
+    const requests = client.stats().requests - requestsBefore;
+    logger.info("template: synced a page", {
+      connector: this.id,
+      records: records.length,
+      quarantined: quarantined.length,
+      hasMore: !finished,
+      requests,
+    });
+    if (quarantined.length > 0) {
+      logger.warn("template: quarantined malformed records", {
+        connector: this.id,
+        externalIds: quarantined.map((item) => item.externalId ?? null),
+      });
+    }
+    return {
+      records,
+      cursor: serializeCursor(state),
+      hasMore: !finished,
+      syncedAt: new Date(),
+      stats: { created: records.length - updated, updated, errors: quarantined.length, requests },
+      quarantined,
+    };
+  }
+
+  getSchema(): FieldMapping[] {
+    return templateFieldMappings.map((mapping) => ({ ...mapping }));
+  }
+
+  async healthCheck(credentials: Credentials): Promise<ConnectorHealthStatus> {
+    const started = Date.now();
+    try {
+      await this.#client(parseTemplateCredentials(credentials)).getJson("/v1/me", TemplateMeSchema);
+      return { healthy: true, lastSync: null, latencyMs: Date.now() - started };
+    } catch (error) {
+      const latencyMs = Date.now() - started;
+      return { healthy: false, lastSync: null, latencyMs, error: describeError(error, credentials) };
+    }
+  }
+
+  #client(credentials: TemplateCredentials, logger: Logger = this.#options.logger ?? noopLogger): HttpClient {
+    return this.#clients.get(credentials.baseUrl, authHeaders(credentials), logger);
+  }
+}
+
+/**
+ * Where a call starts: the cursor's position, or, for `fullSync`, a new run without watermarks. A full run under
+ * way is continued: its current and later streams have no watermark yet.
+ */
+function startingState(state: CursorState, fullSync: boolean): CursorState {
+  if (!fullSync) return state;
+  const ahead = STREAM_KINDS.slice(STREAM_KINDS.indexOf(state.stream));
+  return ahead.some((kind) => state.watermarks[kind] !== undefined) ? INITIAL_CURSOR : state;
+}
+
+/** An error as one line for a health status, with every credential scrubbed even if some layer echoed one. */
+function describeError(error: unknown, credentials: Credentials): string {
+  let message = error instanceof Error ? `${error.name}: ${error.message}` : "unknown error";
+  for (const [key, value] of Object.entries(credentials)) {
+    if (key !== "baseUrl" && value.length >= 4) message = message.split(value).join("[redacted]");
+  }
+  return message;
+}

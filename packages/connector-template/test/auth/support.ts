@@ -1,0 +1,26 @@
+import { noopLogger, type Credentials } from "@gtm-clarity/core";
+import { TemplateMeSchema } from "../../src/api-schema.js";
+import { TemplateClients } from "../../src/client.js";
+
+export const binding = { tenantId: "tenant-a", connectionId: "connection-1" };
+
+/**
+ * The check `authenticate` makes, through the same HTTP client as the connector, with a given variant's headers:
+ * each variant's test proves its own wiring whichever variant the package has wired.
+ */
+export function verifyWith(headersOf: (credentials: Credentials) => Record<string, string>) {
+  const clients = new TemplateClients();
+  return async (credentials: Credentials): Promise<void> => {
+    await clients.get(credentials["baseUrl"] ?? "", headersOf(credentials), noopLogger).getJson("/v1/me", TemplateMeSchema);
+  };
+}
+
+/** The error `run` throws (synchronous code). */
+export function caught(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected an error");
+}

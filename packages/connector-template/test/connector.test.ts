@@ -1,0 +1,121 @@
+import {
+  invalidMappingTargets,
+  isAuthError,
+  isSchemaError,
+  type CanonicalRecord,
+  type Credentials,
+  type QuarantinedRecord,
+} from "@gtm-clarity/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pkg from "../package.json" with { type: "json" };
+import { TemplateConnector } from "../src/connector.js";
+import { sandboxPerson, sandboxData, startTemplateSandbox, type TemplateSandbox } from "../src/sandbox/index.js";
+import { STREAM_KINDS } from "../src/streams.js";
+import { TemplateWebhooks } from "../src/webhook.js";
+
+interface Run {
+  records: CanonicalRecord[];
+  quarantined: QuarantinedRecord[];
+  pages: number;
+  cursor: string | null;
+}
+
+/** What the worker does: call `sync` until `hasMore` is false, carrying the cursor. */
+async function syncAll(
+  connector: TemplateConnector,
+  credentials: Credentials,
+  cursor: string | null = null,
+  fullSync = false,
+): Promise<Run> {
+  const run: Run = { records: [], quarantined: [], pages: 0, cursor };
+  for (;;) {
+    const page = await connector.sync(credentials, run.cursor, { fullSync });
+    run.pages += 1;
+    run.records.push(...page.records);
+    run.quarantined.push(...(page.quarantined ?? []));
+    run.cursor = page.cursor;
+    if (!page.hasMore) return run;
+    if (run.pages >= 100) throw new Error("sync did not finish within 100 pages");
+  }
+}
+
+describe("TemplateConnector", () => {
+  let sandbox: TemplateSandbox;
+  const connector = new TemplateConnector();
+
+  beforeAll(async () => {
+    sandbox = await startTemplateSandbox();
+  });
+
+  afterAll(async () => {
+    await sandbox.close();
+  });
+
+  it("has its id, its name and the version from package.json", () => {
+    expect(connector.id).toBe("template");
+    expect(connector.name).toBe("Template");
+    expect(connector.version).toBe(pkg.version);
+  });
+
+  it("ships default mappings for every kind it syncs, all targeting real canonical fields", () => {
+    const mappings = connector.getSchema();
+    expect(invalidMappingTargets(mappings)).toEqual([]);
+    for (const kind of STREAM_KINDS) {
+      expect(mappings.some((mapping) => mapping.kind === kind && mapping.targetField === "externalId")).toBe(true);
+    }
+    mappings[0]!.sourceField = "changed by a caller";
+    expect(connector.getSchema()[0]?.sourceField).not.toBe("changed by a caller");
+  });
+
+  it("syncs every stream to completion, quarantines malformed records and waits out a 429", async () => {
+    const run = await syncAll(connector, sandbox.credentials);
+    const data = sandboxData();
+    for (const kind of STREAM_KINDS) {
+      // One record per kind is malformed on purpose: it is quarantined, never emitted and never dropped.
+      expect(run.records.filter((record) => record.kind === kind)).toHaveLength(data[kind].length - 1);
+    }
+    const quarantinedIds = run.quarantined.map((item) => item.externalId).sort();
+    expect(quarantinedIds).toEqual(["acc_malformed", "act_malformed", "per_malformed"]);
+    expect(run.pages).toBeGreaterThan(1);
+    expect(sandbox.stats().rateLimited).toBe(1);
+  });
+
+  it("finishes an incremental sync with nothing new in one call, then picks up a change", async () => {
+    const full = await syncAll(connector, sandbox.credentials);
+    const again = await connector.sync(sandbox.credentials, full.cursor);
+    expect(again.hasMore).toBe(false);
+    // At most the records at each stream's watermark come back, unchanged: the store's upsert absorbs them.
+    expect(again.records.length).toBeLessThanOrEqual(STREAM_KINDS.length);
+
+    const changed = { ...sandboxPerson(0), title: "Chief Scientist", updated_at: "2030-01-01T00:00:00.000Z" };
+    sandbox.put("person", changed);
+    const next = await syncAll(connector, sandbox.credentials, again.cursor);
+    expect(next.records.find((record) => record.externalId === changed.id)).toMatchObject({
+      title: "Chief Scientist",
+    });
+  });
+
+  it("re-reads everything with fullSync, even from an up-to-date cursor", async () => {
+    const { cursor } = await syncAll(connector, sandbox.credentials);
+    const full = await syncAll(connector, sandbox.credentials, cursor, true);
+    expect(full.records.length + full.quarantined.length).toBe(sandbox.recordCount());
+  });
+
+  it("rejects a cursor it did not write", async () => {
+    await expect(connector.sync(sandbox.credentials, "not a cursor")).rejects.toSatisfy(isSchemaError);
+  });
+
+  it("rejects bad credentials with an AuthError, and reports them unhealthy without echoing them", async () => {
+    await expect(connector.sync(sandbox.badCredentials, null)).rejects.toSatisfy(isAuthError);
+    const health = await connector.healthCheck(sandbox.badCredentials);
+    expect(health.healthy).toBe(false);
+    for (const [key, value] of Object.entries(sandbox.badCredentials)) {
+      if (key !== "baseUrl") expect(health.error).not.toContain(value);
+    }
+    await expect(connector.healthCheck(sandbox.credentials)).resolves.toMatchObject({ healthy: true });
+  });
+
+  it("offers webhooks as a typed capability", () => {
+    expect(connector.webhooks).toBeInstanceOf(TemplateWebhooks);
+  });
+});

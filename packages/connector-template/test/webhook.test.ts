@@ -1,0 +1,74 @@
+import { isSchemaError, isSignatureError, signStandardWebhook } from "@gtm-clarity/core";
+import { describe, expect, it } from "vitest";
+import { createWebhookSecret, malformedPerson, sandboxPerson, signTemplateWebhook } from "../src/sandbox/index.js";
+import { transformPerson } from "../src/sync/transform.js";
+import { TemplateWebhooks } from "../src/webhook.js";
+
+describe("Template webhooks", () => {
+  const secret = createWebhookSecret();
+  const webhooks = new TemplateWebhooks();
+
+  it("verifies the signature and transforms the record exactly like a pull", async () => {
+    const body = { type: "person.updated", data: sandboxPerson(0) };
+    const delivery = signTemplateWebhook(body, { secret, id: "msg_0001" });
+    const event = await webhooks.handle({ headers: delivery.headers, rawBody: delivery.rawBody, secret });
+    expect(event.eventId).toBe("msg_0001");
+    const pulled = transformPerson(sandboxPerson(0));
+    expect(event.records).toEqual(pulled.ok ? [pulled.record] : ["the pulled record was quarantined"]);
+    expect(event.quarantined).toEqual([]);
+  });
+
+  it("accepts the raw body as bytes", async () => {
+    const body = { type: "person.created", data: sandboxPerson(1) };
+    const delivery = signTemplateWebhook(body, { secret });
+    const rawBody = new TextEncoder().encode(delivery.rawBody);
+    const event = await webhooks.handle({ headers: delivery.headers, rawBody, secret });
+    expect(event.records).toHaveLength(1);
+  });
+
+  it("marks the record deleted on a .deleted event", async () => {
+    const body = { type: "person.deleted", data: sandboxPerson(2) };
+    const delivery = signTemplateWebhook(body, { secret });
+    const event = await webhooks.handle({ headers: delivery.headers, rawBody: delivery.rawBody, secret });
+    expect(event.records[0]?.isDeleted).toBe(true);
+  });
+
+  it("rejects a tampered body, a wrong secret and a stale timestamp with a SignatureError", async () => {
+    const body = { type: "person.updated", data: sandboxPerson(0) };
+    const delivery = signTemplateWebhook(body, { secret });
+    const tampered = { headers: delivery.headers, rawBody: `${delivery.rawBody} `, secret };
+    await expect(webhooks.handle(tampered)).rejects.toSatisfy(isSignatureError);
+    const wrongSecret = { headers: delivery.headers, rawBody: delivery.rawBody, secret: createWebhookSecret() };
+    await expect(webhooks.handle(wrongSecret)).rejects.toSatisfy(isSignatureError);
+    const hourAgo = Math.floor(Date.now() / 1000) - 3600;
+    const stale = signTemplateWebhook(body, { secret, timestamp: hourAgo });
+    await expect(webhooks.handle({ ...stale, secret })).rejects.toSatisfy(isSignatureError);
+  });
+
+  it("quarantines a signed but malformed record instead of throwing", async () => {
+    const body = { type: "person.updated", data: malformedPerson() };
+    const delivery = signTemplateWebhook(body, { secret });
+    const event = await webhooks.handle({ headers: delivery.headers, rawBody: delivery.rawBody, secret });
+    expect(event.records).toEqual([]);
+    expect(event.quarantined.map((item) => item.externalId)).toEqual(["per_malformed"]);
+  });
+
+  it("rejects a signed body that is not JSON with a SchemaError", async () => {
+    const id = "msg_0002";
+    const timestamp = Math.floor(Date.now() / 1000);
+    const rawBody = "not json";
+    const headers = {
+      "webhook-id": id,
+      "webhook-timestamp": String(timestamp),
+      "webhook-signature": signStandardWebhook({ id, timestamp, body: rawBody, secret }),
+    };
+    await expect(webhooks.handle({ headers, rawBody, secret })).rejects.toSatisfy(isSchemaError);
+  });
+
+  it("acknowledges events it does not handle, and quarantines a body that is not an event", async () => {
+    const other = signTemplateWebhook({ type: "invoice.paid", data: {} }, { secret });
+    expect(await webhooks.handle({ ...other, secret })).toMatchObject({ records: [], quarantined: [] });
+    const odd = signTemplateWebhook({ type: "", data: null }, { secret });
+    expect((await webhooks.handle({ ...odd, secret })).quarantined).toHaveLength(1);
+  });
+});
