@@ -14,8 +14,11 @@ import {
   redactString,
 } from "@gtm-clarity/core";
 import { ApplicationFailure, ApplicationFailureCategory, CancelledFailure } from "@temporalio/common";
-import type { BlockedConnectionStatus } from "./types.js";
 import { blockedStatusFor, isNonRetryableFailureType } from "../sync-policy.js";
+import { ConnectorNotDeployedError } from "./connection-source.js";
+import { currentRuntime, inTemporalActivity } from "./runtime.js";
+import { PageCancelledError } from "./sync-page.js";
+import type { BlockedConnectionStatus } from "./types.js";
 
 export interface ErrorClassification {
   /** AuthError, ConfigError, DpaRequiredError, RateLimitError, TransientError, ... or the error's name. */
@@ -55,6 +58,7 @@ export function classifyError(error: unknown): ErrorClassification {
 /** The ApplicationFailure a Temporal activity throws for `error`. Cancellation passes through untouched. */
 export function toApplicationFailure(error: unknown): Error {
   if (error instanceof CancelledFailure || error instanceof ApplicationFailure) return error;
+  if (error instanceof ConnectorNotDeployedError) return ApplicationFailure.nonRetryable(error.message, "ConnectorNotDeployed");
   const c = classifyError(error);
   if (!c.retryable) {
     // BENIGN: an expected, human-fixable condition, not a worker fault; keeps error logs and alerts quiet.
@@ -71,4 +75,27 @@ export function toApplicationFailure(error: unknown): Error {
     nonRetryable: false,
     ...(c.retryAfterMs === undefined ? {} : { nextRetryDelay: Math.max(1, c.retryAfterMs) }),
   });
+}
+
+/**
+ * What an activity throws for `error`: a cancelled page (or any failure of an activity Temporal cancelled, whose
+ * fetch died of the abort) as a CancelledFailure, everything else as `toApplicationFailure` says.
+ */
+export function toActivityFailure(error: unknown): Error {
+  if (error instanceof CancelledFailure) return error;
+  const { signal } = currentRuntime();
+  if (error instanceof PageCancelledError) return new CancelledFailure(error.message);
+  if (signal.aborted && inTemporalActivity()) return new CancelledFailure(String(signal.reason ?? "cancelled"));
+  return toApplicationFailure(error);
+}
+
+/** An activity: `run`, with every error mapped by `toActivityFailure`. The one place activities translate errors. */
+export function activity<I, O>(run: (input: I) => Promise<O>): (input: I) => Promise<O> {
+  return async (input) => {
+    try {
+      return await run(input);
+    } catch (error) {
+      throw toActivityFailure(error);
+    }
+  };
 }

@@ -26,6 +26,8 @@ export interface ConnectionInfo {
   connectorVersion: string;
   status: ConnectionStatus;
   lastError: string | null;
+  /** Non-secret settings as stored; parsed with the connector's `settingsSchema` before use. */
+  settings?: Record<string, unknown>;
 }
 
 export interface PageCommit extends ConnectionRef {

@@ -8,6 +8,7 @@ import { ApplicationFailure, CancelledFailure } from "@temporalio/common";
 import { MockActivityEnvironment } from "@temporalio/testing";
 import type { Store } from "@gtm-clarity/store";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { createSyncActivities, type PageHeartbeat } from "../../src/activities/sync-activities.js";
 import { storePort } from "../../src/activities/store-port.js";
 import type { SyncActivities, SyncPageInput, SyncPageResult } from "../../src/activities/types.js";
@@ -113,6 +114,31 @@ describe("syncPage under MockActivityEnvironment", () => {
     await expect(
       runPage(env, activities, { ...target, runId: run.runId, cursor: null, page: 1, fullSync: false }),
     ).rejects.toThrow(/WORKER_SHUTDOWN/);
+  });
+});
+
+describe("settings", () => {
+  const SettingsSchema = z.object({ region: z.enum(["us", "eu"]).default("us"), pageSize: z.number().int().default(50) });
+
+  it("passes the connection's settings to sync, parsed with the connector's schema (defaults applied)", async () => {
+    const connector = new ScriptedConnector("with-settings", [async () => page(null, false, ["a"])], { settingsSchema: SettingsSchema });
+    const tenantId = `t-${randomUUID().slice(0, 6)}`;
+    const connectionId = await scriptedConnection(shared, tenantId, connector.id, { token: "t" }, { region: "eu" });
+    const activities = createSyncActivities({ store: storePort(shared), connectors: lookup(connector) });
+    const run = await activities.startRun({ tenantId, connectionId, fullSync: false, trigger: "manual" });
+    await activities.syncPage({ tenantId, connectionId, runId: run.runId, cursor: null, page: 1, fullSync: false });
+    expect(connector.calls[0]?.options.settings).toEqual({ region: "eu", pageSize: 50 });
+  });
+
+  it("stored settings the schema rejects fail the page as a non-retryable ConfigError naming the field", async () => {
+    const connector = new ScriptedConnector("bad-settings", [async () => page(null, false)], { settingsSchema: SettingsSchema });
+    const tenantId = `t-${randomUUID().slice(0, 6)}`;
+    const connectionId = await scriptedConnection(shared, tenantId, connector.id, { token: "t" }, { region: "mars" });
+    const activities = createSyncActivities({ store: storePort(shared), connectors: lookup(connector) });
+    const error = await activities.startRun({ tenantId, connectionId, fullSync: false, trigger: "manual" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApplicationFailure);
+    expect(error).toMatchObject({ type: "ConfigError", nonRetryable: true, message: expect.stringContaining("region") as unknown });
+    expect(connector.calls).toHaveLength(0);
   });
 });
 

@@ -12,6 +12,7 @@ import {
 import { encryptFathomApiKey, FathomConnector, FATHOM_CONNECTOR_ID } from "@gtm-clarity/connector-fathom";
 import { startFathomSandbox, type FathomSandbox, type FathomSandboxOptions } from "@gtm-clarity/connector-fathom/sandbox";
 import { openStore, type Store } from "@gtm-clarity/store";
+import type { z } from "zod";
 import type { ConnectorLookup } from "../../src/activities/store-port.js";
 
 export const TEST_KEY = "0f".repeat(32);
@@ -104,14 +105,16 @@ export class ScriptedConnector implements Connector<CanonicalRecord> {
   readonly calls: { credentials: Credentials; cursor: string | null; options: SyncOptions }[] = [];
   declare oauth?: OAuthCapability;
   declare requiresDpa?: boolean;
+  declare settingsSchema?: z.ZodType<Record<string, unknown>>;
 
   constructor(
     readonly id: string,
     private readonly steps: (() => Promise<SyncResult<CanonicalRecord>>)[],
-    extras: { oauth?: OAuthCapability; requiresDpa?: boolean } = {},
+    extras: { oauth?: OAuthCapability; requiresDpa?: boolean; settingsSchema?: z.ZodType<Record<string, unknown>> } = {},
   ) {
     if (extras.oauth) this.oauth = extras.oauth;
     if (extras.requiresDpa !== undefined) this.requiresDpa = extras.requiresDpa;
+    if (extras.settingsSchema) this.settingsSchema = extras.settingsSchema;
   }
 
   async authenticate() {
@@ -149,8 +152,20 @@ export function page(cursor: string | null, hasMore: boolean, ids: string[] = []
 }
 
 /** Creates a connection for a scripted connector (credentials stored encrypted like any other). */
-export async function scriptedConnection(store: Store, tenantId: string, connectorId: string, credentials: Credentials = { token: "t" }) {
+export async function scriptedConnection(
+  store: Store,
+  tenantId: string,
+  connectorId: string,
+  credentials: Credentials = { token: "t" },
+  settings?: Record<string, unknown>,
+) {
   await store.createTenant({ tenantId });
-  const connection = await store.createConnection({ tenantId, connectorId, connectorVersion: "9.9.9", credentials });
+  const connection = await store.createConnection({
+    tenantId,
+    connectorId,
+    connectorVersion: "9.9.9",
+    credentials,
+    ...(settings ? { settings } : {}),
+  });
   return connection.id;
 }
