@@ -1,13 +1,16 @@
 /**
- * The connectors this worker deploys: the ONE place that imports them. Each import self-registers its connector
+ * The connectors this worker deploys: the ONE place that names them. Each import self-registers its connector
  * in core's process-wide registry; the versions are pinned exactly in package.json, and `worker connectors` lists
- * what is actually loaded.
+ * what is actually loaded. Each connector's `./sandbox` export (its sandbox descriptor) is listed here too, for the
+ * demo and benchmarks; nothing else in the worker knows a connector by name.
  *
- * To deploy another connector: add it to package.json at an exact version, import it here, and (for the demo)
- * describe its sandbox in ./demo/sandboxes.ts.
+ * To deploy another connector: add it to package.json at an exact version, import it here, and add its sandbox
+ * descriptor to `sandboxes`.
  */
 import "@gtm-clarity/connector-fathom";
+import { fathomSandbox } from "@gtm-clarity/connector-fathom/sandbox";
 import { connectorRegistry, type RegisteredConnector } from "@gtm-clarity/core";
+import type { SandboxDescriptor } from "@gtm-clarity/testkit/sandbox";
 
 export { connectorRegistry };
 
@@ -15,3 +18,15 @@ export { connectorRegistry };
 export function deployedConnectors(): RegisteredConnector[] {
   return connectorRegistry.list();
 }
+
+export interface DeployedSandbox {
+  descriptor: SandboxDescriptor<unknown>;
+  /** Settings the demo adds to those the sandbox gives, e.g. content a connection leaves off until a tenant opts in. */
+  demoSettings?: Readonly<Record<string, unknown>>;
+}
+
+/** One sandbox per deployed connector that has one; the demo lists the others as skipped. */
+export const sandboxes: readonly DeployedSandbox[] = [
+  // Transcripts and summaries show the documents path (and Fathom's heavy-request budget) at work.
+  { descriptor: fathomSandbox, demoSettings: { includeTranscript: true, includeSummary: true } },
+];

@@ -7,15 +7,32 @@
 import { createHash } from "node:crypto";
 import { isNotFoundError, type Logger } from "@gtm-clarity/core";
 import type { Store } from "@gtm-clarity/store";
+import type { FaultSpec, RunningSandbox } from "@gtm-clarity/testkit/sandbox";
+import { z } from "zod";
 import { logLevelFrom, openApp, type AppOptions } from "../app.js";
-import { connectorRegistry, deployedConnectors } from "../connectors.js";
+import { connect } from "../connect.js";
+import { connectorRegistry, deployedConnectors, sandboxes as deployedSandboxes, type DeployedSandbox } from "../connectors.js";
 import { ProgressDisplay, formatCount } from "../runner/progress.js";
 import { runSyncs, type RunnerTarget } from "../runner/runner.js";
 import type { SyncLoopResult } from "../runner/sync-loop.js";
-import { demoSandboxes, type DemoSandbox } from "./sandboxes.js";
 import { renderTable } from "./table.js";
 
 export const DEMO_TENANT = "demo";
+/** Same seed, same source data and credentials: a second demo run finds nothing new in its full sync. */
+export const DEMO_SEED = 7;
+/** Items the incremental sync finds at each source. */
+const NEW_ITEMS = 3;
+/**
+ * Two malformed items, armed once the connection is made (so only the full sync's first two pages see them): the
+ * summary shows them quarantined with reasons, never silently dropped.
+ */
+const DEMO_FAULTS: readonly FaultSpec[] = [
+  { fault: { kind: "malformed-item", position: 3 } },
+  { fault: { kind: "malformed-item", position: 0 }, after: 1 },
+];
+
+/** A sandbox's settings for a connection: an object of named settings, whatever the connector. */
+const SandboxSettings = z.record(z.string(), z.unknown());
 
 export interface DemoOptions extends Pick<AppOptions, "dataDir" | "env"> {
   /** Source size per connector (Fathom: meetings). Default 200. */
@@ -63,15 +80,22 @@ export function demoConnectionId(connectorId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-async function upsertDemoConnection(store: Store, connectorId: string, sandbox: DemoSandbox, logger: Logger): Promise<string> {
+/** Creates the demo connection, or re-points the existing one at this run's sandbox (a new port every run). */
+async function upsertDemoConnection(store: Store, deployed: DeployedSandbox, sandbox: RunningSandbox<unknown>, logger: Logger): Promise<string> {
+  const connectorId = deployed.descriptor.connectorId;
   const connector = connectorRegistry.get(connectorId);
   const connectionId = demoConnectionId(connectorId);
   const binding = { tenantId: DEMO_TENANT, connectionId };
-  const settings = sandbox.settings(binding);
-  const { credentials } = await connector.authenticate({ ...binding, settings });
+  const given = SandboxSettings.parse(sandbox.settings(binding));
+  // The same path as `worker connections add`: settings and secrets checked by the connector's own schemas.
+  const { settings, credentials } = await connect({
+    ...binding,
+    connector,
+    settings: { ...given, ...deployed.demoSettings },
+    secrets: sandbox.credentials,
+  });
   try {
     await store.getConnection(binding);
-    // The sandbox listens on a new port every run: re-point the connection and reactivate it.
     await store.updateConnection({ ...binding, settings, connectorVersion: connector.version });
     await store.updateCredentials({ ...binding, credentials, status: "active" });
   } catch (error) {
@@ -118,7 +142,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     logLevel: logLevelFrom(options.env ?? process.env, "error"),
     logDestination: (line) => progressDisplay.log(line),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(options.env ? { env: options.env } : {}) });
-  const sandboxes = new Map<string, DemoSandbox>();
+  const sandboxes = new Map<string, RunningSandbox<unknown>>();
   try {
     say(`GTM Clarity demo: data in ${app.location}`);
     say(
@@ -128,25 +152,30 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     );
 
     const skipped: string[] = [];
+    const described = new Map<string, DeployedSandbox>();
     for (const { id } of deployedConnectors()) {
-      const start = demoSandboxes[id];
-      if (!start) {
+      const deployed = deployedSandboxes.find((entry) => entry.descriptor.connectorId === id);
+      if (!deployed) {
         skipped.push(id);
         continue;
       }
-      sandboxes.set(id, await start({ size: options.size ?? 200 }));
+      described.set(id, deployed);
+      sandboxes.set(id, await deployed.descriptor.start({ seed: DEMO_SEED, size: options.size ?? 200 }));
     }
     await app.store.createTenant({ tenantId: DEMO_TENANT, name: "Demo tenant" });
     const targets: (RunnerTarget & { connectorId: string })[] = [];
     for (const [connectorId, sandbox] of sandboxes) {
-      const connectionId = await upsertDemoConnection(app.store, connectorId, sandbox, app.logger);
+      const deployed = described.get(connectorId);
+      if (!deployed) continue;
+      const connectionId = await upsertDemoConnection(app.store, deployed, sandbox, app.logger);
+      for (const fault of DEMO_FAULTS) sandbox.faults.arm(fault);
       targets.push({ tenantId: DEMO_TENANT, connectionId, label: connectorId, connectorId });
       say(`${connectorId}: sandbox at ${sandbox.url}, connection ${connectionId}`);
     }
     if (skipped.length > 0) say(`No demo sandbox for: ${skipped.join(", ")} (skipped)`);
 
     const pass = async (fullSync: boolean) => {
-      const before = new Map([...sandboxes].map(([id, s]) => [id, s.requests()]));
+      const before = new Map([...sandboxes].map(([id, s]) => [id, s.stats().requests]));
       const progress = progressDisplay;
       const results = await runSyncs({
         activities: app.activities,
@@ -159,13 +188,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       });
       return results.map((result, index) => {
         const id = targets[index]?.connectorId ?? "";
-        return { result, requests: (sandboxes.get(id)?.requests() ?? 0) - (before.get(id) ?? 0) };
+        return { result, requests: (sandboxes.get(id)?.stats().requests ?? 0) - (before.get(id) ?? 0) };
       });
     };
 
     say("\nFull sync…");
     const full = await pass(true);
-    for (const sandbox of sandboxes.values()) sandbox.addNewData();
+    for (const sandbox of sandboxes.values()) await sandbox.addNewData(NEW_ITEMS);
     say("Incremental sync (a few new items at each source)…");
     const incremental = await pass(false);
 
