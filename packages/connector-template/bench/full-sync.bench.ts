@@ -4,10 +4,11 @@
  */
 import { TemplateConnector } from "../src/connector.js";
 import { sandboxData, startTemplateSandbox } from "../src/sandbox/index.js";
+import { STREAM_KINDS } from "../src/streams.js";
 
 const count = Number(process.env["BENCH_RECORDS"] ?? 2_000);
 const sandbox = await startTemplateSandbox({
-  data: sandboxData({ person: count, account: count, activity: count }),
+  data: sandboxData(Object.fromEntries(STREAM_KINDS.map((kind) => [kind, count]))),
   pageSize: 100,
   rateLimit: false,
   rateLimitOnRequests: [],

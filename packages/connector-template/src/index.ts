@@ -15,20 +15,11 @@ export {
 } from "./client.js";
 export * from "./auth.js";
 export * from "./webhook.js";
-export {
-  TemplatePersonSchema,
-  TemplateAccountSchema,
-  TemplateActivitySchema,
-  TemplateMeSchema,
-  TemplatePageSchema,
-  type TemplatePerson,
-  type TemplateAccount,
-  type TemplateActivity,
-  type TemplatePersonInput,
-  type TemplateAccountInput,
-  type TemplateActivityInput,
-  type TemplatePage,
-} from "./api-schema.js";
+export { TemplateMeSchema, TemplatePageSchema, type TemplatePage } from "./api-schema.js";
+export type { StreamDefinition } from "./kinds/stream.js";
+export * from "./kinds/person.js";
+export * from "./kinds/account.js";
+export * from "./kinds/activity.js";
 export {
   advanceCursor,
   CURSOR_VERSION,
@@ -40,13 +31,10 @@ export {
   type CursorStep,
 } from "./cursor.js";
 export { templateFieldMappings } from "./schema.js";
-export { STREAM_KINDS, STREAM_PATHS, type StreamKind } from "./streams.js";
+export { STREAMS, STREAM_KINDS, streamOf, type StreamKind } from "./streams.js";
 export { fetchPage, pullStream, PAGE_SIZE, type StreamPage, type StreamQuery } from "./sync/pull.js";
 export {
   transformRecord,
-  transformPerson,
-  transformAccount,
-  transformActivity,
   updatedAtOf,
   type TransformResult,
 } from "./sync/transform.js";

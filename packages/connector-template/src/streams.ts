@@ -1,12 +1,27 @@
 /**
- * The record kinds the Template connector syncs, in the order a sync run reads them, and the endpoint that
- * lists each. Adding a kind here (with its schema, mappings and transform) is all a new stream needs.
+ * The record kinds the Template connector syncs, in the order a sync run reads them. A kind is a file in `kinds/`
+ * (endpoint, schema, mappings); adding one here is all a new stream needs. One entry per line: generation removes
+ * the lines of the kinds it was not asked for.
  */
-export const STREAM_KINDS = ["person", "account", "activity"] as const;
-export type StreamKind = (typeof STREAM_KINDS)[number];
+import type { StreamDefinition } from "./kinds/stream.js";
+import { personStream } from "./kinds/person.js";
+import { accountStream } from "./kinds/account.js";
+import { activityStream } from "./kinds/activity.js";
 
-export const STREAM_PATHS: Record<StreamKind, string> = {
-  person: "/v1/people",
-  account: "/v1/accounts",
-  activity: "/v1/activities",
-};
+export const STREAMS = [
+  personStream,
+  accountStream,
+  activityStream,
+] as const;
+
+export type StreamKind = (typeof STREAMS)[number]["kind"];
+
+const [first, ...rest] = STREAMS;
+/** Never empty: a sync run starts with the first. */
+export const STREAM_KINDS: readonly [StreamKind, ...StreamKind[]] = [first.kind, ...rest.map((stream) => stream.kind)];
+
+export function streamOf(kind: StreamKind): StreamDefinition<StreamKind> {
+  const stream = STREAMS.find((candidate) => candidate.kind === kind);
+  if (stream === undefined) throw new RangeError(`Template has no stream "${kind}"`);
+  return stream;
+}

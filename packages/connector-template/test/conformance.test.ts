@@ -4,16 +4,9 @@
  */
 import { runConformanceSuite, transformFixture } from "@gtm-clarity/testkit";
 import pkg from "../package.json" with { type: "json" };
-import {
-  malformedPerson,
-  malformedAccount,
-  malformedActivity,
-  sandboxPerson,
-  sandboxAccount,
-  sandboxActivity,
-  startTemplateSandbox,
-} from "../src/sandbox/index.js";
-import { transformPerson, transformAccount, transformActivity } from "../src/sync/transform.js";
+import { SANDBOX_KINDS, startTemplateSandbox } from "../src/sandbox/index.js";
+import { STREAM_KINDS } from "../src/streams.js";
+import { transformRecord } from "../src/sync/transform.js";
 
 runConformanceSuite({
   load: () => import("../src/index.js"),
@@ -28,12 +21,11 @@ runConformanceSuite({
       close: () => sandbox.close(),
     };
   },
-  transforms: [
-    transformFixture("person", transformPerson, sandboxPerson(0)),
-    transformFixture("malformed person", transformPerson, malformedPerson()),
-    transformFixture("account", transformAccount, sandboxAccount(0)),
-    transformFixture("malformed account", transformAccount, malformedAccount()),
-    transformFixture("activity", transformActivity, sandboxActivity(0)),
-    transformFixture("malformed activity", transformActivity, malformedActivity()),
-  ],
+  transforms: STREAM_KINDS.flatMap((kind) => {
+    const transform = (raw: unknown) => transformRecord(kind, raw);
+    return [
+      transformFixture(kind, transform, SANDBOX_KINDS[kind].make(0)),
+      transformFixture(`malformed ${kind}`, transform, SANDBOX_KINDS[kind].malformed()),
+    ];
+  }),
 });

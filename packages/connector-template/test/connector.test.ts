@@ -7,11 +7,22 @@ import {
   type QuarantinedRecord,
 } from "@gtm-clarity/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import pkg from "../package.json" with { type: "json" };
 import { TemplateConnector } from "../src/connector.js";
-import { sandboxPerson, sandboxData, startTemplateSandbox, type TemplateSandbox } from "../src/sandbox/index.js";
+import { SANDBOX_KINDS, sandboxRecords, startTemplateSandbox, type TemplateSandbox } from "../src/sandbox/index.js";
 import { STREAM_KINDS } from "../src/streams.js";
 import { TemplateWebhooks } from "../src/webhook.js";
+
+/** A sandbox record's `id`, which every kind has. */
+function idOf(record: unknown): string {
+  return recordOf(record).id;
+}
+
+function recordOf(record: unknown): { id: string; updated_at: string } {
+  const { id, updated_at } = z.object({ id: z.string(), updated_at: z.string() }).parse(record);
+  return { ...z.record(z.string(), z.unknown()).parse(record), id, updated_at };
+}
 
 interface Run {
   records: CanonicalRecord[];
@@ -69,13 +80,12 @@ describe("TemplateConnector", () => {
 
   it("syncs every stream to completion, quarantines malformed records and waits out a 429", async () => {
     const run = await syncAll(connector, sandbox.credentials);
-    const data = sandboxData();
     for (const kind of STREAM_KINDS) {
       // One record per kind is malformed on purpose: it is quarantined, never emitted and never dropped.
-      expect(run.records.filter((record) => record.kind === kind)).toHaveLength(data[kind].length - 1);
+      expect(run.records.filter((record) => record.kind === kind)).toHaveLength(sandboxRecords(kind).length - 1);
     }
     const quarantinedIds = run.quarantined.map((item) => item.externalId).sort();
-    expect(quarantinedIds).toEqual(["acc_malformed", "act_malformed", "per_malformed"]);
+    expect(quarantinedIds).toEqual(STREAM_KINDS.map((kind) => idOf(SANDBOX_KINDS[kind].malformed())).sort());
     expect(run.pages).toBeGreaterThan(1);
     expect(sandbox.stats().rateLimited).toBe(1);
   });
@@ -87,12 +97,13 @@ describe("TemplateConnector", () => {
     // At most the records at each stream's watermark come back, unchanged: the store's upsert absorbs them.
     expect(again.records.length).toBeLessThanOrEqual(STREAM_KINDS.length);
 
-    const changed = { ...sandboxPerson(0), title: "Chief Scientist", updated_at: "2030-01-01T00:00:00.000Z" };
-    sandbox.put("person", changed);
+    const [kind] = STREAM_KINDS;
+    const changed = { ...recordOf(SANDBOX_KINDS[kind].make(0)), updated_at: "2030-01-01T00:00:00.000Z" };
+    sandbox.put(kind, changed);
     const next = await syncAll(connector, sandbox.credentials, again.cursor);
-    expect(next.records.find((record) => record.externalId === changed.id)).toMatchObject({
-      title: "Chief Scientist",
-    });
+    expect(next.records.find((record) => record.externalId === changed.id)?.remoteUpdatedAt).toEqual(
+      new Date(changed.updated_at),
+    );
   });
 
   it("re-reads everything with fullSync, even from an up-to-date cursor", async () => {

@@ -2,11 +2,12 @@ import { isAuthError, isSchemaError } from "@gtm-clarity/core";
 import { afterAll, beforeAll, describe, expect, it, vi, type Mock } from "vitest";
 import { authHeaders, parseTemplateCredentials } from "../src/auth.js";
 import { TemplateClients } from "../src/client.js";
-import { sandboxData, startTemplateSandbox, type TemplateSandbox } from "../src/sandbox/index.js";
+import { createSandboxAuth, sandboxRecords, startTemplateSandbox, type TemplateSandbox } from "../src/sandbox/index.js";
+import { STREAM_KINDS } from "../src/streams.js";
 import { fetchPage, pullStream, type StreamPage } from "../src/sync/pull.js";
 import { updatedAtOf } from "../src/sync/transform.js";
 
-const KIND = "person";
+const [KIND] = STREAM_KINDS;
 
 describe("pull against the sandbox", () => {
   let sandbox: TemplateSandbox;
@@ -32,7 +33,7 @@ describe("pull against the sandbox", () => {
 
   it("reads a stream page by page, following next_cursor to the end", async () => {
     const pages = await readAll(pullStream(client(), KIND));
-    const expected = sandboxData()[KIND];
+    const expected = sandboxRecords(KIND);
     expect(pages).toHaveLength(Math.ceil(expected.length / 10));
     expect(pages.slice(0, -1).every((page) => page.items.length === 10 && page.nextCursor !== null)).toBe(true);
     expect(pages.at(-1)?.nextCursor).toBeNull();
@@ -43,11 +44,11 @@ describe("pull against the sandbox", () => {
     const first = await fetchPage(client(), KIND, {}, null);
     const rest = await readAll(pullStream(client(), KIND, {}, { startCursor: first.nextCursor }));
     const items = [first, ...rest].flatMap((page) => page.items);
-    expect(items).toHaveLength(sandboxData()[KIND].length);
+    expect(items).toHaveLength(sandboxRecords(KIND).length);
   });
 
   it("asks only for records updated since the watermark", async () => {
-    const records = sandboxData()[KIND];
+    const records = sandboxRecords(KIND);
     const watermark = updatedAtOf(records[Math.floor(records.length / 2)]) ?? "";
     const pages = await readAll(pullStream(client(), KIND, { updatedSince: watermark }));
     const expected = records.filter((item) => (updatedAtOf(item) ?? "") >= watermark);
@@ -57,7 +58,8 @@ describe("pull against the sandbox", () => {
 
 describe("pull with an injected fetch", () => {
   const BASE_URL = "https://api.test.example";
-  const CREDENTIALS = parseTemplateCredentials({ accessToken: "at_test_0123456789" });
+  // Whichever auth variant is wired: its sandbox counterpart makes well-formed credentials.
+  const CREDENTIALS = parseTemplateCredentials(createSandboxAuth().credentials(BASE_URL));
 
   function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
     return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
@@ -81,7 +83,7 @@ describe("pull with an injected fetch", () => {
     const { fetchMock, client } = setup(() => json(200, { data: [], next_cursor: null }));
     await fetchPage(client, KIND, { updatedSince: "2025-01-06T09:30:00.000Z", pageSize: 50 }, "abc");
     const request = sent(fetchMock);
-    expect(request.headers.get("authorization")).toBe("Bearer at_test_0123456789");
+    for (const [name, value] of Object.entries(authHeaders(CREDENTIALS))) expect(request.headers.get(name)).toBe(value);
     const url = new URL(request.url);
     expect(url.searchParams.get("limit")).toBe("50");
     expect(url.searchParams.get("updated_since")).toBe("2025-01-06T09:30:00.000Z");

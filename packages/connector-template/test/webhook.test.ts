@@ -1,25 +1,29 @@
 import { isSchemaError, isSignatureError, signStandardWebhook } from "@gtm-clarity/core";
 import { describe, expect, it } from "vitest";
-import { createWebhookSecret, malformedPerson, sandboxPerson, signTemplateWebhook } from "../src/sandbox/index.js";
-import { transformPerson } from "../src/sync/transform.js";
+import { createWebhookSecret, SANDBOX_KINDS, signTemplateWebhook } from "../src/sandbox/index.js";
+import { STREAM_KINDS } from "../src/streams.js";
+import { transformRecord } from "../src/sync/transform.js";
 import { TemplateWebhooks } from "../src/webhook.js";
 
 describe("Template webhooks", () => {
+  // Any kind the connector syncs goes through the same path: the tests use the first.
+  const [kind] = STREAM_KINDS;
+  const data = SANDBOX_KINDS[kind];
   const secret = createWebhookSecret();
   const webhooks = new TemplateWebhooks();
 
   it("verifies the signature and transforms the record exactly like a pull", async () => {
-    const body = { type: "person.updated", data: sandboxPerson(0) };
+    const body = { type: `${kind}.updated`, data: data.make(0) };
     const delivery = signTemplateWebhook(body, { secret, id: "msg_0001" });
     const event = await webhooks.handle({ headers: delivery.headers, rawBody: delivery.rawBody, secret });
     expect(event.eventId).toBe("msg_0001");
-    const pulled = transformPerson(sandboxPerson(0));
+    const pulled = transformRecord(kind, data.make(0));
     expect(event.records).toEqual(pulled.ok ? [pulled.record] : ["the pulled record was quarantined"]);
     expect(event.quarantined).toEqual([]);
   });
 
   it("accepts the raw body as bytes", async () => {
-    const body = { type: "person.created", data: sandboxPerson(1) };
+    const body = { type: `${kind}.created`, data: data.make(1) };
     const delivery = signTemplateWebhook(body, { secret });
     const rawBody = new TextEncoder().encode(delivery.rawBody);
     const event = await webhooks.handle({ headers: delivery.headers, rawBody, secret });
@@ -27,14 +31,14 @@ describe("Template webhooks", () => {
   });
 
   it("marks the record deleted on a .deleted event", async () => {
-    const body = { type: "person.deleted", data: sandboxPerson(2) };
+    const body = { type: `${kind}.deleted`, data: data.make(2) };
     const delivery = signTemplateWebhook(body, { secret });
     const event = await webhooks.handle({ headers: delivery.headers, rawBody: delivery.rawBody, secret });
     expect(event.records[0]?.isDeleted).toBe(true);
   });
 
   it("rejects a tampered body, a wrong secret and a stale timestamp with a SignatureError", async () => {
-    const body = { type: "person.updated", data: sandboxPerson(0) };
+    const body = { type: `${kind}.updated`, data: data.make(0) };
     const delivery = signTemplateWebhook(body, { secret });
     const tampered = { headers: delivery.headers, rawBody: `${delivery.rawBody} `, secret };
     await expect(webhooks.handle(tampered)).rejects.toSatisfy(isSignatureError);
@@ -46,11 +50,13 @@ describe("Template webhooks", () => {
   });
 
   it("quarantines a signed but malformed record instead of throwing", async () => {
-    const body = { type: "person.updated", data: malformedPerson() };
+    const body = { type: `${kind}.updated`, data: data.malformed() };
     const delivery = signTemplateWebhook(body, { secret });
     const event = await webhooks.handle({ headers: delivery.headers, rawBody: delivery.rawBody, secret });
     expect(event.records).toEqual([]);
-    expect(event.quarantined.map((item) => item.externalId)).toEqual(["per_malformed"]);
+    const pulled = transformRecord(kind, data.malformed());
+    expect(pulled.ok).toBe(false);
+    expect(event.quarantined).toEqual(pulled.ok ? [] : [pulled.quarantined]);
   });
 
   it("rejects a signed body that is not JSON with a SchemaError", async () => {

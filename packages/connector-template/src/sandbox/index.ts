@@ -8,18 +8,11 @@ export {
   type TemplateSandboxOptions,
   type SandboxStats,
 } from "./server.js";
-export {
-  sandboxData,
-  sandboxPerson,
-  sandboxAccount,
-  sandboxActivity,
-  malformedPerson,
-  malformedAccount,
-  malformedActivity,
-  SANDBOX_COUNTS,
-  SANDBOX_EPOCH,
-  type SandboxData,
-} from "./data.js";
+export { sandboxData, sandboxRecords, SANDBOX_KINDS, type SandboxData } from "./data.js";
+export { SANDBOX_EPOCH, type SandboxKind } from "./data/shared.js";
+export * from "./data/person.js";
+export * from "./data/account.js";
+export * from "./data/activity.js";
 export { RateWindow, type RateDecision } from "./rate-limit.js";
 export * from "./auth.js";
 export * from "./webhook-sender.js";

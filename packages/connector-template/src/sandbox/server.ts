@@ -7,15 +7,15 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Credentials } from "@gtm-clarity/core";
-import { STREAM_KINDS, STREAM_PATHS, type StreamKind } from "../streams.js";
-import { sandboxData, type SandboxData } from "./data.js";
+import { STREAMS, STREAM_KINDS, type StreamKind } from "../streams.js";
+import { sandboxRecords, type SandboxData } from "./data.js";
 import { listenOnLoopback, sendJson } from "./http.js";
 import { createSandboxAuth, type SandboxAuth } from "./auth.js";
 import { RateWindow } from "./rate-limit.js";
 
 export interface TemplateSandboxOptions {
   /** Records per stream (wire shape, malformed ones allowed). Default: `sandboxData()`. */
-  data?: Partial<SandboxData>;
+  data?: SandboxData;
   /** Items per page at most, whatever `limit` asks. Default 10, so the default data spans several pages. */
   pageSize?: number;
   /** How requests authenticate. Default: the wired variant's `createSandboxAuth()`. */
@@ -92,9 +92,8 @@ function decodeCursor(cursor: string): number | undefined {
 }
 
 export async function startTemplateSandbox(options: TemplateSandboxOptions = {}): Promise<TemplateSandbox> {
-  const defaults = sandboxData();
   const streams = new Map<StreamKind, unknown[]>(
-    STREAM_KINDS.map((kind) => [kind, [...(options.data?.[kind] ?? defaults[kind])].sort(byUpdate)]),
+    STREAM_KINDS.map((kind) => [kind, [...(options.data?.[kind] ?? sandboxRecords(kind))].sort(byUpdate)]),
   );
   const auth = options.auth ?? createSandboxAuth();
   const pageSize = options.pageSize ?? 10;
@@ -113,7 +112,7 @@ export async function startTemplateSandbox(options: TemplateSandboxOptions = {})
       stats.unauthorized += 1;
       return sendJson(res, 401, { error: { code: "unauthorized", message: "Invalid or missing credentials" } });
     }
-    const kind = STREAM_KINDS.find((candidate) => STREAM_PATHS[candidate] === url.pathname);
+    const kind = STREAMS.find((stream) => stream.path === url.pathname)?.kind;
     if (kind !== undefined) {
       stats.listRequests += 1;
       if (exhaustOn.has(stats.listRequests)) limiter?.exhaust(Date.now());

@@ -5,7 +5,7 @@
  */
 import { SchemaError, type HttpClient } from "@gtm-clarity/core";
 import { TemplatePageSchema } from "../api-schema.js";
-import { STREAM_PATHS, type StreamKind } from "../streams.js";
+import { streamOf, type StreamKind } from "../streams.js";
 
 /** The largest page the API serves. It may send fewer; `next_cursor` says whether more follow. */
 export const PAGE_SIZE = 100;
@@ -31,7 +31,7 @@ export async function fetchPage(
   cursor: string | null,
   signal?: AbortSignal,
 ): Promise<StreamPage> {
-  const page = await client.getJson(STREAM_PATHS[kind], TemplatePageSchema, {
+  const page = await client.getJson(streamOf(kind).path, TemplatePageSchema, {
     searchParams: {
       limit: query.pageSize ?? PAGE_SIZE,
       updated_since: query.updatedSince ?? undefined,

@@ -13,19 +13,10 @@ import {
   type QuarantinedRecord,
   type SchemaIssue,
 } from "@gtm-clarity/core";
-import type { z } from "zod";
-import { TemplatePersonSchema, TemplateAccountSchema, TemplateActivitySchema } from "../api-schema.js";
 import { templateFieldMappings } from "../schema.js";
-import type { StreamKind } from "../streams.js";
+import { streamOf, type StreamKind } from "../streams.js";
 
 export type TransformResult = { ok: true; record: CanonicalRecord } | { ok: false; quarantined: QuarantinedRecord };
-
-/** The API's schema for each stream's records. */
-const SOURCE_SCHEMAS: Record<StreamKind, z.ZodType<Record<string, unknown>>> = {
-  person: TemplatePersonSchema,
-  account: TemplateAccountSchema,
-  activity: TemplateActivitySchema,
-};
 
 /** One raw record of `kind` (a page item or a webhook body) to a canonical record, or to quarantine. */
 export function transformRecord(
@@ -33,7 +24,7 @@ export function transformRecord(
   raw: unknown,
   mappings: readonly FieldMapping[] = templateFieldMappings,
 ): TransformResult {
-  const parsed = SOURCE_SCHEMAS[kind].safeParse(raw);
+  const parsed = streamOf(kind).schema.safeParse(raw);
   if (!parsed.success) return quarantine(raw, toSchemaIssues(parsed.error.issues));
   const source = parsed.data;
   const kindMappings = mappings.filter((mapping) => mapping.kind === kind);
@@ -48,30 +39,6 @@ export function transformRecord(
   );
   const validation = validateCanonicalRecord({ properties: extras, ...values, kind });
   return validation.ok ? { ok: true, record: validation.record } : quarantine(raw, validation.reasons);
-}
-
-/** One person from the Template API. */
-export function transformPerson(
-  raw: unknown,
-  mappings: readonly FieldMapping[] = templateFieldMappings,
-): TransformResult {
-  return transformRecord("person", raw, mappings);
-}
-
-/** One account from the Template API. */
-export function transformAccount(
-  raw: unknown,
-  mappings: readonly FieldMapping[] = templateFieldMappings,
-): TransformResult {
-  return transformRecord("account", raw, mappings);
-}
-
-/** One activity from the Template API. */
-export function transformActivity(
-  raw: unknown,
-  mappings: readonly FieldMapping[] = templateFieldMappings,
-): TransformResult {
-  return transformRecord("activity", raw, mappings);
 }
 
 /** A record's `updated_at` as ISO-8601, or null when it has none that parses (then it does not move the watermark). */
