@@ -1,5 +1,5 @@
 /**
- * The Template connector: the record kinds in `streams.ts`, the authentication wired in `auth.ts`, verified webhooks.
+ * The Template connector: the record kinds in `streams.ts`, the authentication wired in `auth.ts`.
  *
  * `sync` returns one page per call: one page of the current stream and, when that page ends the stream, the first
  * page of the next one, so an incremental sync with little to do finishes in a single call. HTTP clients are kept

@@ -12,7 +12,6 @@ import pkg from "../package.json" with { type: "json" };
 import { TemplateConnector } from "../src/connector.js";
 import { SANDBOX_KINDS, sandboxRecords, startTemplateSandbox, type TemplateSandbox } from "../src/sandbox/index.js";
 import { STREAM_KINDS } from "../src/streams.js";
-import { TemplateWebhooks } from "../src/webhook.js";
 
 /** A sandbox record's `id`, which every kind has. */
 function idOf(record: unknown): string {
@@ -126,7 +125,4 @@ describe("TemplateConnector", () => {
     await expect(connector.healthCheck(sandbox.credentials)).resolves.toMatchObject({ healthy: true });
   });
 
-  it("offers webhooks as a typed capability", () => {
-    expect(connector.webhooks).toBeInstanceOf(TemplateWebhooks);
-  });
 });

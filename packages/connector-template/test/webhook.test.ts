@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createWebhookSecret, SANDBOX_KINDS, signTemplateWebhook } from "../src/sandbox/index.js";
 import { STREAM_KINDS } from "../src/streams.js";
 import { transformRecord } from "../src/sync/transform.js";
+import { TemplateConnector } from "../src/connector.js";
 import { TemplateWebhooks } from "../src/webhook.js";
 
 describe("Template webhooks", () => {
@@ -11,6 +12,10 @@ describe("Template webhooks", () => {
   const data = SANDBOX_KINDS[kind];
   const secret = createWebhookSecret();
   const webhooks = new TemplateWebhooks();
+
+  it("is the connector's webhooks capability", () => {
+    expect(new TemplateConnector().webhooks).toBeInstanceOf(TemplateWebhooks);
+  });
 
   it("verifies the signature and transforms the record exactly like a pull", async () => {
     const body = { type: `${kind}.updated`, data: data.make(0) };
