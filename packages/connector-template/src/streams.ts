@@ -16,9 +16,11 @@ export const STREAMS = [
 
 export type StreamKind = (typeof STREAMS)[number]["kind"];
 
-const [first, ...rest] = STREAMS;
 /** Never empty: a sync run starts with the first. */
-export const STREAM_KINDS: readonly [StreamKind, ...StreamKind[]] = [first.kind, ...rest.map((stream) => stream.kind)];
+export const STREAM_KINDS: readonly [StreamKind, ...StreamKind[]] = [
+  STREAMS[0].kind,
+  ...STREAMS.slice(1).map((stream) => stream.kind),
+];
 
 export function streamOf(kind: StreamKind): StreamDefinition<StreamKind> {
   const stream = STREAMS.find((candidate) => candidate.kind === kind);

@@ -29,7 +29,9 @@ export {
   type ConnectorOptions,
   type RecordKind,
 } from "./options.js";
-export { renderConnector, renderChangeset } from "./render.js";
+export { renderConnector, renderChangeset, type TargetMode } from "./render.js";
+export { loadTemplate, templateDir, TemplateNotFoundError, type TemplateFiles } from "./template-source.js";
+export { TemplateDriftError } from "./install/edit.js";
 export { runCli, EXIT_CANCELLED, EXIT_OK, EXIT_USAGE, type CliIo } from "./run.js";
 export { HELP_TEXT, parseCliArgs, type CliArgs } from "./args.js";
 export { collisionProblem, findWorkspaceRoot, resolveTarget, workspacePackageNames, type Target } from "./workspace.js";

@@ -1,72 +1,43 @@
 /**
- * Options -> the files of a connector package, as (path, content) pairs. Pure: the same options always give the same
- * files, which is what the unit tests pin down and what the writer puts on disk.
+ * Options -> the files of a connector package. The template package (`packages/connector-template`, a connector
+ * named "template" that compiles and passes its tests) is copied; installers keep the chosen auth variant, record
+ * kinds and webhooks; then every spelling of the name "template" becomes the new connector's name.
+ * Pure given the template: the same options always give the same files.
  */
-import type { ConnectorOptions } from "./options.js";
-import { createContext, type TargetMode } from "./templates/context.js";
-import { authTs } from "./templates/auth.js";
-import { clientTs } from "./templates/client.js";
-import { eslintConfig, gitignore, tsconfigJson, tsupConfig, vitestConfig } from "./templates/configs.js";
-import { connectorTs } from "./templates/connector.js";
-import { cursorTs } from "./templates/cursor.js";
-import { benchTs, changesetMd, readmeMd } from "./templates/docs.js";
-import { indexTs } from "./templates/entry.js";
-import { oauthTs } from "./templates/oauth.js";
-import { packageJson } from "./templates/package-json.js";
-import { sandboxDataTs } from "./templates/sandbox-data.js";
-import { sandboxIndexTs } from "./templates/sandbox-index.js";
-import { sandboxServerTs, sandboxOAuthServerTs } from "./templates/sandbox-server.js";
-import { sandboxHttpTs, sandboxRateLimitTs, webhookSenderTs } from "./templates/sandbox-support.js";
-import { apiSchemaTs, schemaTs, streamsTs } from "./templates/source.js";
-import { pullTs, transformTs } from "./templates/sync.js";
-import { webhookTs } from "./templates/webhook.js";
-import { authTestTs, oauthTestTs, webhookTestTs } from "./templates/tests-auth.js";
-import { conformanceTestTs, connectorTestTs } from "./templates/tests-connector.js";
-import { pullTestTs, transformTestTs } from "./templates/tests-unit.js";
+import { installAuth } from "./install/auth.js";
+import { keepKinds } from "./install/kinds.js";
+import { installManifest } from "./install/manifest.js";
+import { installStandalone } from "./install/standalone.js";
+import { removeWebhooks } from "./install/webhooks.js";
+import { RECORD_KINDS, type ConnectorOptions } from "./options.js";
+import { loadTemplate, type TemplateFiles } from "./template-source.js";
+import { connectorNames, replaceTokens } from "./tokens.js";
+import { packageName } from "./workspace.js";
 import type { FileToWrite } from "./write.js";
 
-export function renderConnector(options: ConnectorOptions, mode: TargetMode): FileToWrite[] {
-  const ctx = createContext(options, mode);
-  const files: [string, string | false][] = [
-    ["package.json", packageJson(ctx)],
-    ["README.md", readmeMd(ctx)],
-    ["tsconfig.json", tsconfigJson(ctx)],
-    ["tsup.config.ts", tsupConfig()],
-    ["vitest.config.ts", vitestConfig(ctx)],
-    ["eslint.config.js", eslintConfig(ctx)],
-    [".gitignore", mode === "standalone" && gitignore()],
-    ["src/index.ts", indexTs(ctx)],
-    ["src/connector.ts", connectorTs(ctx)],
-    ["src/client.ts", clientTs(ctx)],
-    ["src/auth.ts", authTs(ctx)],
-    ["src/oauth.ts", ctx.oauth && oauthTs(ctx)],
-    ["src/webhook.ts", ctx.webhooks && webhookTs(ctx)],
-    ["src/api-schema.ts", apiSchemaTs(ctx)],
-    ["src/schema.ts", schemaTs(ctx)],
-    ["src/streams.ts", streamsTs(ctx)],
-    ["src/cursor.ts", cursorTs(ctx)],
-    ["src/sync/pull.ts", pullTs(ctx)],
-    ["src/sync/transform.ts", transformTs(ctx)],
-    ["src/sandbox/index.ts", sandboxIndexTs(ctx)],
-    ["src/sandbox/server.ts", sandboxServerTs(ctx)],
-    ["src/sandbox/data.ts", sandboxDataTs(ctx)],
-    ["src/sandbox/http.ts", sandboxHttpTs()],
-    ["src/sandbox/rate-limit.ts", sandboxRateLimitTs()],
-    ["src/sandbox/oauth-server.ts", ctx.oauth && sandboxOAuthServerTs()],
-    ["src/sandbox/webhook-sender.ts", ctx.webhooks && webhookSenderTs(ctx)],
-    ["test/auth.test.ts", authTestTs(ctx)],
-    ["test/connector.test.ts", connectorTestTs(ctx)],
-    ["test/transform.test.ts", transformTestTs(ctx)],
-    ["test/pull.test.ts", pullTestTs(ctx)],
-    ["test/conformance.test.ts", conformanceTestTs(ctx)],
-    ["test/oauth.test.ts", ctx.oauth && oauthTestTs(ctx)],
-    ["test/webhook.test.ts", ctx.webhooks && webhookTestTs(ctx)],
-    ["bench/full-sync.bench.ts", benchTs(ctx)],
-  ];
-  return files.flatMap(([path, content]) => (content === false ? [] : [{ path, content }]));
+export type TargetMode = "workspace" | "standalone";
+
+export function renderConnector(
+  options: ConnectorOptions,
+  mode: TargetMode,
+  template: TemplateFiles = loadTemplate(),
+): FileToWrite[] {
+  const files = new Map(template);
+  installAuth(files, options.auth);
+  keepKinds(files, options.kinds);
+  if (!options.webhooks) removeWebhooks(files);
+  installManifest(files, options, mode === "standalone");
+  if (mode === "standalone") installStandalone(files);
+  const names = connectorNames(options);
+  return [...files]
+    .map(([path, content]) => ({ path: replaceTokens(path, names), content: replaceTokens(content, names) }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** `.changeset/connector-<name>-initial.md` at the workspace root. */
 export function renderChangeset(options: ConnectorOptions): string {
-  return changesetMd(createContext(options, "workspace"));
+  // Canonical order, whatever order the caller listed them in.
+  const kinds = RECORD_KINDS.filter((kind) => options.kinds.includes(kind));
+  const extras = `${options.auth === "oauth" ? " with OAuth" : ""}${options.webhooks ? " and receives verified webhooks" : ""}`;
+  return `---\n"${packageName(options.name)}": minor\n---\n\nNew ${options.displayName} connector: syncs ${kinds.join(", ")} records${extras}.\n`;
 }

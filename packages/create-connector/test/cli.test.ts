@@ -55,7 +55,7 @@ describe("create-connector (in process)", () => {
     expect(code).toBe(EXIT_OK);
     const pkg = JSON.parse(readFileSync(join(root, "packages/connector-acme/package.json"), "utf8"));
     expect(pkg.dependencies["@gtm-clarity/core"]).toBe("workspace:^");
-    expect(existsSync(join(root, "packages/connector-acme/src/oauth.ts"))).toBe(true);
+    expect(existsSync(join(root, "packages/connector-acme/src/auth/oauth.ts"))).toBe(true);
     expect(existsSync(join(root, "packages/connector-acme/src/webhook.ts"))).toBe(true);
     expect(readFileSync(join(root, ".changeset/connector-acme-initial.md"), "utf8")).toContain(
       '"@gtm-clarity/connector-acme": minor',
@@ -113,7 +113,7 @@ describe("create-connector (in process)", () => {
       expect(term.screen()).toContain("already a package");
       const pkg = JSON.parse(readFileSync(join(root, "packages/connector-acme-crm/package.json"), "utf8"));
       expect(pkg.description).toBe("Acme CRM connector for GTM Clarity: people and accounts, with webhooks");
-      expect(existsSync(join(root, "packages/connector-acme-crm/src/oauth.ts"))).toBe(true);
+      expect(existsSync(join(root, "packages/connector-acme-crm/src/auth/oauth.ts"))).toBe(true);
     });
 
     it("writes nothing when cancelled with Ctrl-C", async () => {

@@ -1,10 +1,14 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { ConnectorOptions } from "../src/options.js";
+import { AUTH_VARIANT_FILES } from "../src/install/auth.js";
+import { TemplateDriftError } from "../src/install/edit.js";
+import { kindFiles } from "../src/install/kinds.js";
+import { STANDALONE_VERSIONS } from "../src/install/versions.js";
+import { WEBHOOK_FILES } from "../src/install/webhooks.js";
+import { RECORD_KINDS, type ConnectorOptions, type RecordKind } from "../src/options.js";
 import { renderChangeset, renderConnector } from "../src/render.js";
-import { PRINT_WIDTH } from "../src/templates/context.js";
-import { STANDALONE_VERSIONS } from "../src/templates/versions.js";
+import { loadTemplate } from "../src/template-source.js";
 
 const repo = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
 const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(repo(path), "utf8"));
@@ -31,81 +35,93 @@ function manifest(rendered: Map<string, string>): Record<string, Record<string, 
   return JSON.parse(file(rendered, "package.json"));
 }
 
-const CORE_FILES = [
-  "package.json",
-  "README.md",
-  "tsconfig.json",
-  "tsup.config.ts",
-  "vitest.config.ts",
-  "eslint.config.js",
-  "src/index.ts",
-  "src/connector.ts",
-  "src/client.ts",
-  "src/auth.ts",
-  "src/api-schema.ts",
-  "src/schema.ts",
-  "src/streams.ts",
-  "src/cursor.ts",
-  "src/sync/pull.ts",
-  "src/sync/transform.ts",
-  "src/sandbox/index.ts",
-  "src/sandbox/server.ts",
-  "src/sandbox/data.ts",
-  "src/sandbox/http.ts",
-  "src/sandbox/rate-limit.ts",
-  "test/auth.test.ts",
-  "test/connector.test.ts",
-  "test/transform.test.ts",
-  "test/pull.test.ts",
-  "test/conformance.test.ts",
-  "bench/full-sync.bench.ts",
-];
+const templatePaths = [...loadTemplate().keys()];
+const without = (...groups: (readonly string[])[]) => templatePaths.filter((path) => !groups.flat().includes(path));
+
+/** Every non-empty subset of the record kinds. */
+const KIND_SETS: RecordKind[][] = Array.from({ length: 2 ** RECORD_KINDS.length - 1 }, (_, index) =>
+  RECORD_KINDS.filter((_, bit) => ((index + 1) >> bit) & 1),
+);
 
 describe("renderConnector", () => {
-  it("renders the connector layout, and only the optional files that were asked for", () => {
-    expect([...files().keys()].sort()).toEqual([...CORE_FILES].sort());
-    expect([...files({ auth: "oauth", webhooks: true }).keys()].sort()).toEqual(
-      [
-        ...CORE_FILES,
-        "src/oauth.ts",
-        "src/webhook.ts",
-        "src/sandbox/oauth-server.ts",
-        "src/sandbox/webhook-sender.ts",
-        "test/oauth.test.ts",
-        "test/webhook.test.ts",
-      ].sort(),
+  it("copies the template package, keeping only the chosen auth variant and the optional files asked for", () => {
+    expect([...files().keys()]).toEqual(without(AUTH_VARIANT_FILES.oauth, WEBHOOK_FILES));
+    expect([...files({ auth: "oauth", webhooks: true }).keys()]).toEqual(without(AUTH_VARIANT_FILES["api-key"]));
+    expect([...files({ kinds: ["person"] }).keys()]).toEqual(
+      without(AUTH_VARIANT_FILES.oauth, WEBHOOK_FILES, kindFiles("account"), kindFiles("activity")),
     );
     expect([...files({}, "standalone").keys()]).toContain(".gitignore");
+  });
+
+  it("installs every combination of options, and leaves no trace of the name \"template\"", () => {
+    for (const auth of ["api-key", "oauth"] as const) {
+      for (const kinds of KIND_SETS) {
+        for (const webhooks of [false, true]) {
+          const rendered = files({ auth, kinds, webhooks });
+          for (const [path, content] of rendered) {
+            expect(`${path}\n${content}`, `${auth} ${kinds.join(",")} ${webhooks}: ${path}`).not.toMatch(/template/i);
+          }
+        }
+      }
+    }
   });
 
   it("is deterministic", () => {
     expect(renderConnector(base, "workspace")).toEqual(renderConnector(base, "workspace"));
   });
 
-  it("gives the package the same manifest shape as the other connectors", () => {
+  it("names everything after the connector, in each case", () => {
+    const rendered = files({ auth: "oauth" });
+    expect(file(rendered, "src/index.ts")).toMatch(/connectorRegistry\.register\(new AcmeCrmConnector\(\)\);\n$/);
+    const connector = file(rendered, "src/connector.ts");
+    expect(connector).toContain('export const ACME_CRM_CONNECTOR_ID = "acme-crm";');
+    expect(connector).toContain('readonly name = "Acme CRM";');
+    expect(connector).toContain("readonly version: string = pkg.version;");
+    expect(file(rendered, "src/schema.ts")).toContain("export const acmeCrmFieldMappings");
+    expect(file(rendered, "src/client.ts")).toContain('"https://api.acme-crm.example"');
+    expect(file(rendered, "src/auth/oauth-flow.ts")).toContain("ACME_CRM_CLIENT_ID");
+    expect(file(rendered, "README.md")).toMatch(/^# @gtm-clarity\/connector-acme-crm\n\nAcme CRM connector for GTM Clarity/);
+  });
+
+  it("lands the display name verbatim in strings and docs", () => {
+    const rendered = files({ displayName: "Acme (EU) & Co." });
+    expect(file(rendered, "src/connector.ts")).toContain('readonly name = "Acme (EU) & Co.";');
+    expect(file(rendered, "README.md")).toContain("Acme (EU) & Co. connector for GTM Clarity");
+  });
+
+  it("gives the package the same manifest shape as the other connectors, publishable", () => {
     const pkg = manifest(files());
     expect(pkg["name"]).toBe("@gtm-clarity/connector-acme-crm");
     expect(pkg["version"]).toBe("0.1.0");
+    expect(pkg["private"]).toBeUndefined();
+    expect(pkg["description"]).toBe("Acme CRM connector for GTM Clarity: people, accounts and activities");
     expect(pkg["dependencies"]).toMatchObject({ "@gtm-clarity/core": "workspace:^" });
     expect(pkg["devDependencies"]).toMatchObject({ "@gtm-clarity/testkit": "workspace:^" });
     const fathom = readJson("packages/connector-fathom/package.json");
-    for (const key of ["type", "sideEffects", "exports", "publishConfig", "files", "engines", "scripts", "license"]) {
+    for (const key of ["type", "sideEffects", "exports", "publishConfig", "files", "engines", "license"]) {
       expect(pkg[key], key).toEqual(fathom[key]);
     }
     expect(Object.keys(pkg)).toEqual(Object.keys(fathom));
+    expect(manifest(files({ kinds: ["activity"], webhooks: true }))["description"]).toBe(
+      "Acme CRM connector for GTM Clarity: activities, with webhooks",
+    );
   });
 
-  it("makes a standalone package depend on published versions, with its own tooling", () => {
+  it("makes a standalone package depend on published versions, with its own whole config files", () => {
     const rendered = files({}, "standalone");
     const pkg = manifest(rendered);
     expect(pkg["dependencies"]).toEqual({ "@gtm-clarity/core": "^0.1.0", zod: STANDALONE_VERSIONS.zod });
     expect(JSON.stringify(pkg)).not.toContain("workspace:");
     expect(pkg["devDependencies"]).toMatchObject({ vitest: expect.any(String), eslint: expect.any(String) });
     const tsconfig = JSON.parse(file(rendered, "tsconfig.json"));
-    const shared = readJson("tooling/tsconfig/base.json");
-    expect(tsconfig.compilerOptions).toEqual(shared["compilerOptions"]);
+    expect(tsconfig.compilerOptions).toEqual(readJson("tooling/tsconfig/base.json")["compilerOptions"]);
     expect(file(rendered, "eslint.config.js")).toContain('from "typescript-eslint"');
     expect(file(rendered, "vitest.config.ts")).toContain('from "vitest/config"');
+    expect(file(rendered, "tsup.config.ts")).toContain('from "tsup"');
+    expect([...rendered.values()].join("\n")).not.toMatch(/@gtm-clarity\/(tsconfig|eslint-config|vitest-config|tsup-config)/);
+    const readme = file(rendered, "README.md");
+    expect(readme).toContain("pnpm typecheck\npnpm lint\npnpm test\n");
+    expect(readme).not.toContain("pnpm turbo");
   });
 
   it("keeps the standalone versions in step with the monorepo", () => {
@@ -115,6 +131,7 @@ describe("renderConnector", () => {
       "packages/core/package.json",
       "packages/testkit/package.json",
       "tooling/eslint/package.json",
+      "tooling/tsup/package.json",
     ]) {
       const pkg = readJson(path);
       for (const field of ["dependencies", "devDependencies", "peerDependencies"]) {
@@ -132,70 +149,42 @@ describe("renderConnector", () => {
   });
 
   it("uses core for crypto, signatures, OAuth state and PKCE instead of its own", () => {
-    const rendered = files({ auth: "oauth", webhooks: true });
-    const all = [...rendered.values()].join("\n");
+    const all = [...files({ auth: "oauth", webhooks: true }).values()].join("\n");
     expect(all).not.toMatch(/createCipheriv|createDecipheriv|aes-256|timingSafeEqual/);
-    expect(file(rendered, "src/auth.ts")).toMatch(/encryptCredentials,[\s\S]*decryptCredentials|decryptCredentials,/);
-    expect(file(rendered, "src/oauth.ts")).toContain("createOAuthState");
-    expect(file(rendered, "src/oauth.ts")).toContain("verifyOAuthState");
-    expect(file(rendered, "src/oauth.ts")).toContain("createPkcePair");
-    expect(file(rendered, "src/webhook.ts")).toContain("readStandardWebhook");
-    expect(file(files(), "src/auth.ts")).toContain("decryptApiKey");
-    expect(file(files(), "src/sync/pull.ts")).toContain("client.getJson");
-    expect(file(files(), "src/client.ts")).toContain("createHttpClient");
+    expect(all).toContain("createOAuthState");
+    expect(all).toContain("readStandardWebhook");
+    expect([...files().values()].join("\n")).toContain("decryptApiKey");
   });
 
   it("syncs exactly the chosen kinds", () => {
     const rendered = files({ kinds: ["activity", "person"] });
-    expect(file(rendered, "src/streams.ts")).toContain('export const STREAM_KINDS = ["person", "activity"] as const;');
-    expect(file(rendered, "src/api-schema.ts")).not.toContain("AcmeCrmAccountSchema");
-    expect(file(rendered, "src/schema.ts")).not.toContain('kind: "account"');
-    expect(file(rendered, "test/transform.test.ts")).not.toContain("transformAccount");
+    expect(file(rendered, "src/streams.ts")).toMatch(/STREAMS = \[\n {2}personStream,\n {2}activityStream,\n\] as const;/);
+    expect([...rendered.values()].join("\n")).not.toMatch(/accountStream|accountSandbox|\/account\.js"/);
   });
 
-  it("registers the connector in the entry module, with the version from package.json", () => {
-    const rendered = files();
-    expect(file(rendered, "src/index.ts")).toMatch(/connectorRegistry\.register\(new AcmeCrmConnector\(\)\);\n$/);
-    expect(file(rendered, "src/connector.ts")).toContain('import pkg from "../package.json" with { type: "json" };');
-    expect(file(rendered, "src/connector.ts")).toContain("readonly version: string = pkg.version;");
-    expect(file(rendered, "src/connector.ts")).toContain('readonly name = "Acme CRM";');
+  it("wires the auth variant and the capabilities that were asked for, and no others", () => {
+    const plain = files();
+    expect(file(plain, "src/auth.ts")).toContain('export * from "./auth/api-key.js";');
+    expect(file(plain, "src/sandbox/auth.ts")).toContain('export * from "./auth/api-key.js";');
+    expect(file(plain, "src/connector.ts")).not.toMatch(/Webhooks/);
+    const full = files({ auth: "oauth", webhooks: true });
+    expect(file(full, "src/auth.ts")).toContain('export * from "./auth/oauth.js";');
+    expect(file(full, "src/connector.ts")).toContain("readonly webhooks = new AcmeCrmWebhooks();");
   });
 
-  it("wires the capabilities that were asked for, and no others", () => {
-    const plain = file(files(), "src/connector.ts");
-    expect(plain).not.toMatch(/oauth|webhooks/);
-    const full = file(files({ auth: "oauth", webhooks: true }), "src/connector.ts");
-    expect(full).toContain("readonly oauth: AcmeCrmOAuth;");
-    expect(full).toContain("readonly webhooks = new AcmeCrmWebhooks();");
-  });
-
-  it("writes formatted code: 2-space indents, double quotes, no tabs or trailing spaces, a final newline", () => {
-    for (const options of [{}, { auth: "oauth" as const, webhooks: true }, { kinds: ["account" as const] }]) {
-      for (const [path, content] of files(options)) {
-        expect(content.endsWith("\n"), path).toBe(true);
-        expect(content, path).not.toMatch(/\t|[ \t]+\n|\n\n\n/);
-        if (!path.endsWith(".ts")) continue;
-        for (const line of content.split("\n")) {
-          expect(line.length, `${path}: ${line}`).toBeLessThanOrEqual(PRINT_WIDTH);
-          expect(/^( {2})*(\S| \*)/.test(line) || line === "", `${path}: odd indent: ${line}`).toBe(true);
-        }
-        expect(content, path).not.toMatch(/^import .* from '/m);
-      }
-    }
-  });
-
-  it("escapes nothing it should not: the display name lands verbatim in strings and docs", () => {
-    const rendered = files({ displayName: "Acme (EU) & Co." });
-    expect(file(rendered, "src/connector.ts")).toContain('readonly name = "Acme (EU) & Co.";');
-    expect(file(rendered, "README.md")).toContain("Acme (EU) & Co. connector for GTM Clarity");
+  it("refuses a template its installers no longer fit, naming what is missing", () => {
+    const drifted = loadTemplate();
+    drifted.set("src/auth.ts", "export * from './auth/somewhere-else.js';\n");
+    expect(() => renderConnector(base, "workspace", drifted)).toThrow(TemplateDriftError);
+    expect(() => renderConnector(base, "workspace", drifted)).toThrow(/src\/auth\.ts has no line/);
   });
 });
 
 describe("renderChangeset", () => {
   it("announces the new package as a minor release", () => {
-    expect(renderChangeset({ ...base, auth: "oauth", webhooks: true })).toBe(
+    expect(renderChangeset({ ...base, kinds: ["activity", "person"], auth: "oauth", webhooks: true })).toBe(
       '---\n"@gtm-clarity/connector-acme-crm": minor\n---\n\n' +
-        "New Acme CRM connector: syncs person, account, activity records with OAuth and receives verified webhooks.\n",
+        "New Acme CRM connector: syncs person, activity records with OAuth and receives verified webhooks.\n",
     );
   });
 });

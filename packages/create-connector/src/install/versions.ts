@@ -1,6 +1,6 @@
 /**
- * Version ranges a generated package depends on. Inside the monorepo internal packages are `workspace:` links;
- * a standalone package needs real ranges. A unit test keeps these in step with the monorepo's own manifests.
+ * Version ranges a standalone package depends on, where the monorepo has `workspace:` links and shared tooling.
+ * A unit test keeps these in step with the monorepo's own manifests.
  */
 export const STANDALONE_VERSIONS = {
   "@gtm-clarity/core": "^0.1.0",
@@ -16,5 +16,3 @@ export const STANDALONE_VERSIONS = {
   "typescript-eslint": "^8.73.0",
   vitest: "^4.1.12",
 } as const;
-
-export const NODE_ENGINES = "^20.19.0 || ^22.12.0 || >=24.0.0";

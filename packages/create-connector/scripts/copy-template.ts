@@ -1,0 +1,19 @@
+/**
+ * Build step: a published create-connector cannot reach packages/connector-template, so `dist/template/` carries a
+ * copy of its files (the same selection generation reads: no node_modules, dist or test output).
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { readTree, templateDir } from "../src/template-source.js";
+
+const target = fileURLToPath(new URL("../dist/template/", import.meta.url));
+const source = templateDir();
+if (source === target) throw new Error("copy-template: the template source is the copy itself");
+const files = readTree(source);
+rmSync(target, { recursive: true, force: true });
+for (const [path, content] of files) {
+  mkdirSync(dirname(join(target, path)), { recursive: true });
+  writeFileSync(join(target, path), content);
+}
+console.log(`copy-template: ${files.size} files from ${source} into dist/template/`);
