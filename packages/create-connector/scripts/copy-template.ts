@@ -5,14 +5,15 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readTree, templateDir } from "../src/template-source.js";
+import { readTree, SHIPPED_MANIFEST, templateDir } from "../src/template-source.js";
 
 const target = fileURLToPath(new URL("../dist/template/", import.meta.url));
 const source = templateDir();
 if (source === target) throw new Error("copy-template: the template source is the copy itself");
 const files = readTree(source);
 rmSync(target, { recursive: true, force: true });
-for (const [path, content] of files) {
+for (const [sourcePath, content] of files) {
+  const path = sourcePath === "package.json" ? SHIPPED_MANIFEST : sourcePath;
   mkdirSync(dirname(join(target, path)), { recursive: true });
   writeFileSync(join(target, path), content);
 }

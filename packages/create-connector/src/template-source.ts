@@ -20,6 +20,12 @@ export const TEMPLATE_IGNORED: ReadonlySet<string> = new Set([
 
 const TEMPLATE_CANDIDATES = ["./template/", "../../connector-template/"];
 
+/**
+ * The copy's name for the template's package.json: a nested package.json with `exports` inside a published package
+ * is misleading to tools that read it (and publint refuses it).
+ */
+export const SHIPPED_MANIFEST = "_package.json";
+
 /** Relative path -> content, paths with forward slashes. */
 export type TemplateFiles = Map<string, string>;
 
@@ -32,7 +38,7 @@ export class TemplateNotFoundError extends Error {
 
 export function templateDir(): string {
   const looked = TEMPLATE_CANDIDATES.map((candidate) => fileURLToPath(new URL(candidate, import.meta.url)));
-  const found = looked.find((dir) => existsSync(join(dir, "package.json")));
+  const found = looked.find((dir) => existsSync(join(dir, "src", "index.ts")));
   if (found === undefined) throw new TemplateNotFoundError(looked);
   return found;
 }
@@ -50,11 +56,15 @@ export function readTree(dir: string): TemplateFiles {
       if (TEMPLATE_IGNORED.has(entry.name) || entry.name.endsWith(".tsbuildinfo")) continue;
       const path = join(folder, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.isFile()) files.push([relative(dir, path).split(sep).join("/"), readFileSync(path, "utf8")]);
+      else if (entry.isFile()) files.push([shippedToSource(relative(dir, path).split(sep).join("/")), readFileSync(path, "utf8")]);
     }
   };
   walk(dir);
   return new Map(files.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function shippedToSource(path: string): string {
+  return path === SHIPPED_MANIFEST ? "package.json" : path;
 }
 
 let cached: TemplateFiles | undefined;
