@@ -17,8 +17,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { createKeyRing, type CanonicalRecord, type ConnectorDocument, type QuarantinedRecord } from "@gtm-clarity/core";
-import { startFathomSandbox } from "@gtm-clarity/connector-fathom/sandbox";
+import {
+  createKeyRing,
+  parseConnectorSettings,
+  type CanonicalRecord,
+  type ConnectorDocument,
+  type Credentials,
+  type QuarantinedRecord,
+} from "@gtm-clarity/core";
+import { fathomSandbox } from "@gtm-clarity/connector-fathom/sandbox";
 import { createPgDriver, openStore, type Store } from "@gtm-clarity/store";
 import { storePort } from "../src/activities/store-port.js";
 import { createSyncActivities } from "../src/activities/sync-activities.js";
@@ -31,7 +38,8 @@ type Phase = "pull" | "store" | "e2e";
 interface ChildTask {
   phase: Phase;
   sandboxUrl: string;
-  apiKey: string;
+  /** The sandbox's credentials (secret inputs), as its descriptor gives them. */
+  credentials: Credentials;
   /** "pglite:<dir>" or a postgres:// URL. */
   target: string;
 }
@@ -86,7 +94,7 @@ async function openTarget(target: string): Promise<Store> {
 async function newConnection(store: Store, task: ChildTask): Promise<{ tenantId: string; connectionId: string }> {
   const tenantId = `bench-${randomUUID().slice(0, 8)}`;
   await store.createTenant({ tenantId });
-  const connectionId = await createFathomConnection(store, fastFathom(), { url: task.sandboxUrl, apiKey: task.apiKey }, tenantId);
+  const connectionId = await createFathomConnection(store, fastFathom(), { settings: () => ({ baseUrl: task.sandboxUrl }), credentials: task.credentials }, tenantId);
   return { tenantId, connectionId };
 }
 
@@ -100,13 +108,14 @@ interface Page {
 /** Pulls every page through the connector (HTTP, JSON parse, zod, transform), keeping them when asked to. */
 async function pullAll(task: ChildTask, keep: boolean): Promise<{ pages: Page[]; records: number; count: number }> {
   const connector = fastFathom();
-  const credentials = { apiKey: task.apiKey, baseUrl: task.sandboxUrl };
+  const { credentials } = task;
+  const settings = parseConnectorSettings(connector, { baseUrl: task.sandboxUrl });
   const pages: Page[] = [];
   let cursor: string | null = null;
   let records = 0;
   let count = 0;
   for (;;) {
-    const page = await connector.sync(credentials, cursor);
+    const page = await connector.sync(credentials, cursor, { settings });
     records += page.records.length;
     count += 1;
     if (keep) pages.push({ records: page.records, documents: page.documents ?? [], quarantined: page.quarantined ?? [], cursor: page.cursor });
@@ -255,12 +264,12 @@ async function main(): Promise<number> {
   const lines: string[] = [];
 
   const measure = async (label: string, target: (name: string) => Promise<string> | string, size: number, phases: Phase[]) => {
-    const sandbox = await startFathomSandbox({ meetings: size, seed: 11, rateLimit: false });
+    const sandbox = await fathomSandbox.start({ size, seed: 11, rateLimit: false });
     try {
       const results: Partial<Record<Phase, ChildResult>> = {};
       for (const phase of phases) {
         console.error(`bench: ${label} ${phase} (${fmt(size)} meetings)…`);
-        results[phase] = await runChild({ phase, sandboxUrl: sandbox.url, apiKey: sandbox.apiKey, target: await target(phase) });
+        results[phase] = await runChild({ phase, sandboxUrl: sandbox.url, credentials: sandbox.credentials, target: await target(phase) });
       }
       return results;
     } finally {

@@ -4,5 +4,6 @@ import process from "node:process";
 import { register } from "tsx/esm/api";
 
 register();
-const { main } = await import("../src/cli.ts");
+const { exitQuietlyOnClosedPipe, main } = await import("../src/cli.ts");
+exitQuietlyOnClosedPipe();
 process.exitCode = await main(process.argv.slice(2));

@@ -10,29 +10,42 @@
  *   demo                       the end-to-end demo against loopback sandboxes
  */
 import { randomUUID } from "node:crypto";
-import { parseArgs, type ParseArgsConfig } from "node:util";
-import { encryptApiKey, isConnectorError, redactString } from "@gtm-clarity/core";
+import { createInterface } from "node:readline";
+import { Writable } from "node:stream";
+import { parseArgs } from "node:util";
+import { isConnectorError, redactString, type CanonicalRecord, type Connector } from "@gtm-clarity/core";
 import type { Connection, Store } from "@gtm-clarity/store";
 import { openApp, logLevelFrom } from "./app.js";
+import { HELP_OPTION, optionsHelp, parseArgsOptions, usageLine, type OptionDef } from "./cli-options.js";
+import { connect, oauthOnlyMessage, secretsMode } from "./connect.js";
+import { InputError, secretsFromFlags, secretsNote, settingOptions, settingsFromFlags } from "./connection-input.js";
 import { connectorRegistry, deployedConnectors } from "./connectors.js";
 import { runDemo } from "./demo/demo.js";
 import { renderTable } from "./demo/table.js";
 import { formatCount, ProgressDisplay } from "./runner/progress.js";
 import { runSyncs, type RunnerTarget } from "./runner/runner.js";
 
-type Options = NonNullable<ParseArgsConfig["options"]>;
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
 interface Command {
-  usage: string;
   summary: string;
-  details?: string;
-  options: Options;
+  /** Prose after the option list (environment, examples); options are described only in `options`. */
+  notes?: readonly string[];
+  /** The command's options; `--help` is added to every command. */
+  options: readonly OptionDef[];
+  /** Options and notes that depend on the arguments (a connector's settings), added before parsing. */
+  extend?(args: readonly string[]): { options: readonly OptionDef[]; notes: readonly string[] };
   run(values: Values, positionals: string[]): Promise<number>;
 }
 
-const help: Options = { help: { type: "boolean", short: "h" } };
-const tenantOption: Options = { tenant: { type: "string", short: "t" } };
+const tenantOption = (description: string): OptionDef => ({
+  name: "tenant",
+  short: "t",
+  type: "string",
+  value: "<id>",
+  required: true,
+  description,
+});
 
 class UsageError extends Error {}
 
@@ -112,20 +125,59 @@ async function resolveTargets(store: Store, tenantId: string, connectionIds: str
   return targets;
 }
 
-const WHOLE_NUMBER = /^\d+$/;
+/** The deployed connector `id`, or a usage error listing those deployed. */
+function deployedConnector(id: string): Connector<CanonicalRecord> {
+  if (!connectorRegistry.has(id)) {
+    throw new UsageError(`connector "${id}" is not deployed here (deployed: ${deployedConnectors().map((c) => c.id).join(", ")})`);
+  }
+  return connectorRegistry.get(id);
+}
 
-/** `--setting` values: true/false and whole numbers are typed, anything else stays a string. */
-function typedSetting(raw: string): unknown {
-  if (raw === "true") return true;
-  if (raw === "false") return false;
-  return WHOLE_NUMBER.test(raw) ? Number(raw) : raw;
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Asks on the terminal with echo off: what is typed never reaches the screen or the scrollback. */
+async function promptHidden(name: string): Promise<string> {
+  process.stderr.write(`${name}: `);
+  const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const rl = createInterface({ input: process.stdin, output: silent, terminal: true });
+  try {
+    return await new Promise<string>((resolve) => rl.question("", resolve));
+  } finally {
+    rl.close();
+    process.stderr.write("\n");
+  }
+}
+
+const ADD_OPTIONS: readonly OptionDef[] = [
+  tenantOption("tenant (created if missing)"),
+  { name: "connector", type: "string", value: "<id>", required: true, description: "a deployed connector (see `worker connectors`); with --help, also lists its settings and secrets" },
+  { name: "setting", type: "string", multiple: true, value: "name=value", description: "a setting of the connector, typed and checked by its settings schema" },
+  { name: "settings-json", type: "string", value: "JSON", description: "settings as one JSON object (--setting and setting flags win)" },
+  { name: "secret-env", type: "string", multiple: true, value: "name=VAR", description: "read secret <name> from environment variable VAR (kept out of argv and shell history)" },
+  { name: "secret-stdin", type: "string", value: "name", description: "read secret <name> from standard input" },
+  { name: "secret", type: "string", multiple: true, value: "name=value", description: "a secret given in argv, where other users and shell history see it: prefer --secret-env" },
+  { name: "api-key-env", type: "string", value: "VAR", description: "same as --secret-env apiKey=VAR" },
+  { name: "id", type: "string", value: "<uuid>", description: "connection id (default: random)" },
+];
+
+const ADD_OPTION_NAMES: ReadonlySet<string> = new Set([...ADD_OPTIONS, HELP_OPTION].map((def) => def.name));
+
+/** The value of `--connector` among raw arguments (before the connector's own flags are known). */
+function connectorArgument(args: readonly string[]): string | undefined {
+  const at = args.findIndex((arg) => arg === "--connector" || arg.startsWith("--connector="));
+  if (at < 0) return undefined;
+  const arg = args[at] ?? "";
+  return arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : args[at + 1];
 }
 
 const commands: Record<string, Command> = {
   start: {
-    usage: "worker start [--dev]",
     summary: "Run the Temporal worker (production): polls TASK_QUEUE and runs syncConnection workflows and the sync activities.",
-    details: [
+    notes: [
       "Environment (validated at boot):",
       "  TEMPORAL_ADDRESS          host:port of the Temporal frontend (required)",
       "  TEMPORAL_NAMESPACE        default: default",
@@ -136,10 +188,8 @@ const commands: Record<string, Command> = {
       "  WORKFLOW_BUNDLE_PATH      prebuilt bundle; default dist/workflow-bundle.js (pnpm build:workflows)",
       "  SHUTDOWN_GRACE_TIME       how long in-flight pages may finish on SIGTERM; default 30s",
       "  MAX_CONCURRENT_ACTIVITIES default 20; MAX_TASK_QUEUE_ACTIVITIES_PER_SECOND (same on every worker)",
-      "Options:",
-      "  --dev   bundle the workflow code at boot when no prebuilt bundle exists",
-    ].join("\n"),
-    options: { ...help, dev: { type: "boolean" } },
+    ],
+    options: [{ name: "dev", type: "boolean", description: "bundle the workflow code at boot when no prebuilt bundle exists" }],
     async run(values) {
       const { buildWorkerOptions } = await import("./temporal/worker-options.js");
       const { runTemporalWorker } = await import("./temporal/worker.js");
@@ -163,29 +213,21 @@ const commands: Record<string, Command> = {
   },
 
   sync: {
-    usage: "worker sync --tenant <id> (--connection <id>... | --all) [--full] [--concurrency N] [--quiet]",
     summary: "Sync connections in-process (no Temporal): the same activities as the worker, with live progress on stderr.",
-    details: [
-      "Options:",
-      "  -t, --tenant <id>       tenant (required)",
-      "  -c, --connection <id>   connection to sync; repeat for several",
-      "      --all               every active connection of the tenant",
-      "      --full              read everything again (and tombstone what the source no longer has)",
-      "      --concurrency N     connections synced in parallel (default 4)",
-      "      --quiet             no progress display",
+    notes: [
+      "Give --connection (one or more) or --all.",
       "Ctrl-C stops cleanly at the next page boundary; a second Ctrl-C aborts the page in flight.",
       "Data: DATABASE_URL, or PGlite in .data/pglite (key from CONNECTOR_ENCRYPTION_KEY or .data/encryption.key).",
       "Exit status: 0 all succeeded, 1 a sync failed, 130 stopped by Ctrl-C.",
-    ].join("\n"),
-    options: {
-      ...help,
-      ...tenantOption,
-      connection: { type: "string", short: "c", multiple: true },
-      all: { type: "boolean" },
-      full: { type: "boolean" },
-      concurrency: { type: "string" },
-      quiet: { type: "boolean", short: "q" },
-    },
+    ],
+    options: [
+      tenantOption("tenant"),
+      { name: "connection", short: "c", type: "string", multiple: true, value: "<id>", description: "connection to sync" },
+      { name: "all", type: "boolean", description: "every active connection of the tenant" },
+      { name: "full", type: "boolean", description: "read everything again (and tombstone what the source no longer has)" },
+      { name: "concurrency", type: "string", value: "N", description: "connections synced in parallel (default 4)" },
+      { name: "quiet", short: "q", type: "boolean", description: "no progress display" },
+    ],
     async run(values) {
       const tenantId = required(values, "tenant");
       const concurrency = positiveInt(values, "concurrency", 4);
@@ -229,65 +271,55 @@ const commands: Record<string, Command> = {
   },
 
   "connections add": {
-    usage: "worker connections add --tenant <id> --connector <id> [--api-key-env VAR] [--setting key=value]... [--settings-json JSON]",
-    summary: "Create a connection: authenticates against the source, stores the credentials encrypted.",
-    details: [
-      "Options:",
-      "  -t, --tenant <id>        tenant (created if missing)",
-      "      --connector <id>     a deployed connector (see `worker connectors`)",
-      "      --api-key-env VAR    read the source's API key from this environment variable (never from argv,",
-      "                           which other users can see); stored as settings.encryptedApiKey, bound to this",
-      "                           tenant and connection",
-      "      --setting key=value  a non-secret setting (repeatable); values true/false/numbers are typed",
-      "      --settings-json      settings as one JSON object",
-      "      --id <uuid>          connection id (default: random)",
-      "Example: FATHOM_API_KEY=... worker connections add -t acme --connector fathom --api-key-env FATHOM_API_KEY",
-    ].join("\n"),
-    options: {
-      ...help,
-      ...tenantOption,
-      connector: { type: "string" },
-      "api-key-env": { type: "string" },
-      setting: { type: "string", multiple: true },
-      "settings-json": { type: "string" },
-      id: { type: "string" },
+    summary: "Create a connection: checks the settings and secrets with the connector's schemas, authenticates against the source, stores the credentials encrypted.",
+    notes: [
+      "Secrets the connector requires and that were not given are asked for, without echo, when standard input is a terminal.",
+      "Secrets are never printed, logged or stored as given: the store keeps what the connector's authenticate returns, encrypted",
+      "and bound to this tenant and connection. An OAuth connector connects through the web app's OAuth flow (apps/web).",
+      "Example: FATHOM_API_KEY=... worker connections add -t acme --connector fathom --secret-env apiKey=FATHOM_API_KEY --include-transcript",
+    ],
+    options: ADD_OPTIONS,
+    extend(args) {
+      const id = connectorArgument(args);
+      if (id === undefined || !connectorRegistry.has(id)) return { options: [], notes: [] };
+      const connector = connectorRegistry.get(id);
+      return { options: settingOptions(connector, ADD_OPTION_NAMES), notes: secretsNote(connector) };
     },
     async run(values) {
       const tenantId = required(values, "tenant");
-      const connectorId = required(values, "connector");
-      if (!connectorRegistry.has(connectorId)) {
-        throw new UsageError(`connector "${connectorId}" is not deployed here (deployed: ${deployedConnectors().map((c) => c.id).join(", ")})`);
-      }
-      const connector = connectorRegistry.get(connectorId);
+      const connector = deployedConnector(required(values, "connector"));
+      if (secretsMode(connector) === "oauth") throw new UsageError(oauthOnlyMessage(connector));
       const connectionId = str(values, "id") ?? randomUUID();
-      const settings: Record<string, unknown> = {};
-      const json = str(values, "settings-json");
-      if (json !== undefined) Object.assign(settings, JSON.parse(json) as Record<string, unknown>);
-      for (const pair of list(values, "setting")) {
-        const at = pair.indexOf("=");
-        if (at < 1) throw new UsageError(`--setting expects key=value, got "${pair}"`);
-        const raw = pair.slice(at + 1);
-        settings[pair.slice(0, at)] = typedSetting(raw);
+      // Only the connector's own setting flags: a setting named like a fixed option is reachable with --setting only.
+      const flags: Record<string, string | boolean | undefined> = {};
+      for (const { name } of settingOptions(connector, ADD_OPTION_NAMES)) {
+        const value = values[name];
+        if (typeof value === "string" || typeof value === "boolean") flags[name] = value;
       }
+      const settings = settingsFromFlags(connector, { json: str(values, "settings-json"), pairs: list(values, "setting"), flags });
+      const keyEnv = str(values, "api-key-env");
+      const secretStdin = str(values, "secret-stdin");
+      const secrets = await secretsFromFlags(connector, {
+        env: [...list(values, "secret-env"), ...(keyEnv === undefined ? [] : [`apiKey=${keyEnv}`])],
+        argv: list(values, "secret"),
+        stdin: secretStdin,
+        environment: process.env,
+        readStdin,
+        ...(process.stdin.isTTY && secretStdin === undefined ? { prompt: promptHidden } : {}),
+      });
       const app = await openApp();
       try {
-        const keyEnv = str(values, "api-key-env");
-        if (keyEnv !== undefined) {
-          const apiKey = process.env[keyEnv];
-          if (!apiKey) throw new UsageError(`environment variable ${keyEnv} is empty`);
-          settings["encryptedApiKey"] = encryptApiKey(apiKey, { tenantId, connectionId });
-        }
-        const { credentials } = await connector.authenticate({ tenantId, connectionId, settings });
+        const connected = await connect({ tenantId, connectionId, connector, settings, secrets });
         await app.store.createTenant({ tenantId });
         const connection = await app.store.createConnection({
           tenantId,
           connectionId,
-          connectorId,
+          connectorId: connector.id,
           connectorVersion: connector.version,
-          settings,
-          credentials,
+          settings: connected.settings,
+          credentials: connected.credentials,
         });
-        console.log(`Created connection ${connection.id} (${connectorId}@${connector.version}) for tenant ${tenantId}.`);
+        console.log(`Created connection ${connection.id} (${connector.id}@${connector.version}) for tenant ${tenantId}.`);
         console.log(`Sync it: worker sync --tenant ${tenantId} --connection ${connection.id}`);
         return 0;
       } finally {
@@ -297,9 +329,12 @@ const commands: Record<string, Command> = {
   },
 
   "connections list": {
-    usage: "worker connections list --tenant <id> [--connector <id>] [--status active|needs_reauth|disabled]",
     summary: "List a tenant's connections with their status.",
-    options: { ...help, ...tenantOption, connector: { type: "string" }, status: { type: "string" } },
+    options: [
+      tenantOption("tenant"),
+      { name: "connector", type: "string", value: "<id>", description: "only this connector's connections" },
+      { name: "status", type: "string", value: "active|needs_reauth|disabled", description: "only connections in this status" },
+    ],
     async run(values) {
       const tenantId = required(values, "tenant");
       const status = str(values, "status");
@@ -323,9 +358,11 @@ const commands: Record<string, Command> = {
   },
 
   "connections remove": {
-    usage: "worker connections remove --tenant <id> --connection <id>",
     summary: "Delete a connection with its records, documents, cursors and runs. Run `schedules sync` afterwards.",
-    options: { ...help, ...tenantOption, connection: { type: "string", short: "c" } },
+    options: [
+      tenantOption("tenant"),
+      { name: "connection", short: "c", type: "string", value: "<id>", required: true, description: "the connection to delete" },
+    ],
     async run(values) {
       const tenantId = required(values, "tenant");
       const connectionId = required(values, "connection");
@@ -341,9 +378,12 @@ const commands: Record<string, Command> = {
   },
 
   "runs list": {
-    usage: "worker runs list --tenant <id> [--connection <id>] [--limit N]",
     summary: "Sync runs, newest first: status, connector version, pages, records, timing, error.",
-    options: { ...help, ...tenantOption, connection: { type: "string", short: "c" }, limit: { type: "string" } },
+    options: [
+      tenantOption("tenant"),
+      { name: "connection", short: "c", type: "string", value: "<id>", description: "only this connection's runs" },
+      { name: "limit", type: "string", value: "N", description: "at most N runs (default 20)" },
+    ],
     async run(values) {
       const tenantId = required(values, "tenant");
       const limit = positiveInt(values, "limit", 20);
@@ -391,18 +431,17 @@ const commands: Record<string, Command> = {
   },
 
   "schedules sync": {
-    usage: "worker schedules sync --tenant <id>... [--interval MINUTES] [--dry-run]",
     summary: "Make Temporal schedules match the tenants' connections: one per connection, paused while it needs attention.",
-    details: [
+    notes: [
       "Creates or updates `sync:{tenant}:{connection}` for every connection of each --tenant (overlap SKIP, jitter,",
       "a stable per-connection offset), pauses those that need re-authentication or are disabled, and deletes",
       "schedules of that tenant whose connection is gone. Needs TEMPORAL_ADDRESS (+ TEMPORAL_NAMESPACE, TASK_QUEUE).",
-      "Options:",
-      "  -t, --tenant <id>     tenant to reconcile (repeatable)",
-      "      --interval N      minutes between syncs (default 15)",
-      "      --dry-run         print the schedules that would be written, touch nothing",
-    ].join("\n"),
-    options: { ...help, tenant: { type: "string", short: "t", multiple: true }, interval: { type: "string" }, "dry-run": { type: "boolean" } },
+    ],
+    options: [
+      { ...tenantOption("tenant to reconcile"), multiple: true },
+      { name: "interval", type: "string", value: "N", description: "minutes between syncs (default 15)" },
+      { name: "dry-run", type: "boolean", description: "print the schedules that would be written, touch nothing" },
+    ],
     async run(values) {
       const tenants = list(values, "tenant");
       if (tenants.length === 0) throw new UsageError("--tenant is required (repeat it for several tenants)");
@@ -448,9 +487,8 @@ const commands: Record<string, Command> = {
   },
 
   connectors: {
-    usage: "worker connectors [--json]",
     summary: "The connectors this worker deploys, with the versions it carries (recorded on every sync run).",
-    options: { ...help, json: { type: "boolean" } },
+    options: [{ name: "json", type: "boolean", description: "as JSON" }],
     async run(values) {
       const deployed = deployedConnectors();
       if (values["json"] === true) console.log(JSON.stringify(deployed, null, 2));
@@ -460,15 +498,12 @@ const commands: Record<string, Command> = {
   },
 
   demo: {
-    usage: "worker demo [--size N] [--data-dir DIR]",
     summary: "End-to-end demo with no configuration: sandboxes on loopback, a demo tenant, a full then an incremental sync into PGlite.",
-    details: [
-      "Creates .data/encryption.key (mode 0600) the first time if CONNECTOR_ENCRYPTION_KEY is not set. Safe to run again.",
-      "Options:",
-      "  --size N        source size per connector (Fathom: meetings; default 200)",
-      "  --data-dir DIR  PGlite folder (default .data/pglite at the repo root)",
-    ].join("\n"),
-    options: { ...help, size: { type: "string" }, "data-dir": { type: "string" } },
+    notes: ["Creates .data/encryption.key (mode 0600) the first time if CONNECTOR_ENCRYPTION_KEY is not set. Safe to run again."],
+    options: [
+      { name: "size", type: "string", value: "N", description: "source size per connector, in its sandbox's main unit (default 200)" },
+      { name: "data-dir", type: "string", value: "DIR", description: "PGlite folder (default .data/pglite at the repo root)" },
+    ],
     async run(values) {
       const progress = new ProgressDisplay();
       const signals = interruptHandling(progress);
@@ -500,8 +535,22 @@ function topLevelHelp(): string {
   return lines.join("\n");
 }
 
-function commandHelp(name: string, command: Command): string {
-  return [`Usage: ${command.usage}`, "", command.summary, ...(command.details ? ["", command.details] : [])].join("\n");
+/** The command's table with `--help` and, given the arguments, what they add (a connector's settings). */
+function optionTable(command: Command, args: readonly string[]): { options: OptionDef[]; notes: string[] } {
+  const extra = command.extend?.(args) ?? { options: [], notes: [] };
+  return { options: [...command.options, ...extra.options, HELP_OPTION], notes: [...(command.notes ?? []), ...extra.notes] };
+}
+
+function commandHelp(name: string, command: Command, args: readonly string[] = []): string {
+  const { options, notes } = optionTable(command, args);
+  return [
+    `Usage: ${usageLine(name, options)}`,
+    "",
+    command.summary,
+    "",
+    optionsHelp(options),
+    ...(notes.length > 0 ? ["", ...notes] : []),
+  ].join("\n");
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -530,23 +579,28 @@ export async function main(argv: string[]): Promise<number> {
   }
   let parsed: { values: Values; positionals: string[] };
   try {
-    parsed = parseArgs({ args, options: command.options, allowPositionals: false, strict: true }) as {
+    const { options } = optionTable(command, args);
+    parsed = parseArgs({ args, options: parseArgsOptions(options), allowPositionals: false, strict: true }) as {
       values: Values;
       positionals: string[];
     };
   } catch (error) {
-    console.error(`${(error as Error).message}\n\n${commandHelp(name, command)}`);
+    console.error(`${(error as Error).message}\n\n${commandHelp(name, command, args)}`);
     return 1;
   }
   if (parsed.values["help"] === true) {
-    console.log(commandHelp(name, command));
+    console.log(commandHelp(name, command, args));
     return 0;
   }
   try {
     return await command.run(parsed.values, parsed.positionals);
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${commandHelp(name, command)}`);
+      console.error(`${error.message}\n\n${commandHelp(name, command, args)}`);
+      return 1;
+    }
+    if (error instanceof InputError) {
+      console.error(error.message);
       return 1;
     }
     // Known errors print as one line; anything else keeps its stack (redacted) for a bug report.
@@ -557,8 +611,26 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+let epipeGuarded = false;
+
+/**
+ * A reader that stops early (`worker connectors | head -1`) closes the pipe: the next write fails with EPIPE, which
+ * Node raises as an unhandled stream error. Nothing is left to say to a reader that left, so exit quietly.
+ */
+export function exitQuietlyOnClosedPipe(): void {
+  if (epipeGuarded) return;
+  epipeGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
+}
+
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (invokedDirectly) {
+  exitQuietlyOnClosedPipe();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -42,8 +42,8 @@ export function secretsMode(connector: Connector<CanonicalRecord>): "schema" | "
 
 export function oauthOnlyMessage(connector: Connector<CanonicalRecord>): string {
   return (
-    `${connector.name} (${connector.id}) connects through its OAuth flow in the web app (apps/web), not with secrets ` +
-    "typed in here, and it declares no secretsSchema for pre-obtained tokens"
+    `${connector.name} (${connector.id}) connects through its OAuth flow in the web app (apps/web); it declares no ` +
+    "secretsSchema, so it takes no secrets (pre-obtained tokens) here"
   );
 }
 
@@ -61,7 +61,7 @@ export async function connect(input: ConnectInput): Promise<Connected> {
   if (mode === "schema") {
     secrets = parseConnectorSecrets(connector, given);
   } else if (mode === "oauth") {
-    if (hasSecrets) throw new ConfigError(oauthOnlyMessage(connector), { details: { connectorId: connector.id } });
+    throw new ConfigError(oauthOnlyMessage(connector), { details: { connectorId: connector.id } });
   } else if (hasSecrets) {
     // An older connector reads its key from settings, sealed by core for exactly this tenant and connection; like
     // a schema's parse, anything but the key is left out.

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { createSyncActivities, type PageHeartbeat } from "../../src/activities/sync-activities.js";
 import { storePort } from "../../src/activities/store-port.js";
 import type { SyncActivities, SyncPageInput, SyncPageResult } from "../../src/activities/types.js";
-import { fathomFixture, lookup, memoryStore, page, ScriptedConnector, scriptedConnection, type FathomFixture } from "../support/fixtures.js";
+import { fathomFixture, latency, lookup, memoryStore, page, ScriptedConnector, scriptedConnection, type FathomFixture } from "../support/fixtures.js";
 
 const quiet = { logger: { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } };
 
@@ -37,7 +37,7 @@ afterEach(async () => {
 });
 
 async function fathomSetup(options: Parameters<typeof fathomFixture>[0] = {}) {
-  fixture = await fathomFixture({ meetings: 35, ...options }, { store: shared });
+  fixture = await fathomFixture({ size: 35, ...options }, { store: shared });
   const activities = createSyncActivities({ store: storePort(fixture.store), connectors: lookup(fixture.connector) });
   const target = { tenantId: fixture.tenantId, connectionId: fixture.connectionId };
   return { fx: fixture, activities, target };
@@ -92,7 +92,7 @@ describe("syncPage under MockActivityEnvironment", () => {
   });
 
   it("cancellation mid-fetch aborts the request, surfaces as CancelledFailure and commits nothing", async () => {
-    const { fx, activities, target } = await fathomSetup({ faults: { latencyMs: 2_000 } });
+    const { fx, activities, target } = await fathomSetup({ faults: [latency(2_000)] });
     const run = await activities.startRun({ ...target, fullSync: false, trigger: "manual" });
     const env = new MockActivityEnvironment({}, quiet);
     env.on("heartbeat", (d: PageHeartbeat) => {
@@ -107,7 +107,7 @@ describe("syncPage under MockActivityEnvironment", () => {
   });
 
   it("worker shutdown is a cancellation too (WORKER_SHUTDOWN), so the attempt retries elsewhere", async () => {
-    const { activities, target } = await fathomSetup({ faults: { latencyMs: 1_000 } });
+    const { activities, target } = await fathomSetup({ faults: [latency(1_000)] });
     const run = await activities.startRun({ ...target, fullSync: false, trigger: "manual" });
     const env = new MockActivityEnvironment({}, quiet);
     env.on("heartbeat", () => env.cancel("WORKER_SHUTDOWN"));
@@ -169,7 +169,7 @@ describe("error classification", () => {
   }
 
   it("AuthError from the source: non-retryable AuthError; markConnection sets needs_reauth", async () => {
-    fixture = await fathomFixture({ meetings: 5 }, { store: shared });
+    fixture = await fathomFixture({ size: 5 }, { store: shared });
     const { store, tenantId, connectionId } = fixture;
     // The key is revoked at the source: the stored credentials no longer work (the sandbox answers 401).
     const credentials = await store.getConnectionCredentials({ tenantId, connectionId });

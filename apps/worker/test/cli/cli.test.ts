@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createKeyRing } from "@gtm-clarity/core";
-import { startFathomSandbox, type FathomSandbox } from "@gtm-clarity/connector-fathom/sandbox";
+import { fathomSandbox } from "@gtm-clarity/connector-fathom/sandbox";
 import { openStore } from "@gtm-clarity/store";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli.js";
-import { TEST_KEY } from "../support/fixtures.js";
+import { latency, TEST_KEY, type FathomTestSandbox } from "../support/fixtures.js";
 
 const COMMANDS = [
   ["start"],
@@ -38,11 +38,13 @@ async function capture(argv: string[]): Promise<{ code: number; out: string; err
 }
 
 let dir: string;
-let sandbox: FathomSandbox;
+let sandbox: FathomTestSandbox;
+let apiKey: string;
 const saved = { ...process.env };
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "gtm-cli-"));
-  sandbox = await startFathomSandbox({ meetings: 60, rateLimit: false, faults: { latencyMs: 150 } });
+  sandbox = await fathomSandbox.start({ size: 60, rateLimit: false, faults: [latency(150)] });
+  apiKey = sandbox.credentials["apiKey"] ?? "";
   process.env["GTM_DATA_DIR"] = join(dir, "pglite");
   process.env["CONNECTOR_ENCRYPTION_KEY"] = TEST_KEY;
   process.env["LOG_LEVEL"] = "silent";
@@ -83,7 +85,7 @@ describe("worker --help", () => {
 
 describe("connections, sync and runs from the CLI", () => {
   it("adds a connection (key from an env var, never argv), syncs it, lists runs, removes it", { timeout: 120_000 }, async () => {
-    process.env["FATHOM_TEST_KEY"] = sandbox.apiKey;
+    process.env["FATHOM_TEST_KEY"] = apiKey;
     const id = "5f0c3b8e-8d0a-4b8e-9b7a-2f1d8c3e4a51";
     const added = await capture([
       "connections", "add", "-t", "acme", "--connector", "fathom", "--api-key-env", "FATHOM_TEST_KEY",
@@ -103,10 +105,77 @@ describe("connections, sync and runs from the CLI", () => {
     expect(runs.out).toMatch(/fathom\s+\d+\.\d+\.\d+\s+5f0c3b8e\s+succeeded\s+6/);
 
     // Nothing secret on screen or in the stored settings.
-    expect(`${added.out}${listed.out}${synced.out}${runs.out}`).not.toContain(sandbox.apiKey);
+    expect(`${added.out}${listed.out}${synced.out}${runs.out}`).not.toContain(apiKey);
     const removed = await capture(["connections", "remove", "-t", "acme", "-c", id]);
     expect(removed.out).toContain("Removed connection");
     expect((await capture(["connections", "list", "-t", "acme"])).out).not.toContain(id);
+  });
+
+  it("adds a connection from the connector's schemas: setting flags typed by the schema, the key from --secret-env", { timeout: 120_000 }, async () => {
+    const help = await capture(["connections", "add", "--connector", "fathom", "--help"]);
+    expect(help.out).toMatch(/--include-transcript\s+Sync transcripts/);
+    expect(help.out).toMatch(/--lookback-minutes N\s/);
+    expect(help.out).toMatch(/Secrets of fathom: apiKey \(required\)/);
+
+    process.env["FATHOM_TEST_KEY"] = apiKey;
+    const id = "0a7f7d4e-1f7b-4c61-9d0e-3d5d6f1b2a90";
+    const added = await capture([
+      "connections", "add", "-t", "flags", "--connector", "fathom", "--secret-env", "apiKey=FATHOM_TEST_KEY",
+      "--base-url", sandbox.url, "--include-transcript", "--lookback-minutes", "30", "--id", id,
+    ]);
+    expect(added.err).toBe("");
+    expect(added.out).toContain(`Created connection ${id}`);
+    const store = await openStore({ dataDir: join(dir, "pglite"), keyRing: createKeyRing(TEST_KEY) });
+    try {
+      const connection = await store.getConnection({ tenantId: "flags", connectionId: id });
+      expect(connection.settings).toMatchObject({ baseUrl: sandbox.url, includeTranscript: true, lookbackMinutes: 30 });
+      // Settings hold no secret, in any form: the key lives only in the encrypted credentials.
+      expect(JSON.stringify(connection.settings)).not.toContain(apiKey);
+      expect(Object.keys(connection.settings)).not.toContain("encryptedApiKey");
+      expect(await store.getConnectionCredentials({ tenantId: "flags", connectionId: id })).toMatchObject({ apiKey });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("refuses bad settings and a wrong key with the fields named and no value repeated", { timeout: 60_000 }, async () => {
+    process.env["FATHOM_TEST_KEY"] = apiKey;
+    const bad = await capture([
+      "connections", "add", "-t", "bad", "--connector", "fathom", "--secret-env", "apiKey=FATHOM_TEST_KEY",
+      "--lookback-minutes", "soon", "--setting", `baseUrl=${apiKey}`,
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/ConfigError: fathom settings are invalid: .*baseUrl.*lookbackMinutes|lookbackMinutes.*baseUrl/);
+    expect(bad.err).not.toContain(apiKey);
+    expect(bad.err).not.toContain("soon");
+
+    const unknown = await capture(["connections", "add", "-t", "bad", "--connector", "fathom", "--setting", "colour=blue"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('fathom has no setting "colour"');
+
+    const wrong = await capture([
+      "connections", "add", "-t", "bad", "--connector", "fathom", "--secret", "apiKey=not-the-key-7f3a9c", "--base-url", sandbox.url,
+    ]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toMatch(/AuthError/);
+    expect(wrong.err).not.toContain("not-the-key-7f3a9c");
+
+    const unset = await capture(["connections", "add", "-t", "bad", "--connector", "fathom", "--secret-env", "apiKey=NO_SUCH_VARIABLE_SET"]);
+    expect(unset.code).toBe(1);
+    expect(unset.err).toContain("environment variable NO_SUCH_VARIABLE_SET (secret apiKey) is not set or empty");
+  });
+
+  it("a reader that closes the pipe early ends the CLI quietly (no EPIPE crash)", { timeout: 60_000 }, async () => {
+    const bin = fileURLToPath(new URL("../../bin/worker.js", import.meta.url));
+    // `true` exits without reading, so every write of the CLI meets a closed pipe.
+    const child = spawn("bash", ["-c", `set -o pipefail; "${process.execPath}" "${bin}" connectors --json | true`], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    expect(stderr).not.toContain("EPIPE");
+    expect(code).toBe(0);
   });
 
   it("Ctrl-C stops `worker sync` at a page boundary: exit 130, run cancelled, cursor at the last committed page", { timeout: 120_000 }, async () => {
@@ -116,7 +185,8 @@ describe("connections, sync and runs from the CLI", () => {
     await store.createTenant({ tenantId: "sig" });
     const connectionId = await createFathomConnection(store, fastFathom(), sandbox, "sig");
     await store.close();
-    sandbox.resetStats();
+    const before = sandbox.stats().requests;
+    const requested = () => sandbox.stats().requests - before;
 
     const bin = fileURLToPath(new URL("../../bin/worker.js", import.meta.url));
     const child = spawn(process.execPath, [bin, "sync", "-t", "sig", "-c", connectionId], {
@@ -128,7 +198,7 @@ describe("connections, sync and runs from the CLI", () => {
     // Interrupt once two pages have been requested.
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => {
-        if (sandbox.stats().meetingsRequests >= 2) {
+        if (requested() >= 2) {
           clearInterval(poll);
           child.kill("SIGINT");
           resolve();
@@ -144,7 +214,7 @@ describe("connections, sync and runs from the CLI", () => {
       const [run] = await after.listRuns({ tenantId: "sig", connectionId });
       expect(run?.status).toBe("cancelled");
       // The page in flight was finished and committed, and nothing after it was started.
-      expect(run?.pages).toBe(sandbox.stats().meetingsRequests);
+      expect(run?.pages).toBe(requested());
       expect(run?.pages).toBeGreaterThanOrEqual(2);
       expect(run?.pages).toBeLessThan(6);
       expect(await after.getCursor({ tenantId: "sig", connectionId })).not.toBeNull();

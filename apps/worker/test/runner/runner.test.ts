@@ -8,7 +8,7 @@ import { createSyncActivities } from "../../src/activities/sync-activities.js";
 import { ProgressDisplay } from "../../src/runner/progress.js";
 import { runSyncs } from "../../src/runner/runner.js";
 import { runSyncLoop } from "../../src/runner/sync-loop.js";
-import { fathomFixture, lookup, memoryStore, page, ScriptedConnector, scriptedConnection } from "../support/fixtures.js";
+import { failRequests, fathomFixture, latency, lookup, memoryStore, page, ScriptedConnector, scriptedConnection } from "../support/fixtures.js";
 
 let store: Store;
 beforeAll(async () => {
@@ -22,7 +22,7 @@ const fastRetry = { initialDelayMs: 5, maxDelayMs: 20 };
 
 describe("runSyncLoop", () => {
   it("pages a connection to the end, records the run with the connector version, then an incremental run reads little", async () => {
-    const fx = await fathomFixture({ meetings: 120 }, { store });
+    const fx = await fathomFixture({ size: 120 }, { store });
     try {
       const activities = createSyncActivities({ store: storePort(store), connectors: lookup(fx.connector) });
       const target = { tenantId: fx.tenantId, connectionId: fx.connectionId };
@@ -31,7 +31,7 @@ describe("runSyncLoop", () => {
       expect(full.counters.pages).toBe(12);
       expect(await store.getCursor(target)).toBe(full.cursor);
 
-      fx.sandbox.addMeetings(2);
+      await fx.sandbox.addNewData(2);
       const incremental = await runSyncLoop(activities, target);
       expect(incremental.status).toBe("succeeded");
       expect(incremental.counters.pages).toBe(1);
@@ -49,7 +49,7 @@ describe("runSyncLoop", () => {
   });
 
   it("a graceful stop finishes the page in flight, records the run as cancelled, and the next run resumes there", async () => {
-    const fx = await fathomFixture({ meetings: 100, faults: { latencyMs: 30 } }, { store });
+    const fx = await fathomFixture({ size: 100, faults: [latency(30)] }, { store });
     try {
       const activities = createSyncActivities({ store: storePort(store), connectors: lookup(fx.connector) });
       const target = { tenantId: fx.tenantId, connectionId: fx.connectionId };
@@ -72,7 +72,7 @@ describe("runSyncLoop", () => {
   });
 
   it("retries transient failures (a 503 from the source) and carries on", async () => {
-    const fx = await fathomFixture({ meetings: 30, faults: { failRequests: [3, 4, 5, 6, 7, 8] } }, { store });
+    const fx = await fathomFixture({ size: 30, faults: failRequests([3, 4, 5, 6, 7, 8]) }, { store });
     try {
       const activities = createSyncActivities({ store: storePort(store), connectors: lookup(fx.connector) });
       const retries: string[] = [];
@@ -101,7 +101,7 @@ describe("runSyncLoop", () => {
   });
 
   it("an auth failure is not retried: the connection becomes needs_reauth and the run failed", async () => {
-    const fx = await fathomFixture({ meetings: 5 }, { store });
+    const fx = await fathomFixture({ size: 5 }, { store });
     try {
       const target = { tenantId: fx.tenantId, connectionId: fx.connectionId };
       const credentials = await store.getConnectionCredentials(target);

@@ -1,7 +1,12 @@
-/** Shared test setup: an in-memory store, a Fathom sandbox and a connection wired to it. */
+/**
+ * Shared test setup: an in-memory store, a sandbox started from its descriptor, and a connection wired to it through
+ * the same path as `worker connections add` (settings and secrets checked by the connector's schemas).
+ */
 import { randomUUID } from "node:crypto";
 import {
   createKeyRing,
+  type AuthenticateResult,
+  type ConnectorConfig,
   type CanonicalRecord,
   type Connector,
   type Credentials,
@@ -9,11 +14,13 @@ import {
   type SyncOptions,
   type SyncResult,
 } from "@gtm-clarity/core";
-import { encryptFathomApiKey, FathomConnector, FATHOM_CONNECTOR_ID } from "@gtm-clarity/connector-fathom";
-import { startFathomSandbox, type FathomSandbox, type FathomSandboxOptions } from "@gtm-clarity/connector-fathom/sandbox";
+import { FathomConnector } from "@gtm-clarity/connector-fathom";
+import { fathomSandbox } from "@gtm-clarity/connector-fathom/sandbox";
 import { openStore, type Store } from "@gtm-clarity/store";
+import type { FaultSpec, RunningSandbox, SandboxStartOptions } from "@gtm-clarity/testkit/sandbox";
 import type { z } from "zod";
 import type { ConnectorLookup } from "../../src/activities/store-port.js";
+import { connect } from "../../src/connect.js";
 
 export const TEST_KEY = "0f".repeat(32);
 // Fathom encrypts its API key setting with core's default key ring, which reads the environment.
@@ -40,9 +47,22 @@ export function lookup(...connectors: Connector<CanonicalRecord>[]): ConnectorLo
   };
 }
 
+/** The running Fathom sandbox, as its descriptor starts it. */
+export type FathomTestSandbox = Awaited<ReturnType<typeof fathomSandbox.start>>;
+
+/** Every request waits `ms` first. */
+export function latency(ms: number): FaultSpec {
+  return { fault: { kind: "latency", ms }, times: "always" };
+}
+
+/** The given request numbers (1-based, every request counts) are answered `status`. */
+export function failRequests(requests: readonly number[], status = 503): FaultSpec[] {
+  return requests.map((request) => ({ fault: { kind: "status", status }, match: { request } }));
+}
+
 export interface FathomFixture {
   store: Store;
-  sandbox: FathomSandbox;
+  sandbox: FathomTestSandbox;
   connector: FathomConnector;
   tenantId: string;
   connectionId: string;
@@ -51,11 +71,11 @@ export interface FathomFixture {
 
 /** Creates a tenant and a Fathom connection pointing at a fresh sandbox (rate limits off unless given). */
 export async function fathomFixture(
-  options: FathomSandboxOptions = {},
+  options: SandboxStartOptions = {},
   existing?: { store: Store; tenantId?: string },
 ): Promise<FathomFixture> {
   const store = existing?.store ?? (await memoryStore());
-  const sandbox = await startFathomSandbox({ rateLimit: false, ...options });
+  const sandbox = await fathomSandbox.start({ rateLimit: false, ...options });
   const connector = fastFathom();
   const tenantId = existing?.tenantId ?? `tenant-${randomUUID().slice(0, 8)}`;
   await store.createTenant({ tenantId });
@@ -73,28 +93,24 @@ export async function fathomFixture(
   };
 }
 
+/** A connection to `sandbox`, made as `worker connections add` makes one: its settings, its credentials as secrets. */
 export async function createFathomConnection(
   store: Store,
   connector: FathomConnector,
-  sandbox: Pick<FathomSandbox, "url" | "apiKey">,
+  sandbox: Pick<RunningSandbox<unknown>, "settings" | "credentials">,
   tenantId: string,
   connectionId: string = randomUUID(),
   settingsExtra: Record<string, unknown> = {},
 ): Promise<string> {
-  const settings = {
-    encryptedApiKey: encryptFathomApiKey(sandbox.apiKey, { tenantId, connectionId }),
-    baseUrl: sandbox.url,
-    ...settingsExtra,
-  };
-  const { credentials } = await connector.authenticate({ tenantId, connectionId, settings });
-  await store.createConnection({
+  const given = sandbox.settings({ tenantId, connectionId });
+  const { settings, credentials } = await connect({
     tenantId,
     connectionId,
-    connectorId: FATHOM_CONNECTOR_ID,
-    connectorVersion: connector.version,
-    settings,
-    credentials,
+    connector,
+    settings: { ...(typeof given === "object" && given !== null ? given : {}), ...settingsExtra },
+    secrets: sandbox.credentials,
   });
+  await store.createConnection({ tenantId, connectionId, connectorId: connector.id, connectorVersion: connector.version, settings, credentials });
   return connectionId;
 }
 
@@ -117,7 +133,7 @@ export class ScriptedConnector implements Connector<CanonicalRecord> {
     if (extras.settingsSchema) this.settingsSchema = extras.settingsSchema;
   }
 
-  async authenticate() {
+  async authenticate(_config?: ConnectorConfig): Promise<AuthenticateResult> {
     return { credentials: { token: "t" } };
   }
   async sync(credentials: Credentials, cursor: string | null, options: SyncOptions = {}) {
