@@ -2,11 +2,28 @@
  * A full sync of a large sandbox data set, without client-side pacing: pages, records per second, HTTP requests.
  * `pnpm bench`; BENCH_RECORDS sets the records per kind (default 2,000).
  */
+import { parseArgs } from "node:util";
 import { TemplateConnector } from "../src/connector.js";
 import { sandboxData, startTemplateSandbox } from "../src/sandbox/index.js";
 import { STREAM_KINDS } from "../src/streams.js";
 
-const count = Number(process.env["BENCH_RECORDS"] ?? 2_000);
+const HELP = `Full sync of a large Template sandbox data set: pages, records per second, HTTP requests.
+
+Usage: pnpm --filter @gtm-clarity/connector-template bench [-- --help]
+
+BENCH_RECORDS sets the records per kind (default 2,000); BENCH_SMOKE=1 makes it 20, to prove the benchmark runs.
+`;
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((arg) => arg !== "--"),
+  options: { help: { type: "boolean", default: false } },
+});
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+
+const count = Number(process.env["BENCH_RECORDS"] ?? (process.env["BENCH_SMOKE"] === "1" ? 20 : 2_000));
 const sandbox = await startTemplateSandbox({
   data: sandboxData(Object.fromEntries(STREAM_KINDS.map((kind) => [kind, count]))),
   pageSize: 100,

@@ -42,12 +42,3 @@ export {
 } from "./conformance/secrets.js";
 // The sandbox kit, also importable alone as `@gtm-clarity/testkit/sandbox` (no vitest there) for run-time use.
 export * from "./sandbox/index.js";
-
-// The example connector's class and sandbox, for other packages' tests. Importing them registers nothing: only
-// src/example/index.ts (the example's own entry module) registers "example".
-export {
-  EXAMPLE_CONNECTOR_ID,
-  ExampleConnector,
-  type ExampleConnectorOptions,
-} from "./example/connector.js";
-export { startExampleSandbox, type ExampleSandbox, type ExampleSandboxOptions } from "./example/sandbox.js";

@@ -1,5 +1,5 @@
 /**
- * Deliberately broken variants of the example connector, one per conformance check. Each is correct except for
+ * Deliberately broken variants of the fake connector, one per conformance check. Each is correct except for
  * the one flaw its check exists to catch.
  */
 import http from "node:http";
@@ -13,10 +13,10 @@ import {
   type SyncResult,
 } from "@gtm-clarity/core";
 import { transformFixture, type TransformFixture } from "../src/index.js";
-import type { ExamplePerson } from "../src/example/api.js";
-import { ExampleConnector } from "../src/example/connector.js";
-import { rawPerson } from "../src/example/fixtures.js";
-import { transformPerson } from "../src/example/transform.js";
+import { FakeConnector } from "./fake/connector.js";
+import { rawPerson } from "./fake/fixtures.js";
+import type { FakePerson } from "./fake/rows.js";
+import { transformPerson } from "./fake/transform.js";
 
 type Sync = SyncResult<AnyCanonical>;
 
@@ -24,7 +24,7 @@ type Sync = SyncResult<AnyCanonical>;
 
 /** An object with everything but healthCheck. */
 export function connectorWithoutHealthCheck(): Record<string, unknown> {
-  const base = new ExampleConnector();
+  const base = new FakeConnector();
   return {
     id: base.id,
     name: base.name,
@@ -35,15 +35,15 @@ export function connectorWithoutHealthCheck(): Record<string, unknown> {
   };
 }
 
-export class UnregisteredConnector extends ExampleConnector {
+export class UnregisteredConnector extends FakeConnector {
   override readonly id = "example-unregistered";
 }
 
-export class VersionMismatchConnector extends ExampleConnector {
+export class VersionMismatchConnector extends FakeConnector {
   override readonly version = "9.9.9";
 }
 
-export class BadMappingConnector extends ExampleConnector {
+export class BadMappingConnector extends FakeConnector {
   override getSchema(): FieldMapping[] {
     return [
       ...super.getSchema(),
@@ -52,7 +52,7 @@ export class BadMappingConnector extends ExampleConnector {
   }
 }
 
-export class NoMappingsConnector extends ExampleConnector {
+export class NoMappingsConnector extends FakeConnector {
   override getSchema(): FieldMapping[] {
     return [];
   }
@@ -62,26 +62,26 @@ export class NoMappingsConnector extends ExampleConnector {
 
 export const randomTransform: TransformFixture = transformFixture(
   "uses Math.random",
-  (raw: ExamplePerson) => ({ ...transformPerson(raw), properties: { nonce: Math.random() } }),
+  (raw: FakePerson) => ({ ...transformPerson(raw), properties: { nonce: Math.random() } }),
   rawPerson,
 );
 
 let calls = 0;
 export const counterTransform: TransformFixture = transformFixture(
   "uses a module-level counter",
-  (raw: ExamplePerson) => ({ ...transformPerson(raw), properties: { sequence: (calls += 1) } }),
+  (raw: FakePerson) => ({ ...transformPerson(raw), properties: { sequence: (calls += 1) } }),
   rawPerson,
 );
 
 export const clockTransform: TransformFixture = transformFixture(
   "reads the clock",
-  (raw: ExamplePerson) => ({ ...transformPerson(raw), remoteUpdatedAt: new Date() }),
+  (raw: FakePerson) => ({ ...transformPerson(raw), remoteUpdatedAt: new Date() }),
   rawPerson,
 );
 
 export const mutatingTransform: TransformFixture = transformFixture(
   "trims its input in place",
-  (raw: ExamplePerson) => {
+  (raw: FakePerson) => {
     raw.email = raw.email?.trim() ?? null;
     return transformPerson(raw);
   },
@@ -90,7 +90,7 @@ export const mutatingTransform: TransformFixture = transformFixture(
 
 export const fetchingTransform: TransformFixture = transformFixture(
   "enriches with fetch",
-  (raw: ExamplePerson) => {
+  (raw: FakePerson) => {
     void fetch("https://enrichment.example.com/people/" + raw.id);
     return transformPerson(raw);
   },
@@ -99,7 +99,7 @@ export const fetchingTransform: TransformFixture = transformFixture(
 
 export const swallowedFetchTransform: TransformFixture = transformFixture(
   "calls fetch and swallows the error",
-  (raw: ExamplePerson) => {
+  (raw: FakePerson) => {
     try {
       void fetch("https://enrichment.example.com/people/" + raw.id);
     } catch {
@@ -112,7 +112,7 @@ export const swallowedFetchTransform: TransformFixture = transformFixture(
 
 export const httpTransform: TransformFixture = transformFixture(
   "calls node:http",
-  (raw: ExamplePerson) => {
+  (raw: FakePerson) => {
     try {
       http.get("http://127.0.0.1:9/people/" + raw.id).on("error", () => undefined);
     } catch {
@@ -125,13 +125,13 @@ export const httpTransform: TransformFixture = transformFixture(
 
 export const asyncTransform: TransformFixture = transformFixture(
   "is async",
-  async (raw: ExamplePerson) => transformPerson(raw),
+  async (raw: FakePerson) => transformPerson(raw),
   rawPerson,
 );
 
 export const throwingTransform: TransformFixture = transformFixture(
   "throws on its fixture",
-  (raw: ExamplePerson): unknown => {
+  (raw: FakePerson): unknown => {
     throw new Error(`cannot transform ${raw.id}`);
   },
   rawPerson,
@@ -140,7 +140,7 @@ export const throwingTransform: TransformFixture = transformFixture(
 // ---- sync --------------------------------------------------------------------------------------------------------
 
 /** Always returns the same cursor, so the caller would fetch the same page forever. */
-export class StuckCursorConnector extends ExampleConnector {
+export class StuckCursorConnector extends FakeConnector {
   override async sync(credentials: Credentials, _cursor: string | null, options?: SyncOptions): Promise<Sync> {
     const page = await super.sync(credentials, null, options);
     return { ...page, cursor: "stuck", hasMore: true };
@@ -148,7 +148,7 @@ export class StuckCursorConnector extends ExampleConnector {
 }
 
 /** A fresh cursor every time but never `hasMore: false`. */
-export class EndlessConnector extends ExampleConnector {
+export class EndlessConnector extends FakeConnector {
   #page = 0;
   override async sync(credentials: Credentials, _cursor: string | null, options?: SyncOptions): Promise<Sync> {
     const page = await super.sync(credentials, null, options);
@@ -158,7 +158,7 @@ export class EndlessConnector extends ExampleConnector {
 }
 
 /** Alternates between two cursors: each page's cursor differs from its input, but paging loops. */
-export class CyclingCursorConnector extends ExampleConnector {
+export class CyclingCursorConnector extends FakeConnector {
   override async sync(credentials: Credentials, cursor: string | null, options?: SyncOptions): Promise<Sync> {
     const page = await super.sync(credentials, null, options);
     return { ...page, cursor: cursor === "a" ? "b" : "a", hasMore: true };
@@ -166,7 +166,7 @@ export class CyclingCursorConnector extends ExampleConnector {
 }
 
 /** Finishes with a null cursor: the next "incremental" sync would start from scratch. */
-export class ForgetfulCursorConnector extends ExampleConnector {
+export class ForgetfulCursorConnector extends FakeConnector {
   override async sync(credentials: Credentials, cursor: string | null, options?: SyncOptions): Promise<Sync> {
     const page = await super.sync(credentials, cursor, options);
     return page.hasMore ? page : { ...page, cursor: null };
@@ -174,7 +174,7 @@ export class ForgetfulCursorConnector extends ExampleConnector {
 }
 
 /** Puts a record with a malformed email in `records` instead of quarantining it. */
-export class InvalidRecordConnector extends ExampleConnector {
+export class InvalidRecordConnector extends FakeConnector {
   override async sync(credentials: Credentials, cursor: string | null, options?: SyncOptions): Promise<Sync> {
     const page = await super.sync(credentials, cursor, options);
     const broken = { kind: "person", externalId: "per_broken", email: "definitely not an email", properties: {}, isDeleted: false };
@@ -183,7 +183,7 @@ export class InvalidRecordConnector extends ExampleConnector {
 }
 
 /** Returns `syncedAt` as an ISO string instead of a Date. */
-export class StringSyncedAtConnector extends ExampleConnector {
+export class StringSyncedAtConnector extends FakeConnector {
   override async sync(credentials: Credentials, cursor: string | null, options?: SyncOptions): Promise<Sync> {
     const page = await super.sync(credentials, cursor, options);
     return { ...page, syncedAt: page.syncedAt.toISOString() as unknown as Date };
@@ -191,7 +191,7 @@ export class StringSyncedAtConnector extends ExampleConnector {
 }
 
 /** Emits a brand-new record whenever it is called again with a cursor it returned as final. */
-export class PhantomRecordConnector extends ExampleConnector {
+export class PhantomRecordConnector extends FakeConnector {
   readonly #finalCursors = new Set<string>();
   #phantoms = 0;
   override async sync(credentials: Credentials, cursor: string | null, options?: SyncOptions): Promise<Sync> {
@@ -215,7 +215,7 @@ export class PhantomRecordConnector extends ExampleConnector {
 }
 
 /** Re-emits an already-synced record with changed content on the second sync. */
-export class ChangedOverlapConnector extends ExampleConnector {
+export class ChangedOverlapConnector extends FakeConnector {
   #first: AnyCanonical | undefined;
   readonly #finalCursors = new Set<string>();
   override async sync(credentials: Credentials, cursor: string | null, options?: SyncOptions): Promise<Sync> {
@@ -230,7 +230,7 @@ export class ChangedOverlapConnector extends ExampleConnector {
 }
 
 /** Says hasMore: true on the second sync although nothing changed (and then stops). */
-export class MoreAfterFinalConnector extends ExampleConnector {
+export class MoreAfterFinalConnector extends FakeConnector {
   readonly #finalCursors = new Set<string>();
   override async sync(credentials: Credentials, cursor: string | null, options?: SyncOptions): Promise<Sync> {
     const page = await super.sync(credentials, cursor, options);
@@ -242,7 +242,7 @@ export class MoreAfterFinalConnector extends ExampleConnector {
 
 // ---- health and auth ---------------------------------------------------------------------------------------------
 
-export class ThrowingHealthCheckConnector extends ExampleConnector {
+export class ThrowingHealthCheckConnector extends FakeConnector {
   override async healthCheck(credentials: Credentials): Promise<ConnectorHealthStatus> {
     const status = await super.healthCheck(credentials);
     if (!status.healthy) throw new AuthError("health check failed");
@@ -250,27 +250,27 @@ export class ThrowingHealthCheckConnector extends ExampleConnector {
   }
 }
 
-export class AlwaysHealthyConnector extends ExampleConnector {
+export class AlwaysHealthyConnector extends FakeConnector {
   override async healthCheck(): Promise<ConnectorHealthStatus> {
     return { healthy: true, lastSync: null };
   }
 }
 
-export class SilentUnhealthyConnector extends ExampleConnector {
+export class SilentUnhealthyConnector extends FakeConnector {
   override async healthCheck(credentials: Credentials): Promise<ConnectorHealthStatus> {
     const status = await super.healthCheck(credentials);
     return { healthy: status.healthy, lastSync: null };
   }
 }
 
-export class NeverHealthyConnector extends ExampleConnector {
+export class NeverHealthyConnector extends FakeConnector {
   override async healthCheck(): Promise<ConnectorHealthStatus> {
     return { healthy: false, lastSync: null, error: "not implemented" };
   }
 }
 
 /** Wraps every sync failure in a plain Error, losing the AuthError the worker needs. */
-export class PlainErrorConnector extends ExampleConnector {
+export class PlainErrorConnector extends FakeConnector {
   override async sync(credentials: Credentials, cursor: string | null, options?: SyncOptions): Promise<Sync> {
     try {
       return await super.sync(credentials, cursor, options);
@@ -281,7 +281,7 @@ export class PlainErrorConnector extends ExampleConnector {
 }
 
 /** Swallows auth failures and returns an empty page. */
-export class SwallowingAuthConnector extends ExampleConnector {
+export class SwallowingAuthConnector extends FakeConnector {
   override async sync(credentials: Credentials, cursor: string | null, options?: SyncOptions): Promise<Sync> {
     try {
       return await super.sync(credentials, cursor, options);
@@ -293,28 +293,28 @@ export class SwallowingAuthConnector extends ExampleConnector {
 
 // ---- secrets -----------------------------------------------------------------------------------------------------
 
-export class KeyLoggingConnector extends ExampleConnector {
+export class KeyLoggingConnector extends FakeConnector {
   override async sync(credentials: Credentials, cursor: string | null, options?: SyncOptions): Promise<Sync> {
     options?.logger?.info(`calling the example API with key ${credentials["apiKey"] ?? ""}`);
     return super.sync(credentials, cursor, options);
   }
 }
 
-export class HeaderLoggingConnector extends ExampleConnector {
+export class HeaderLoggingConnector extends FakeConnector {
   override async sync(credentials: Credentials, cursor: string | null, options?: SyncOptions): Promise<Sync> {
     options?.logger?.debug("request", { headers: { authorization: `Bearer ${credentials["apiKey"] ?? ""}` } });
     return super.sync(credentials, cursor, options);
   }
 }
 
-export class ConsoleLoggingConnector extends ExampleConnector {
+export class ConsoleLoggingConnector extends FakeConnector {
   override async healthCheck(credentials: Credentials): Promise<ConnectorHealthStatus> {
     console.log("health check with", credentials);
     return super.healthCheck(credentials);
   }
 }
 
-export class KeyInErrorConnector extends ExampleConnector {
+export class KeyInErrorConnector extends FakeConnector {
   override async sync(credentials: Credentials, cursor: string | null, options?: SyncOptions): Promise<Sync> {
     try {
       return await super.sync(credentials, cursor, options);
@@ -324,7 +324,7 @@ export class KeyInErrorConnector extends ExampleConnector {
   }
 }
 
-export class KeyInHealthErrorConnector extends ExampleConnector {
+export class KeyInHealthErrorConnector extends FakeConnector {
   override async healthCheck(credentials: Credentials): Promise<ConnectorHealthStatus> {
     const status = await super.healthCheck(credentials);
     return status.healthy ? status : { ...status, error: `key ${encodeURIComponent(credentials["apiKey"] ?? "")} rejected` };

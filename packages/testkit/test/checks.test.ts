@@ -1,5 +1,5 @@
 /**
- * Every conformance check passes on the example connector and FAILS, with its own check name and a useful
+ * Every conformance check passes on the fake connector (test/fake/) and FAILS, with its own check name and a useful
  * message, on a connector broken in exactly the way the check exists to catch.
  */
 import net from "node:net";
@@ -23,15 +23,15 @@ import {
   transformFixture,
   type AnyConnector,
 } from "../src/index.js";
-import { ExampleConnector } from "../src/example/connector.js";
-import { rawAccount, rawActivity, rawPerson } from "../src/example/fixtures.js";
-import { startExampleSandbox, type ExampleSandbox } from "../src/example/sandbox.js";
-import { transformAccount, transformActivity, transformPerson } from "../src/example/transform.js";
 import * as broken from "./broken-connectors.js";
+import { FakeConnector } from "./fake/connector.js";
+import { rawAccount, rawActivity, rawPerson } from "./fake/fixtures.js";
+import { startFakeSource, type FakeSource } from "./fake/source.js";
+import { transformAccount, transformActivity, transformPerson } from "./fake/transform.js";
 
-let sandbox: ExampleSandbox;
+let sandbox: FakeSource;
 beforeAll(async () => {
-  sandbox = await startExampleSandbox();
+  sandbox = await startFakeSource();
 });
 afterAll(async () => {
   await sandbox.close();
@@ -51,11 +51,11 @@ async function expectFailure(run: () => unknown, check: string, pattern: RegExp)
   return error;
 }
 
-const good = (): AnyConnector => new ExampleConnector();
+const good = (): AnyConnector => new FakeConnector();
 
 describe("checkConnectorShape", () => {
-  it("passes on the example connector", () => {
-    expect(checkConnectorShape(good())).toBeInstanceOf(ExampleConnector);
+  it("passes on the fake connector", () => {
+    expect(checkConnectorShape(good())).toBeInstanceOf(FakeConnector);
   });
 
   it("fails on a connector without healthCheck", async () => {
@@ -79,9 +79,9 @@ describe("checkConnectorShape", () => {
 
 describe("checkRegistration", () => {
   it("passes when importing the entry module registers the connector it exports", async () => {
-    const registered = await checkRegistration({ load: () => import("../src/example/index.js"), connectorId: "example" });
-    const module = await import("../src/example/index.js");
-    expect(registered).toBe(module.exampleConnector);
+    const registered = await checkRegistration({ load: () => import("./fake/index.js"), connectorId: "fake" });
+    const module = await import("./fake/index.js");
+    expect(registered).toBe(module.fakeConnector);
   });
 
   it("fails when the module does not register the connector", async () => {
@@ -93,7 +93,7 @@ describe("checkRegistration", () => {
   });
 
   it("fails when the registered instance is not the exported one", async () => {
-    class TwinConnector extends ExampleConnector {
+    class TwinConnector extends FakeConnector {
       override readonly id = "example-twin";
     }
     const load = async () => {
@@ -131,7 +131,7 @@ describe("checkVersion", () => {
 });
 
 describe("checkFieldMappings", () => {
-  it("passes on the example's default mappings", () => {
+  it("passes on the fake's default mappings", () => {
     expect(checkFieldMappings(good()).length).toBeGreaterThan(10);
   });
 
@@ -149,7 +149,7 @@ describe("checkTransformIsPure", () => {
     ["transformAccount", transformFixture("transformAccount", transformAccount, rawAccount)],
     ["transformPerson", transformFixture("transformPerson", transformPerson, rawPerson)],
     ["transformActivity", transformFixture("transformActivity", transformActivity, rawActivity)],
-  ])("passes on the example's %s", (_name, fixture) => {
+  ])("passes on the fake's %s", (_name, fixture) => {
     expect(checkTransformIsPure(fixture).output).toMatchObject({ externalId: expect.any(String) as unknown });
   });
 
@@ -218,7 +218,7 @@ describe("checkTransformIsPure", () => {
 });
 
 describe("checkSyncPagesToCompletion", () => {
-  it("passes on the example: pages to the end, every record valid, the malformed row quarantined", async () => {
+  it("passes on the fake: pages to the end, every record valid, the malformed row quarantined", async () => {
     const run = await checkSyncPagesToCompletion(good(), sandbox.credentials, { expectedRecords: sandbox.expectedRecords });
     expect(run.pages).toBeGreaterThan(3);
     expect(run.seen.size + run.quarantined).toBe(sandbox.expectedRecords);
@@ -293,14 +293,14 @@ describe("checkSyncPagesToCompletion", () => {
 });
 
 describe("checkIncrementalSyncIsEmpty", () => {
-  it("passes on the example, and sees a real change once the source changes", async () => {
+  it("passes on the fake, and sees a real change once the source changes", async () => {
     const connector = good();
     const run = await checkSyncPagesToCompletion(connector, sandbox.credentials);
     const second = await checkIncrementalSyncIsEmpty(connector, sandbox.credentials, run);
     expect(second.records).toEqual([]);
 
     // The same check fails once the source really changed: it judges the connector, not the sandbox.
-    const own = await startExampleSandbox({ rateLimitOnce: false });
+    const own = await startFakeSource();
     try {
       const ownRun = await checkSyncPagesToCompletion(connector, own.credentials);
       own.addActivity({ subject: "new" });
@@ -334,7 +334,7 @@ describe("checkIncrementalSyncIsEmpty", () => {
 });
 
 describe("health checks", () => {
-  it("pass on the example: healthy with good credentials, unhealthy with a reason with bad ones", async () => {
+  it("pass on the fake: healthy with good credentials, unhealthy with a reason with bad ones", async () => {
     await expect(checkHealthCheckAcceptsGoodCredentials(good(), sandbox.credentials)).resolves.toMatchObject({ healthy: true });
     const status = await checkHealthCheckRejectsBadCredentials(good(), sandbox.badCredentials);
     expect(status).toMatchObject({ healthy: false, error: expect.stringMatching(/401/) as unknown });
@@ -374,7 +374,7 @@ describe("health checks", () => {
 });
 
 describe("checkSyncRejectsBadCredentials", () => {
-  it("passes on the example: the 401 surfaces as an AuthError", async () => {
+  it("passes on the fake: the 401 surfaces as an AuthError", async () => {
     const error = await checkSyncRejectsBadCredentials(good(), sandbox.badCredentials);
     expect(error.retryable).toBe(false);
   });
@@ -412,7 +412,7 @@ describe("checkNoSecretsLeak", () => {
     }
   }
 
-  it("passes on the example, looking for both keys but not the base URL", async () => {
+  it("passes on the fake, looking for both keys but not the base URL", async () => {
     const secrets = await secretsCheck(good());
     expect(secrets.map((secret) => secret.label).sort()).toEqual(["badCredentials.apiKey", "credentials.apiKey"]);
   });
@@ -451,8 +451,8 @@ describe("checkNoSecretsLeak", () => {
   });
 
   it("looks for extra secrets too", async () => {
-    // Stand-in for a webhook secret: text the example really does log, so the search must find it.
-    await expectFailure(() => secretsCheck(good(), { extraSecrets: ["example page fetched"] }), "no-secrets-in-output", /extraSecrets\[0\] in logger\.debug/);
+    // Stand-in for a webhook secret: text the fake really does log, so the search must find it.
+    await expectFailure(() => secretsCheck(good(), { extraSecrets: ["fake page fetched"] }), "no-secrets-in-output", /extraSecrets\[0\] in logger\.debug/);
   });
 
   it("searches output gathered before the check ran (the suite shares one capture)", async () => {

@@ -1,7 +1,7 @@
-/** Default field mappings of the example source: raw API field -> canonical field, per kind. */
+/** Default field mappings of the fake source: raw API field -> canonical field, per kind. */
 import type { FieldMapping } from "@gtm-clarity/core";
 
-export const exampleFieldMappings: FieldMapping[] = [
+export const fakeFieldMappings: FieldMapping[] = [
   { kind: "account", sourceField: "id", targetField: "externalId", transform: "none", required: true },
   { kind: "account", sourceField: "name", targetField: "name", transform: "trim", required: false },
   { kind: "account", sourceField: "website", targetField: "domain", transform: "trim", required: false },

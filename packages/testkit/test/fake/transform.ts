@@ -1,19 +1,19 @@
 /**
- * Pure transforms from the example API's rows to canonical record input. Validation (and so normalisation and
+ * Pure transforms from the fake source's rows to canonical record input. Validation (and so normalisation and
  * quarantine) happens in the connector, through core's schema; these functions only reshape data.
  */
 import { applyFieldMappings, type CanonicalKind, type CanonicalRecordInput, type FieldMapping } from "@gtm-clarity/core";
-import type { ExampleAccount, ExampleActivity, ExamplePerson } from "./api.js";
-import { exampleFieldMappings } from "./schema.js";
+import type { FakeAccount, FakeActivity, FakePerson } from "./rows.js";
+import { fakeFieldMappings } from "./schema.js";
 
-const CHANNEL_BY_TYPE: Record<ExampleActivity["type"], string> = {
+const CHANNEL_BY_TYPE: Record<FakeActivity["type"], string> = {
   email_sent: "email",
   email_opened: "email",
   meeting: "video",
   page_view: "web",
 };
 
-const DIRECTION_BY_TYPE: Partial<Record<ExampleActivity["type"], "inbound" | "outbound">> = {
+const DIRECTION_BY_TYPE: Partial<Record<FakeActivity["type"], "inbound" | "outbound">> = {
   email_sent: "outbound",
   email_opened: "inbound",
   page_view: "inbound",
@@ -26,16 +26,16 @@ function mapped(kind: CanonicalKind, raw: object, mappings: readonly FieldMappin
   ).values;
 }
 
-export function transformAccount(raw: ExampleAccount, mappings: readonly FieldMapping[] = exampleFieldMappings): CanonicalRecordInput {
+export function transformAccount(raw: FakeAccount, mappings: readonly FieldMapping[] = fakeFieldMappings): CanonicalRecordInput {
   return {
     ...mapped("account", raw, mappings),
     kind: "account",
     externalId: raw.id,
-    properties: { source: "example" },
+    properties: { source: "fake" },
   };
 }
 
-export function transformPerson(raw: ExamplePerson, mappings: readonly FieldMapping[] = exampleFieldMappings): CanonicalRecordInput {
+export function transformPerson(raw: FakePerson, mappings: readonly FieldMapping[] = fakeFieldMappings): CanonicalRecordInput {
   const values = mapped("person", raw, mappings);
   const names = [raw.first_name, raw.last_name].map((part) => part?.trim() ?? "").filter((part) => part !== "");
   return {
@@ -44,13 +44,13 @@ export function transformPerson(raw: ExamplePerson, mappings: readonly FieldMapp
     externalId: raw.id,
     ...(names.length > 0 ? { fullName: names.join(" ") } : {}),
     isDeleted: raw.deleted,
-    properties: { source: "example" },
+    properties: { source: "fake" },
   };
 }
 
 export function transformActivity(
-  raw: ExampleActivity,
-  mappings: readonly FieldMapping[] = exampleFieldMappings,
+  raw: FakeActivity,
+  mappings: readonly FieldMapping[] = fakeFieldMappings,
 ): CanonicalRecordInput {
   const direction = DIRECTION_BY_TYPE[raw.type];
   return {
@@ -61,6 +61,6 @@ export function transformActivity(
     externalId: raw.id,
     channel: CHANNEL_BY_TYPE[raw.type],
     ...(direction ? { direction } : {}),
-    properties: { source: "example" },
+    properties: { source: "fake" },
   };
 }

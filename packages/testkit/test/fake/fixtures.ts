@@ -1,7 +1,7 @@
-/** Raw rows of the example API used as transform fixtures (by the conformance suite and by unit tests). */
-import type { ExampleAccount, ExampleActivity, ExamplePerson } from "./api.js";
+/** Raw rows of the fake source, the transform fixtures of testkit's tests. */
+import type { FakeAccount, FakeActivity, FakePerson } from "./rows.js";
 
-export const rawAccount: ExampleAccount = {
+export const rawAccount: FakeAccount = {
   id: "acc_0001",
   name: "  Acme  ",
   website: "https://www.Acme.com/",
@@ -11,7 +11,7 @@ export const rawAccount: ExampleAccount = {
   updated_at: "2024-02-01T09:00:00.000Z",
 };
 
-export const rawPerson: ExamplePerson = {
+export const rawPerson: FakePerson = {
   id: "per_0001",
   email: "  Ada.Lovelace@ACME.com ",
   first_name: "Ada",
@@ -24,7 +24,7 @@ export const rawPerson: ExamplePerson = {
   updated_at: "2024-01-01T09:12:00.000Z",
 };
 
-export const rawActivity: ExampleActivity = {
+export const rawActivity: FakeActivity = {
   id: "act_0001",
   type: "meeting",
   person_id: "per_0001",
