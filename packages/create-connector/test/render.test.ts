@@ -95,8 +95,8 @@ describe("renderConnector", () => {
     expect(pkg["version"]).toBe("0.1.0");
     expect(pkg["private"]).toBeUndefined();
     expect(pkg["description"]).toBe("Acme CRM connector for GTM Clarity: people, accounts and activities");
-    expect(pkg["dependencies"]).toMatchObject({ "@gtm-clarity/core": "workspace:^" });
-    expect(pkg["devDependencies"]).toMatchObject({ "@gtm-clarity/testkit": "workspace:^" });
+    // testkit at run time: the published `./sandbox` entry is built on its sandbox kit, like Fathom's.
+    expect(pkg["dependencies"]).toMatchObject({ "@gtm-clarity/core": "workspace:^", "@gtm-clarity/testkit": "workspace:^" });
     const fathom = readJson("packages/connector-fathom/package.json");
     for (const key of ["type", "sideEffects", "exports", "publishConfig", "files", "engines", "license"]) {
       expect(pkg[key], key).toEqual(fathom[key]);
@@ -110,7 +110,11 @@ describe("renderConnector", () => {
   it("makes a standalone package depend on published versions, with its own whole config files", () => {
     const rendered = files({}, "standalone");
     const pkg = manifest(rendered);
-    expect(pkg["dependencies"]).toEqual({ "@gtm-clarity/core": "^0.1.0", zod: STANDALONE_VERSIONS.zod });
+    expect(pkg["dependencies"]).toEqual({
+      "@gtm-clarity/core": "^0.1.0",
+      "@gtm-clarity/testkit": "^0.1.0",
+      zod: STANDALONE_VERSIONS.zod,
+    });
     expect(JSON.stringify(pkg)).not.toContain("workspace:");
     expect(pkg["devDependencies"]).toMatchObject({ vitest: expect.any(String), eslint: expect.any(String) });
     const tsconfig = JSON.parse(file(rendered, "tsconfig.json"));

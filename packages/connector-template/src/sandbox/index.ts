@@ -13,6 +13,5 @@ export { SANDBOX_EPOCH, type SandboxKind } from "./data/shared.js";
 export * from "./data/person.js";
 export * from "./data/account.js";
 export * from "./data/activity.js";
-export { RateWindow, type RateDecision } from "./rate-limit.js";
 export * from "./auth.js";
 export * from "./webhook-sender.js";

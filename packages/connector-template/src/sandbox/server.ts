@@ -7,11 +7,11 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Credentials } from "@gtm-clarity/core";
+import { RateLimiter } from "@gtm-clarity/testkit/sandbox";
 import { STREAMS, STREAM_KINDS, type StreamKind } from "../streams.js";
 import { sandboxRecords, type SandboxData } from "./data.js";
 import { listenOnLoopback, sendJson } from "./http.js";
 import { createSandboxAuth, type SandboxAuth } from "./auth.js";
-import { RateWindow } from "./rate-limit.js";
 
 export interface TemplateSandboxOptions {
   /** Records per stream (wire shape, malformed ones allowed). Default: `sandboxData()`. */
@@ -100,7 +100,19 @@ export async function startTemplateSandbox(options: TemplateSandboxOptions = {})
   const limiter =
     options.rateLimit === false
       ? undefined
-      : new RateWindow(options.rateLimit?.requests ?? 100, options.rateLimit?.windowMs ?? 1000);
+      : new RateLimiter({
+          windows: [
+            {
+              name: "api",
+              limit: options.rateLimit?.requests ?? 100,
+              windowMs: options.rateLimit?.windowMs ?? 1000,
+              mode: "fixed",
+            },
+          ],
+          // Fractional seconds, as some APIs send them, so that a sandbox window can be short.
+          rateLimitHeaders: "fractional",
+          retryAfter: "fractional",
+        });
   const exhaustOn = new Set(options.rateLimitOnRequests ?? [2]);
   const stats: SandboxStats = { requests: 0, listRequests: 0, rateLimited: 0, unauthorized: 0 };
 
@@ -115,9 +127,9 @@ export async function startTemplateSandbox(options: TemplateSandboxOptions = {})
     const kind = STREAMS.find((stream) => stream.path === url.pathname)?.kind;
     if (kind !== undefined) {
       stats.listRequests += 1;
-      if (exhaustOn.has(stats.listRequests)) limiter?.exhaust(Date.now());
+      if (exhaustOn.has(stats.listRequests)) limiter?.exhaust("", "api");
     }
-    const rate = limiter?.take(Date.now());
+    const rate = limiter?.take("", ["api"]);
     if (rate !== undefined && !rate.allowed) {
       stats.rateLimited += 1;
       return sendJson(res, 429, { error: { code: "rate_limited", message: "Too many requests" } }, rate.headers);
