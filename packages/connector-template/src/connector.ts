@@ -6,6 +6,7 @@
  * per (base URL, credential) for the connector's lifetime, so pacing state carries across pages.
  */
 import {
+  buildSyncPage,
   noopLogger,
   type AuthenticateResult,
   type CanonicalRecord,
@@ -32,9 +33,8 @@ import {
   type TemplateCredentials,
 } from "./auth.js";
 import { TemplateClients, type TemplateClientOptions } from "./client.js";
-import { advanceCursor, INITIAL_CURSOR, laterOf, parseCursor, serializeCursor, type CursorState } from "./cursor.js";
+import { templateCursor } from "./cursor.js";
 import { templateFieldMappings } from "./schema.js";
-import { STREAM_KINDS } from "./streams.js";
 import { fetchPage } from "./sync/pull.js";
 import { transformRecord, updatedAtOf } from "./sync/transform.js";
 import { TemplateWebhooks } from "./webhook.js";
@@ -78,55 +78,37 @@ export class TemplateConnector implements Connector<CanonicalRecord> {
     const logger = options.logger ?? this.#options.logger ?? noopLogger;
     const client = this.#client(parseTemplateCredentials(credentials), logger);
     const requestsBefore = client.stats().requests;
-    let state = startingState(parseCursor(lastSyncCursor), options.fullSync === true);
+    const now = new Date();
+    let state = templateCursor.parse(lastSyncCursor);
     const records: CanonicalRecord[] = [];
     const quarantined: QuarantinedRecord[] = [];
-    let updated = 0;
-    let finished = false;
     for (;;) {
-      const kind = state.stream;
-      const updatedSince = state.watermarks[kind] ?? null;
-      const page = await fetchPage(client, kind, { updatedSince }, state.pageCursor, options.signal);
-      let pageHighWater: string | null = null;
-      for (const item of page.items) {
-        const result = transformRecord(kind, item);
-        if (result.ok) {
-          records.push(result.record);
-          if (updatedSince !== null) updated += 1;
-        } else {
-          quarantined.push(result.quarantined);
-        }
-        pageHighWater = laterOf(pageHighWater, updatedAtOf(item));
-      }
-      const step = advanceCursor(state, page.nextCursor, pageHighWater);
-      state = step.state;
-      finished = step.finished;
-      // More pages in this stream: they are the next call's. A stream that just ended hands over to the next one.
-      if (finished || page.nextCursor !== null) break;
-    }
-
-    const requests = client.stats().requests - requestsBefore;
-    logger.info("template: synced a page", {
-      connector: this.id,
-      records: records.length,
-      quarantined: quarantined.length,
-      hasMore: !finished,
-      requests,
-    });
-    if (quarantined.length > 0) {
-      logger.warn("template: quarantined malformed records", {
-        connector: this.id,
-        externalIds: quarantined.map((item) => item.externalId ?? null),
+      const window = templateCursor.begin(state, templateCursor.nextStream(state), {
+        fullSync: options.fullSync === true,
+        now,
       });
+      const page = await fetchPage(client, window.stream, { updatedSince: window.since }, window.position, options.signal);
+      for (const item of page.items) {
+        const result = transformRecord(window.stream, item);
+        if (result.ok) records.push(result.record);
+        else quarantined.push(result.quarantined);
+      }
+      const step = templateCursor.advance(state, window, { next: page.nextCursor, seen: page.items.map(updatedAtOf) });
+      state = step.state;
+      // More pages in this stream: they are the next call's. A stream that just ended hands over to the next one,
+      // so an incremental sync with little to do finishes in a single call.
+      if (!step.hasMore || page.nextCursor !== null) {
+        return buildSyncPage({
+          connectorId: this.id,
+          records,
+          quarantined,
+          cursor: templateCursor.serialize(state),
+          hasMore: step.hasMore,
+          requests: client.stats().requests - requestsBefore,
+          logger,
+        });
+      }
     }
-    return {
-      records,
-      cursor: serializeCursor(state),
-      hasMore: !finished,
-      syncedAt: new Date(),
-      stats: { created: records.length - updated, updated, errors: quarantined.length, requests },
-      quarantined,
-    };
   }
 
   getSchema(): FieldMapping[] {
@@ -147,16 +129,6 @@ export class TemplateConnector implements Connector<CanonicalRecord> {
   #client(credentials: TemplateCredentials, logger: Logger = this.#options.logger ?? noopLogger): HttpClient {
     return this.#clients.get(credentials.baseUrl, authHeaders(credentials), logger);
   }
-}
-
-/**
- * Where a call starts: the cursor's position, or, for `fullSync`, a new run without watermarks. A full run under
- * way is continued: its current and later streams have no watermark yet.
- */
-function startingState(state: CursorState, fullSync: boolean): CursorState {
-  if (!fullSync) return state;
-  const ahead = STREAM_KINDS.slice(STREAM_KINDS.indexOf(state.stream));
-  return ahead.some((kind) => state.watermarks[kind] !== undefined) ? INITIAL_CURSOR : state;
 }
 
 /** An error as one line for a health status, with every credential scrubbed even if some layer echoed one. */

@@ -20,19 +20,10 @@ export type { StreamDefinition } from "./kinds/stream.js";
 export * from "./kinds/person.js";
 export * from "./kinds/account.js";
 export * from "./kinds/activity.js";
-export {
-  advanceCursor,
-  CURSOR_VERSION,
-  INITIAL_CURSOR,
-  migrateCursor,
-  parseCursor,
-  serializeCursor,
-  type CursorState,
-  type CursorStep,
-} from "./cursor.js";
+export { templateCursor } from "./cursor.js";
 export { templateFieldMappings } from "./schema.js";
 export { STREAMS, STREAM_KINDS, streamOf, type StreamKind } from "./streams.js";
-export { fetchPage, pullStream, PAGE_SIZE, type StreamPage, type StreamQuery } from "./sync/pull.js";
+export { fetchPage, pullStream, templatePaging, PAGE_SIZE, type StreamPage, type StreamQuery } from "./sync/pull.js";
 export {
   transformRecord,
   updatedAtOf,

@@ -3,8 +3,8 @@
  * Retry-After and RateLimit-* on a 429, backoff on 5xx, AuthError on 401, SchemaError on a body that is not a page.
  * Items stay `unknown` here; the transform validates them one by one, so one malformed record cannot sink its page.
  */
-import { SchemaError, type HttpClient } from "@gtm-clarity/core";
-import { TemplatePageSchema } from "../api-schema.js";
+import { cursorPaging, nextPosition, SchemaError, type HttpClient } from "@gtm-clarity/core";
+import { TemplatePageSchema, type TemplatePage } from "../api-schema.js";
 import { streamOf, type StreamKind } from "../streams.js";
 
 /** The largest page the API serves. It may send fewer; `next_cursor` says whether more follow. */
@@ -23,6 +23,9 @@ export interface StreamPage {
   nextCursor: string | null;
 }
 
+/** Where the API keeps its next position: `next_cursor`, null (or empty) on the last page. */
+export const templatePaging = cursorPaging<TemplatePage>((page) => page.next_cursor);
+
 /** One page of one stream. Throws SchemaError when the body is not a page, or when paging would loop. */
 export async function fetchPage(
   client: HttpClient,
@@ -39,12 +42,13 @@ export async function fetchPage(
     },
     ...(signal === undefined ? {} : { signal }),
   });
-  if (page.next_cursor !== null && page.next_cursor === cursor) {
+  const step = nextPosition(templatePaging, page, cursor);
+  if (step.next !== null && step.next === cursor) {
     throw new SchemaError("Template returned the cursor it was given as next_cursor: paging would loop", [
       { path: "next_cursor", message: "repeats the request's cursor" },
     ]);
   }
-  return { kind, items: page.data, nextCursor: page.next_cursor };
+  return { kind, items: page.data, nextCursor: step.next };
 }
 
 /**
