@@ -19,4 +19,9 @@ export const TemplateMeSchema = z.object({
   name: z.string(),
 });
 
+/** Every error: `{ error: { code, message } }`. The HTTP client puts both on the errors it throws. */
+export const TemplateErrorSchema = z.object({
+  error: z.object({ code: z.string().optional(), message: z.string().optional() }),
+});
+
 export type TemplatePage = z.output<typeof TemplatePageSchema>;

@@ -13,6 +13,7 @@ import {
   type RateLimitPolicy,
   type RetryPolicy,
 } from "@gtm-clarity/core";
+import { TemplateErrorSchema } from "./api-schema.js";
 
 /** The production API. A connection may point elsewhere with `settings.baseUrl` (the sandbox does). */
 export const TEMPLATE_BASE_URL = "https://api.template.example";
@@ -55,6 +56,8 @@ export class TemplateClients {
         name: "template",
         baseUrl,
         headers: { Accept: "application/json", ...authHeaders },
+        // Errors carry the API's own code and message (`vendorCode`, `vendorMessage`), secrets scrubbed by core.
+        errorBody: { schema: TemplateErrorSchema, read: (body) => body.error },
         rateLimit: this.#options.rateLimit ?? TEMPLATE_RATE_LIMIT,
         retry: this.#options.retry ?? TEMPLATE_RETRY,
         logger: log,

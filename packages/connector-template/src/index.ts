@@ -15,7 +15,7 @@ export {
 } from "./client.js";
 export * from "./auth.js";
 export * from "./webhook.js";
-export { TemplateMeSchema, TemplatePageSchema, type TemplatePage } from "./api-schema.js";
+export { TemplateErrorSchema, TemplateMeSchema, TemplatePageSchema, type TemplatePage } from "./api-schema.js";
 export type { StreamDefinition } from "./kinds/stream.js";
 export * from "./kinds/person.js";
 export * from "./kinds/account.js";

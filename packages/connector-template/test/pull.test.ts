@@ -107,6 +107,14 @@ describe("pull with an injected fetch", () => {
     expect(fetchMock).toHaveBeenCalledTimes(1);
   });
 
+  it("carries the API's error code and message on the error it throws", async () => {
+    const { client } = setup(() => json(400, { error: { code: "invalid_request", message: "cursor is not valid" } }));
+    await expect(fetchPage(client, KIND, {}, "abc")).rejects.toMatchObject({
+      vendorCode: "invalid_request",
+      vendorMessage: "cursor is not valid",
+    });
+  });
+
   it("rejects a body that is not a page with a SchemaError", async () => {
     const { client } = setup(() => json(200, { items: "nope" }));
     await expect(fetchPage(client, KIND, {}, null)).rejects.toSatisfy(isSchemaError);

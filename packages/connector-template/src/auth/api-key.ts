@@ -3,13 +3,8 @@
  * connection); this module says where it lives in a connection's settings and what the credentials hold.
  * No cryptography here: core owns it.
  */
-import {
-  ConfigError,
-  decryptApiKey,
-  encryptApiKey,
-  type ConnectorConfig,
-  type Credentials,
-} from "@gtm-clarity/core";
+import { ConfigError, decryptApiKey, encryptApiKey } from "@gtm-clarity/core";
+import type { ConnectorConfig, Credentials } from "@gtm-clarity/core";
 import { z } from "zod";
 import { TEMPLATE_BASE_URL } from "../client.js";
 import {
