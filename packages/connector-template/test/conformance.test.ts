@@ -4,7 +4,7 @@
  */
 import { runConformanceSuite, transformFixture } from "@gtm-clarity/testkit";
 import pkg from "../package.json" with { type: "json" };
-import { SANDBOX_KINDS, startTemplateSandbox } from "../src/sandbox/index.js";
+import { SANDBOX_KINDS, templateSandbox } from "../src/sandbox/index.js";
 import { STREAM_KINDS } from "../src/streams.js";
 import { transformRecord } from "../src/sync/transform.js";
 
@@ -12,15 +12,8 @@ runConformanceSuite({
   load: () => import("../src/index.js"),
   connectorId: "template",
   packageJson: pkg,
-  sandbox: async () => {
-    const sandbox = await startTemplateSandbox();
-    return {
-      credentials: sandbox.credentials,
-      badCredentials: sandbox.badCredentials,
-      expectedRecords: sandbox.recordCount(),
-      close: () => sandbox.close(),
-    };
-  },
+  // The descriptor the worker's demo and benchmarks start too.
+  sandbox: () => templateSandbox.start(),
   transforms: STREAM_KINDS.flatMap((kind) => {
     const transform = (raw: unknown) => transformRecord(kind, raw);
     return [

@@ -6,11 +6,18 @@ import {
   type Credentials,
   type QuarantinedRecord,
 } from "@gtm-clarity/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import pkg from "../package.json" with { type: "json" };
 import { TemplateConnector } from "../src/connector.js";
-import { SANDBOX_KINDS, sandboxRecords, startTemplateSandbox, type TemplateSandbox } from "../src/sandbox/index.js";
+import {
+  SANDBOX_KINDS,
+  sandboxRecords,
+  startTemplateSandbox,
+  templateSandbox,
+  type TemplateSandbox,
+} from "../src/sandbox/index.js";
 import { STREAM_KINDS } from "../src/streams.js";
 
 /** A sandbox record's `id`, which every kind has. */
@@ -125,4 +132,24 @@ describe("TemplateConnector", () => {
     await expect(connector.healthCheck(sandbox.credentials)).resolves.toMatchObject({ healthy: true });
   });
 
+});
+
+describe("the sandbox descriptor", () => {
+  it("starts a sandbox with settings for a connection, good credentials, and data that grows on addNewData", async () => {
+    vi.stubEnv("CONNECTOR_ENCRYPTION_KEY", randomBytes(32).toString("hex"));
+    const sandbox = await templateSandbox.start({ size: 3, rateLimit: false });
+    try {
+      const binding = { tenantId: "tenant-a", connectionId: "connection-1" };
+      // The secret is sealed for the binding (test/auth/ decrypts it); the base URL points here.
+      expect(sandbox.settings(binding).baseUrl).toBe(sandbox.url);
+      await expect(new TemplateConnector().healthCheck(sandbox.credentials)).resolves.toMatchObject({ healthy: true });
+      const before = sandbox.expectedRecords;
+      expect(before).toBe(STREAM_KINDS.length * 4);
+      await expect(sandbox.addNewData(2)).resolves.toBe(2);
+      expect(sandbox.expectedRecords).toBe(before + 2);
+    } finally {
+      await sandbox.close();
+      vi.unstubAllEnvs();
+    }
+  });
 });

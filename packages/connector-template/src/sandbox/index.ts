@@ -1,13 +1,9 @@
 /**
  * `@gtm-clarity/connector-template/sandbox`: a loopback fake of the Template API for tests, demos and benchmarks.
- * Importing it does not register the connector.
+ * Built on `@gtm-clarity/testkit/sandbox`. Importing it does not register the connector.
  */
-export {
-  startTemplateSandbox,
-  type TemplateSandbox,
-  type TemplateSandboxOptions,
-  type SandboxStats,
-} from "./server.js";
+export { startTemplateSandbox, type TemplateSandbox, type TemplateSandboxOptions } from "./server.js";
+export { templateSandbox } from "./descriptor.js";
 export { sandboxData, sandboxRecords, SANDBOX_KINDS, type SandboxData } from "./data.js";
 export { SANDBOX_EPOCH, type SandboxKind } from "./data/shared.js";
 export * from "./data/person.js";

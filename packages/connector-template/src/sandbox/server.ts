@@ -1,17 +1,28 @@
 /**
- * A loopback fake of the Template API, close enough to test the connector end to end:
- * the credentials of the wired auth variant (`auth.ts`, or `options.auth`),
- * `GET /v1/<stream>` in cursor pages (`limit` capped by the server, `next_cursor: null` at the end) filtered by
- * `updated_since`, `RateLimit-*` headers with a 429 (and `Retry-After`) beyond the budget, and, by default, the
- * budget used up once early on, so that every test run proves the client waits and retries. Error bodies are JSON.
+ * A loopback fake of the Template API on testkit's sandbox kit, close enough to test the connector end to end:
+ * the credentials of the wired auth variant (`auth.ts`, or `options.auth`), `GET /v1/<stream>` in cursor pages
+ * (`limit` capped by the server, `next_cursor: null` at the end) filtered by `updated_since`, `RateLimit-*` headers
+ * with a 429 (and `Retry-After`) beyond the budget and, by default, the budget used up once early on, so that every
+ * test run proves the client waits and retries; faults from a kit `FaultPlan`. Errors are `{ error: { code, message } }`.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Credentials } from "@gtm-clarity/core";
-import { RateLimiter } from "@gtm-clarity/testkit/sandbox";
+import {
+  FaultPlan,
+  json,
+  RateLimiter,
+  rateLimitGuard,
+  route,
+  startSandboxServer,
+  type Clock,
+  type Reply,
+  type RunningSandbox,
+  type SandboxBinding,
+  type SandboxRequest,
+  type SandboxStats,
+} from "@gtm-clarity/testkit/sandbox";
+import { parseTemplateSettings, type TemplateSettings } from "../auth.js";
 import { STREAMS, STREAM_KINDS, type StreamKind } from "../streams.js";
-import { sandboxRecords, type SandboxData } from "./data.js";
-import { listenOnLoopback, sendJson } from "./http.js";
 import { createSandboxAuth, type SandboxAuth } from "./auth.js";
+import { sandboxRecords, SANDBOX_KINDS, type SandboxData } from "./data.js";
 
 export interface TemplateSandboxOptions {
   /** Records per stream (wire shape, malformed ones allowed). Default: `sandboxData()`. */
@@ -30,31 +41,18 @@ export interface TemplateSandboxOptions {
    * they get a 429 and the client must wait for the window to reset. Default [2]; [] for none.
    */
   rateLimitOnRequests?: readonly number[];
+  faults?: FaultPlan;
+  clock?: Clock;
 }
 
-export interface SandboxStats {
-  /** Every request received, whatever its outcome. */
-  requests: number;
-  /** Requests to list endpoints (`/v1/<stream>`), 429s included. */
-  listRequests: number;
-  rateLimited: number;
-  unauthorized: number;
-}
-
-export interface TemplateSandbox {
-  /** Base URL, for `settings.baseUrl` and the credentials: `http://127.0.0.1:<port>`. */
-  readonly url: string;
+export interface TemplateSandbox extends RunningSandbox<TemplateSettings> {
   readonly auth: SandboxAuth;
-  /** Good credentials for `sync` and `healthCheck`, pointing at this sandbox. */
-  readonly credentials: Credentials;
-  /** The same shape with a wrong secret. */
-  readonly badCredentials: Credentials;
   /** Records served, malformed ones included: what a full sync must emit or quarantine. */
   recordCount(): number;
   /** Adds or replaces a record (matched by `id`), as if it changed at the source. */
   put(kind: StreamKind, record: { id: string; updated_at: string }): void;
+  /** The kit's counters, and `listRequests`: requests to list endpoints, 429s included. */
   stats(): SandboxStats;
-  close(): Promise<void>;
 }
 
 function field(record: unknown, name: string): unknown {
@@ -91,12 +89,15 @@ function decodeCursor(cursor: string): number | undefined {
   }
 }
 
+const API_ERROR = (status: number, code: string, message: string): Reply => json(status, { error: { code, message } });
+
 export async function startTemplateSandbox(options: TemplateSandboxOptions = {}): Promise<TemplateSandbox> {
   const streams = new Map<StreamKind, unknown[]>(
     STREAM_KINDS.map((kind) => [kind, [...(options.data?.[kind] ?? sandboxRecords(kind))].sort(byUpdate)]),
   );
   const auth = options.auth ?? createSandboxAuth();
   const pageSize = options.pageSize ?? 10;
+  const clock = options.clock === undefined ? {} : { clock: options.clock };
   const limiter =
     options.rateLimit === false
       ? undefined
@@ -112,69 +113,78 @@ export async function startTemplateSandbox(options: TemplateSandboxOptions = {})
           // Fractional seconds, as some APIs send them, so that a sandbox window can be short.
           rateLimitHeaders: "fractional",
           retryAfter: "fractional",
+          ...clock,
         });
   const exhaustOn = new Set(options.rateLimitOnRequests ?? [2]);
-  const stats: SandboxStats = { requests: 0, listRequests: 0, rateLimited: 0, unauthorized: 0 };
+  let listRequests = 0;
+  const isList = (req: SandboxRequest) => STREAMS.some((stream) => stream.path === req.path);
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    stats.requests += 1;
-    const url = new URL(req.url ?? "/", "http://sandbox.invalid");
-    if (await auth.handle(req, res, url)) return;
-    if (!auth.authorized(req)) {
-      stats.unauthorized += 1;
-      return sendJson(res, 401, { error: { code: "unauthorized", message: "Invalid or missing credentials" } });
-    }
-    const kind = STREAMS.find((stream) => stream.path === url.pathname)?.kind;
-    if (kind !== undefined) {
-      stats.listRequests += 1;
-      if (exhaustOn.has(stats.listRequests)) limiter?.exhaust("", "api");
-    }
-    const rate = limiter?.take("", ["api"]);
-    if (rate !== undefined && !rate.allowed) {
-      stats.rateLimited += 1;
-      return sendJson(res, 429, { error: { code: "rate_limited", message: "Too many requests" } }, rate.headers);
-    }
-    const headers = rate?.headers ?? {};
-    if (req.method !== "GET") {
-      return sendJson(res, 405, { error: { code: "method_not_allowed", message: "GET only" } }, headers);
-    }
-    if (url.pathname === "/v1/me") return sendJson(res, 200, { id: "usr_sandbox", name: "Sandbox User" }, headers);
-    if (kind === undefined) {
-      return sendJson(res, 404, { error: { code: "not_found", message: `No route ${url.pathname}` } }, headers);
-    }
-
-    const since = url.searchParams.get("updated_since");
+  const list = (kind: StreamKind, req: SandboxRequest): Reply => {
+    const since = req.query.get("updated_since");
     const sinceMs = since === null ? undefined : Date.parse(since);
     if (sinceMs !== undefined && Number.isNaN(sinceMs)) {
-      const error = { code: "invalid_request", message: "updated_since is not a date" };
-      return sendJson(res, 400, { error }, headers);
+      return API_ERROR(400, "invalid_request", "updated_since is not a date");
     }
-    const cursor = url.searchParams.get("cursor");
+    const cursor = req.query.get("cursor");
     const offset = cursor === null ? 0 : decodeCursor(cursor);
-    if (offset === undefined) {
-      return sendJson(res, 400, { error: { code: "invalid_request", message: "cursor is not valid" } }, headers);
-    }
-    const limit = Number(url.searchParams.get("limit") ?? pageSize);
+    if (offset === undefined) return API_ERROR(400, "invalid_request", "cursor is not valid");
+    const limit = Number(req.query.get("limit") ?? pageSize);
     const size = Math.min(pageSize, Number.isInteger(limit) && limit > 0 ? limit : pageSize);
     const all = streams.get(kind) ?? [];
     const matching = sinceMs === undefined ? all : all.filter((record) => updatedAtMs(record) >= sinceMs);
     const data = matching.slice(offset, offset + size);
     const next = offset + size < matching.length ? encodeCursor(offset + size) : null;
-    return sendJson(res, 200, { data, next_cursor: next }, headers);
+    return json(200, { data, next_cursor: next });
   };
 
-  const server = await listenOnLoopback(handle);
+  const server = await startSandboxServer({
+    routes: [
+      ...auth.routes,
+      route("GET", "/v1/me", () => json(200, { id: "usr_sandbox", name: "Sandbox User" })),
+      ...STREAMS.map((stream) => route("GET", stream.path, (req) => list(stream.kind, req))),
+    ],
+    guards: [
+      auth.guard,
+      (req) => {
+        if (!isList(req)) return undefined;
+        listRequests += 1;
+        req.count("listRequests");
+        if (exhaustOn.has(listRequests)) limiter?.exhaust("", "api");
+        return undefined;
+      },
+      ...(limiter === undefined
+        ? []
+        : [rateLimitGuard(limiter, () => API_ERROR(429, "rate_limited", "Too many requests"))]),
+    ],
+    faults: options.faults ?? new FaultPlan(),
+    counters: ["listRequests"],
+    ...clock,
+  });
+  const recordCount = () => [...streams.values()].reduce((total, records) => total + records.length, 0);
   return {
-    url: server.url,
+    url: server.baseUrl,
     auth,
-    credentials: auth.credentials(server.url),
-    badCredentials: auth.badCredentials(server.url),
-    recordCount: () => [...streams.values()].reduce((total, records) => total + records.length, 0),
+    settings: (binding: SandboxBinding) => parseTemplateSettings(auth.settings(server.baseUrl, binding)),
+    credentials: auth.credentials(server.baseUrl),
+    badCredentials: auth.badCredentials(server.baseUrl),
+    get expectedRecords() {
+      return recordCount();
+    },
+    recordCount,
+    async addNewData(count) {
+      // New records of the first kind, after everything there: what an incremental sync must pick up.
+      const [kind] = STREAM_KINDS;
+      const records = streams.get(kind) ?? [];
+      const added = Array.from({ length: count }, (_, index) => SANDBOX_KINDS[kind].make(records.length + index));
+      streams.set(kind, [...records, ...added].sort(byUpdate));
+      return count;
+    },
     put(kind, record) {
       const records = (streams.get(kind) ?? []).filter((existing) => idOf(existing) !== record.id);
       streams.set(kind, [...records, record].sort(byUpdate));
     },
-    stats: () => ({ ...stats }),
+    faults: server.faults,
+    stats: () => server.stats(),
     close: () => server.close(),
   };
 }

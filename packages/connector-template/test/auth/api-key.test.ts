@@ -37,6 +37,10 @@ describe("Template API-key credentials", () => {
     expect(caught(() => decryptTemplateApiKey(elsewhere))).toSatisfy(isCryptoError);
   });
 
+  it("gives the sandbox's connection settings the key sealed for their binding", () => {
+    expect(decryptTemplateApiKey({ ...binding, settings: auth.settings(sandbox.url, binding) })).toBe(auth.apiKey);
+  });
+
   it("refuses a connection without a stored key", () => {
     expect(caught(() => decryptTemplateApiKey({ ...binding, settings: {} }))).toSatisfy(isConfigError);
   });

@@ -49,6 +49,12 @@ describe("Template OAuth credentials", () => {
     expect(caught(() => decryptTemplateTokens(elsewhere))).toSatisfy(isCryptoError);
   });
 
+  it("gives the sandbox's connection settings the tokens sealed for their binding", () => {
+    const settings = auth.settings(sandbox.url, binding);
+    const { accessToken, refreshToken } = auth.initial;
+    expect(decryptTemplateTokens({ ...binding, settings })).toEqual({ accessToken, refreshToken });
+  });
+
   it("refuses a connection without stored tokens", () => {
     expect(caught(() => decryptTemplateTokens({ ...binding, settings: {} }))).toSatisfy(isConfigError);
   });

@@ -1,6 +1,8 @@
 /** The sandbox's API-key auth: one key, sent as `X-Api-Key`. */
 import { randomBytes } from "node:crypto";
-import type { SandboxAuth } from "./types.js";
+import { json, requireHeaders } from "@gtm-clarity/testkit/sandbox";
+import { encryptTemplateApiKey } from "../../auth/api-key.js";
+import { UNAUTHORIZED, type SandboxAuth } from "./types.js";
 
 export interface ApiKeySandboxAuth extends SandboxAuth {
   /** The one API key the sandbox accepts. */
@@ -13,10 +15,11 @@ export function createSandboxAuth(options: { apiKey?: string } = {}): ApiKeySand
   const apiKey = options.apiKey ?? newKey();
   return {
     apiKey,
-    authorized: (req) => req.headers["x-api-key"] === apiKey,
-    handle: () => Promise.resolve(false),
+    guard: requireHeaders({ "x-api-key": apiKey }, () => json(401, UNAUTHORIZED)),
+    routes: [],
     credentials: (baseUrl) => ({ apiKey, baseUrl }),
     badCredentials: (baseUrl) => ({ apiKey: newKey(), baseUrl }),
+    settings: (baseUrl, binding) => ({ encryptedApiKey: encryptTemplateApiKey(apiKey, binding), baseUrl }),
     authRequests: () => 0,
   };
 }

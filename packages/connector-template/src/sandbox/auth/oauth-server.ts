@@ -1,12 +1,12 @@
 /**
- * The sandbox's OAuth 2.0 authorization server: `GET /oauth/authorize` approves at once and redirects back with a
- * code bound to the PKCE challenge and redirect URI; `POST /oauth/token` (form-encoded, client_secret_post) exchanges
- * a code (checking the S256 verifier) or a refresh token (rotating it). Errors follow RFC 6749 section 5.2.
+ * The sandbox's OAuth 2.0 authorization server, as kit routes: `GET /oauth/authorize` approves at once and redirects
+ * back with a code bound to the PKCE challenge and redirect URI; `POST /oauth/token` (form-encoded,
+ * client_secret_post) exchanges a code (checking the S256 verifier) or a refresh token (rotating it). Errors follow
+ * RFC 6749 section 5.2. Access tokens live in a kit `TokenSet`, which the API's `requireBearer` guard checks.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { randomBytes } from "node:crypto";
 import { pkceChallenge } from "@gtm-clarity/core";
-import { readBody, sendJson } from "../http.js";
+import { json, redirect, route, TokenSet, type Reply, type Route, type SandboxRequest } from "@gtm-clarity/testkit/sandbox";
 
 export interface AuthorizationServerOptions {
   clientId?: string;
@@ -35,45 +35,42 @@ function token(prefix: string): string {
 export class SandboxAuthorizationServer {
   readonly clientId: string;
   readonly clientSecret: string;
+  /** Live access tokens. */
+  readonly accessTokens: TokenSet;
+  /** `POST /oauth/token` requests answered, whatever their outcome. */
+  tokenRequests = 0;
   readonly #ttlSeconds: number;
   readonly #codes = new Map<string, PendingCode>();
-  /** Access token -> expiry (ms). */
-  readonly #accessTokens = new Map<string, number>();
   readonly #refreshTokens = new Set<string>();
 
   constructor(options: AuthorizationServerOptions = {}) {
     this.clientId = options.clientId ?? token("client");
     this.clientSecret = options.clientSecret ?? token("secret");
     this.#ttlSeconds = options.accessTokenTtlSeconds ?? 3600;
+    this.accessTokens = new TokenSet({ prefix: "at", ttlMs: this.#ttlSeconds * 1000 });
   }
 
   /** A fresh token pair, as after a completed authorization. */
   issue(): IssuedTokens {
-    const accessToken = token("at");
     const refreshToken = token("rt");
-    this.#accessTokens.set(accessToken, Date.now() + this.#ttlSeconds * 1000);
     this.#refreshTokens.add(refreshToken);
-    return { accessToken, refreshToken, expiresIn: this.#ttlSeconds };
+    return { accessToken: this.accessTokens.issue(), refreshToken, expiresIn: this.#ttlSeconds };
   }
 
-  isValidAccessToken(accessToken: string): boolean {
-    const expiresAt = this.#accessTokens.get(accessToken);
-    return expiresAt !== undefined && Date.now() < expiresAt;
+  /** Public routes: no API guard applies to them. */
+  routes(): Route[] {
+    return [
+      route("GET", "/oauth/authorize", (req) => this.#authorize(req), { public: true }),
+      route("POST", "/oauth/token", (req) => this.#token(req), { public: true }),
+    ];
   }
 
-  async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    if (req.method === "GET" && url.pathname === "/oauth/authorize") return this.#authorize(res, url);
-    if (req.method === "POST" && url.pathname === "/oauth/token") return this.#token(res, await readBody(req));
-    return sendJson(res, 404, { error: "not_found" });
-  }
-
-  #authorize(res: ServerResponse, url: URL): void {
-    const param = (name: string) => url.searchParams.get(name) ?? "";
+  #authorize(req: SandboxRequest): Reply {
+    const param = (name: string) => req.query.get(name) ?? "";
     const redirectUri = param("redirect_uri");
     if (param("client_id") !== this.clientId || !/^https?:\/\//.test(redirectUri)) {
       // Never redirect to an unverified URI: the error is shown here instead (RFC 6749 section 4.1.2.1).
-      const description = "unknown client_id or bad redirect_uri";
-      return sendJson(res, 400, { error: "invalid_request", error_description: description });
+      return json(400, { error: "invalid_request", error_description: "unknown client_id or bad redirect_uri" });
     }
     const back = new URL(redirectUri);
     const state = param("state");
@@ -86,17 +83,16 @@ export class SandboxAuthorizationServer {
       this.#codes.set(code, { codeChallenge, redirectUri, expiresAt: Date.now() + CODE_TTL_MS });
       back.searchParams.set("code", code);
     }
-    res.writeHead(302, { location: back.toString() });
-    res.end();
+    return redirect(back.toString());
   }
 
-  #token(res: ServerResponse, rawBody: string): void {
-    const form = new URLSearchParams(rawBody);
+  async #token(req: SandboxRequest): Promise<Reply> {
+    this.tokenRequests += 1;
+    const form = new URLSearchParams(await req.text());
     if (form.get("client_id") !== this.clientId || form.get("client_secret") !== this.clientSecret) {
-      return sendJson(res, 401, { error: "invalid_client" });
+      return json(401, { error: "invalid_client" });
     }
-    const invalidGrant = (description: string) =>
-      sendJson(res, 400, { error: "invalid_grant", error_description: description });
+    const invalidGrant = (description: string) => json(400, { error: "invalid_grant", error_description: description });
     switch (form.get("grant_type")) {
       case "authorization_code": {
         const code = form.get("code") ?? "";
@@ -108,15 +104,15 @@ export class SandboxAuthorizationServer {
         if (!this.#verifierMatches(form.get("code_verifier") ?? "", pending.codeChallenge)) {
           return invalidGrant("code_verifier does not match the code_challenge");
         }
-        return this.#sendTokens(res);
+        return this.#tokens();
       }
       case "refresh_token": {
         const refreshToken = form.get("refresh_token") ?? "";
         if (!this.#refreshTokens.delete(refreshToken)) return invalidGrant("unknown or revoked refresh token");
-        return this.#sendTokens(res);
+        return this.#tokens();
       }
       default:
-        return sendJson(res, 400, { error: "unsupported_grant_type" });
+        return json(400, { error: "unsupported_grant_type" });
     }
   }
 
@@ -128,9 +124,9 @@ export class SandboxAuthorizationServer {
     }
   }
 
-  #sendTokens(res: ServerResponse): void {
+  #tokens(): Reply {
     const issued = this.issue();
-    sendJson(res, 200, {
+    return json(200, {
       access_token: issued.accessToken,
       token_type: "Bearer",
       expires_in: issued.expiresIn,

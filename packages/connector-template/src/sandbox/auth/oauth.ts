@@ -1,7 +1,9 @@
 /** The sandbox's OAuth: its own authorization server, and `Authorization: Bearer` with a token it issued. */
 import { randomBytes } from "node:crypto";
+import { json, requireBearer } from "@gtm-clarity/testkit/sandbox";
+import { encryptTemplateTokens } from "../../auth/oauth.js";
 import { SandboxAuthorizationServer, type AuthorizationServerOptions, type IssuedTokens } from "./oauth-server.js";
-import type { SandboxAuth } from "./types.js";
+import { UNAUTHORIZED, type SandboxAuth } from "./types.js";
 
 export interface OAuthSandboxAuth extends SandboxAuth {
   readonly clientId: string;
@@ -13,25 +15,21 @@ export interface OAuthSandboxAuth extends SandboxAuth {
 export function createSandboxAuth(options: AuthorizationServerOptions = {}): OAuthSandboxAuth {
   const server = new SandboxAuthorizationServer(options);
   const initial = server.issue();
-  let tokenRequests = 0;
+  const tokens = { accessToken: initial.accessToken, refreshToken: initial.refreshToken };
   return {
     clientId: server.clientId,
     clientSecret: server.clientSecret,
     initial,
-    authorized: (req) => server.isValidAccessToken(/^Bearer (.+)$/i.exec(req.headers.authorization ?? "")?.[1] ?? ""),
-    async handle(req, res, url) {
-      if (!url.pathname.startsWith("/oauth/")) return false;
-      if (url.pathname === "/oauth/token") tokenRequests += 1;
-      await server.handle(req, res, url);
-      return true;
-    },
-    credentials: (baseUrl) => ({ accessToken: initial.accessToken, refreshToken: initial.refreshToken, baseUrl }),
+    guard: requireBearer(server.accessTokens, () => json(401, UNAUTHORIZED)),
+    routes: server.routes(),
+    credentials: (baseUrl) => ({ ...tokens, baseUrl }),
     badCredentials: (baseUrl) => ({
       accessToken: `revoked_${randomBytes(16).toString("hex")}`,
       refreshToken: `revoked_${randomBytes(16).toString("hex")}`,
       baseUrl,
     }),
-    authRequests: () => tokenRequests,
+    settings: (baseUrl, binding) => ({ encryptedTokens: encryptTemplateTokens(tokens, binding), baseUrl }),
+    authRequests: () => server.tokenRequests,
   };
 }
 

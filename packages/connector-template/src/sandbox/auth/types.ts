@@ -2,18 +2,23 @@
  * How the sandbox checks a request's credentials. Each auth variant of the connector has a sandbox counterpart, so
  * a test can start the sandbox with either one whichever is wired.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Credentials } from "@gtm-clarity/core";
+import type { Guard, Route, SandboxBinding } from "@gtm-clarity/testkit/sandbox";
+
+/** The API's 401, in its error shape. */
+export const UNAUTHORIZED = { error: { code: "unauthorized", message: "Invalid or missing credentials" } };
 
 export interface SandboxAuth {
-  /** Whether an API request carries valid credentials. */
-  authorized(req: IncomingMessage): boolean;
-  /** Answers the routes the auth method owns (OAuth endpoints); false when `url` is not one of them. */
-  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
+  /** Refuses an API request without valid credentials. */
+  readonly guard: Guard;
+  /** Routes the auth method owns (OAuth endpoints); public, so the guard does not apply to them. */
+  readonly routes: readonly Route[];
   /** Good credentials for `sync` and `healthCheck` against the sandbox at `baseUrl`. */
   credentials(baseUrl: string): Credentials;
   /** The same shape with a wrong secret. */
   badCredentials(baseUrl: string): Credentials;
+  /** A connection's settings for `binding`, its secret sealed by core for that tenant and connection. */
+  settings(baseUrl: string, binding: SandboxBinding): Record<string, unknown>;
   /** Requests to the auth method's own endpoints (token requests), for tests that count them. */
-  readonly authRequests: () => number;
+  authRequests(): number;
 }

@@ -1,0 +1,33 @@
+/**
+ * The sandbox as the conformance suite, the worker's demo and benchmarks start it: testkit's `SandboxDescriptor`.
+ * `size` is records per kind; the data is deterministic, so `seed` changes nothing here.
+ */
+import { FaultPlan, type SandboxDescriptor } from "@gtm-clarity/testkit/sandbox";
+import type { TemplateSettings } from "../auth.js";
+import { TEMPLATE_CONNECTOR_ID } from "../connector.js";
+import { STREAM_KINDS } from "../streams.js";
+import { sandboxData } from "./data.js";
+import { startTemplateSandbox, type TemplateSandbox } from "./server.js";
+
+export const templateSandbox: SandboxDescriptor<TemplateSettings, TemplateSandbox> = {
+  connectorId: TEMPLATE_CONNECTOR_ID,
+  start(options = {}) {
+    const { size, rateLimit, faults, clock } = options;
+    const api = rateLimit === false ? undefined : rateLimit?.["api"];
+    return startTemplateSandbox({
+      ...(size === undefined ? {} : { data: sandboxData(Object.fromEntries(STREAM_KINDS.map((kind) => [kind, size]))) }),
+      ...(rateLimit === false
+        ? { rateLimit: false }
+        : api === undefined
+          ? {}
+          : {
+              rateLimit: {
+                ...(api.limit === undefined ? {} : { requests: api.limit }),
+                ...(api.windowMs === undefined ? {} : { windowMs: api.windowMs }),
+              },
+            }),
+      faults: new FaultPlan(faults ?? []),
+      ...(clock === undefined ? {} : { clock }),
+    });
+  },
+};
