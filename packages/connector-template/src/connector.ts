@@ -5,22 +5,21 @@
  * page of the next one, so an incremental sync with little to do finishes in a single call. HTTP clients are kept
  * per (base URL, credential) for the connector's lifetime, so pacing state carries across pages.
  */
-import {
-  buildSyncPage,
-  noopLogger,
-  type AuthenticateResult,
-  type CanonicalRecord,
-  type Connector,
-  type ConnectorConfig,
-  type ConnectorHealthStatus,
-  type Credentials,
-  type FieldMapping,
-  type HttpClient,
-  type Logger,
-  type OAuthCapability,
-  type QuarantinedRecord,
-  type SyncOptions,
-  type SyncResult,
+import { buildSyncPage, noopLogger } from "@gtm-clarity/core";
+import type {
+  AuthenticateResult,
+  CanonicalRecord,
+  Connector,
+  ConnectorConfig,
+  ConnectorHealthStatus,
+  Credentials,
+  FieldMapping,
+  HttpClient,
+  Logger,
+  OAuthCapability,
+  QuarantinedRecord,
+  SyncOptions,
+  SyncResult,
 } from "@gtm-clarity/core";
 import pkg from "../package.json" with { type: "json" };
 import { TemplateMeSchema } from "./api-schema.js";
