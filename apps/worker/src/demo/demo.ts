@@ -10,7 +10,7 @@ import type { Store } from "@gtm-clarity/store";
 import type { FaultSpec, RunningSandbox } from "@gtm-clarity/testkit/sandbox";
 import { z } from "zod";
 import { logLevelFrom, openApp, type AppOptions } from "../app.js";
-import { connect } from "../connect.js";
+import { connect, secretsMode } from "../connect.js";
 import { connectorRegistry, deployedConnectors, sandboxes as deployedSandboxes, type DeployedSandbox } from "../connectors.js";
 import { ProgressDisplay, formatCount } from "../runner/progress.js";
 import { runSyncs, type RunnerTarget } from "../runner/runner.js";
@@ -152,11 +152,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     );
 
     const skipped: string[] = [];
+    const reasons: string[] = [];
     const described = new Map<string, DeployedSandbox>();
     for (const { id } of deployedConnectors()) {
       const deployed = deployedSandboxes.find((entry) => entry.descriptor.connectorId === id);
-      if (!deployed) {
+      // A connector that connects only through OAuth has no secrets the demo could give it (the web app connects it).
+      const reason = !deployed ? "no sandbox" : secretsMode(connectorRegistry.get(id)) === "oauth" ? "OAuth only" : undefined;
+      if (!deployed || reason !== undefined) {
         skipped.push(id);
+        reasons.push(`${id} (${reason ?? "no sandbox"})`);
         continue;
       }
       described.set(id, deployed);
@@ -172,7 +176,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       targets.push({ tenantId: DEMO_TENANT, connectionId, label: connectorId, connectorId });
       say(`${connectorId}: sandbox at ${sandbox.url}, connection ${connectionId}`);
     }
-    if (skipped.length > 0) say(`No demo sandbox for: ${skipped.join(", ")} (skipped)`);
+    if (reasons.length > 0) say(`Skipped: ${reasons.join(", ")}`);
 
     const pass = async (fullSync: boolean) => {
       const before = new Map([...sandboxes].map(([id, s]) => [id, s.stats().requests]));
