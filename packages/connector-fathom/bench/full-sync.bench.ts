@@ -11,7 +11,7 @@
 import { parseArgs } from "node:util";
 import type { Credentials } from "@gtm-clarity/core";
 import { FathomConnector } from "../src/connector.js";
-import { startFathomSandbox, type SandboxRequestRecord } from "../src/sandbox/index.js";
+import { startFathomSandbox, type SandboxRequestRecord } from "../src/sandbox/server.js";
 
 const HELP = `Full sync of the Fathom sandbox under a rate limit.
 

@@ -6,19 +6,20 @@
  * so pacing state (the client-side window and the server's RateLimit-Remaining/-Reset) carries across pages.
  */
 import {
-  HttpError,
-  SchemaError,
-  parseConnectorSecrets,
-  parseConnectorSettings,
+  buildSyncPage,
   createHttpClient,
   createHttpClientPool,
+  HttpError,
   isHttpError,
+  nextPosition,
   noopLogger,
+  parseConnectorSecrets,
+  parseConnectorSettings,
+  SchemaError,
   type AuthenticateResult,
   type CanonicalRecord,
   type Connector,
   type ConnectorConfig,
-  type ConnectorDocument,
   type ConnectorHealthStatus,
   type Credentials,
   type FieldMapping,
@@ -26,13 +27,22 @@ import {
   type HttpClient,
   type HttpClientOptions,
   type Logger,
-  type QuarantinedRecord,
   type RetryPolicy,
   type SyncOptions,
   type SyncResult,
+  type WatermarkWindow,
 } from "@gtm-clarity/core";
 import pkg from "../package.json" with { type: "json" };
+import {
+  fathomCursor,
+  MEETINGS_STREAM,
+  readCursorForSync,
+  serializeCursor,
+  type FathomCursor,
+  type FathomCursorState,
+} from "./cursor.js";
 import { legacyCredentials, readLegacyConfig, settingsFromLegacyCredentials } from "./legacy.js";
+import { fathomFieldMappings } from "./schema.js";
 import {
   FathomSecretsSchema,
   FathomSettingsSchema,
@@ -41,18 +51,8 @@ import {
   type FathomSettings,
   type FathomSettingsInput,
 } from "./settings.js";
-import { MeetingSchema } from "./api-schema.js";
-import {
-  createdAfterFor,
-  laterOf,
-  readCursorForSync,
-  serializeCursor,
-  type CursorState,
-  type PagingCursor,
-} from "./cursor.js";
-import { fathomFieldMappings } from "./schema.js";
-import { fetchMeetingsPage, type MeetingsPage, type MeetingsQuery } from "./sync/pull.js";
-import { dedupeRecords, transformRawMeeting } from "./sync/transform.js";
+import { fetchMeetingsPage, MEETINGS_PAGING, type MeetingsPage, type MeetingsQuery } from "./sync/pull.js";
+import { transformMeetingsPage } from "./sync/transform.js";
 import { FathomWebhooks } from "./webhook.js";
 
 export const FATHOM_CONNECTOR_ID = "fathom";
@@ -122,9 +122,9 @@ export class FathomConnector implements Connector<CanonicalRecord, FathomSetting
     lastSyncCursor: string | null,
     options: SyncOptions<FathomSettingsInput> = {},
   ): Promise<SyncResult<CanonicalRecord>> {
-    const creds = this.#connection(credentials, options.settings);
+    const connection = this.#connection(credentials, options.settings);
     const logger = options.logger ?? this.#options.logger ?? noopLogger;
-    const client = this.#client(creds, logger);
+    const client = this.#client(connection, logger);
     const requestsBefore = client.stats().requests;
     const fullSync = options.fullSync === true;
 
@@ -135,59 +135,22 @@ export class FathomConnector implements Connector<CanonicalRecord, FathomSetting
         reason: stored.discarded.message,
       });
     }
-    const { run, page } = await this.#readPage(client, stored.state, creds, fullSync, logger, options.signal);
-
-    const records: CanonicalRecord[] = [];
-    const documents: ConnectorDocument[] = [];
-    const quarantined: QuarantinedRecord[] = [];
-    let highWater = run.highWater;
-    for (const item of page.items) {
-      const result = transformRawMeeting(item);
-      records.push(...result.records);
-      documents.push(...result.documents);
-      quarantined.push(...result.quarantined);
-      const createdAt = createdAtOf(item);
-      if (createdAt !== undefined) highWater = laterOf(highWater, createdAt);
-    }
-
-    const next: CursorState =
-      page.nextCursor === null
-        ? { v: 1, phase: "idle", watermark: laterOf(run.watermark, highWater) }
-        : {
-            v: 1,
-            phase: "paging",
-            watermark: run.watermark,
-            createdAfter: run.createdAfter,
-            pageCursor: page.nextCursor,
-            highWater,
-          };
-    const unique = dedupeRecords(records);
-    const requests = client.stats().requests - requestsBefore;
-    logger.info("fathom: synced a page of meetings", {
-      connector: this.id,
-      meetings: page.items.length,
-      records: unique.length,
-      documents: documents.length,
-      quarantined: quarantined.length,
-      incremental: run.createdAfter !== null,
-      hasMore: next.phase === "paging",
-      requests,
+    const cursor = fathomCursor(connection.settings.lookbackMinutes);
+    const { window, page } = await this.#readPage(client, cursor, stored.state, connection, fullSync, logger, options.signal);
+    const result = transformMeetingsPage(page.items);
+    const step = nextPosition(MEETINGS_PAGING, page, window.position);
+    const next = cursor.advance(stored.state, window, { next: step.next, seen: result.createdAt });
+    return buildSyncPage({
+      connectorId: this.id,
+      records: result.records,
+      documents: result.documents,
+      quarantined: result.quarantined,
+      cursor: serializeCursor(next.state),
+      hasMore: next.hasMore,
+      requests: client.stats().requests - requestsBefore,
+      logger,
+      now: this.#now(),
     });
-    if (quarantined.length > 0) {
-      logger.warn("fathom: quarantined malformed records", {
-        connector: this.id,
-        externalIds: quarantined.map((item) => item.externalId ?? null),
-      });
-    }
-    return {
-      records: unique,
-      cursor: serializeCursor(next),
-      hasMore: next.phase === "paging",
-      syncedAt: new Date(this.#options.clock?.now() ?? Date.now()),
-      stats: { created: unique.length, updated: 0, errors: quarantined.length, requests },
-      documents,
-      quarantined,
-    };
   }
 
   getSchema(): FieldMapping[] {
@@ -207,28 +170,24 @@ export class FathomConnector implements Connector<CanonicalRecord, FathomSetting
 
   /**
    * Fetches the page the cursor points at. A paging position Fathom refuses (e.g. one that expired) fails an
-   * incremental run with an error that names the remedy; a full run starts over from the first page instead.
+   * incremental run with an error that names the remedy; a full run starts over from the first page instead (the
+   * caller passes `fullSync` on every page of a full run, and clears the cursor when one starts).
    */
-  /** The key from the credentials, and the settings: the caller's, else (legacy) those inside the credentials. */
-  #connection(credentials: Credentials, settings: FathomSettingsInput | undefined): Connection {
-    const apiKey = parseFathomApiKey(credentials);
-    if (settings === undefined) return { apiKey, settings: settingsFromLegacyCredentials(credentials) }; // legacy
-    return { apiKey, settings: parseConnectorSettings(this, settings) };
-  }
-
   async #readPage(
     client: HttpClient,
-    state: CursorState,
-    creds: Connection,
+    cursor: FathomCursor,
+    state: FathomCursorState,
+    connection: Connection,
     fullSync: boolean,
     logger: Logger,
     signal: AbortSignal | undefined,
-  ): Promise<{ run: RunState; page: MeetingsPage }> {
-    const run = this.#startOrResume(state, creds, fullSync);
+  ): Promise<{ window: MeetingsWindow; page: MeetingsPage }> {
+    const now = this.#now();
+    const window = cursor.begin(state, MEETINGS_STREAM, { fullSync, now });
     try {
-      return { run, page: await fetchMeetingsPage(client, this.#query(run, creds), run.pageCursor, signal) };
+      return { window, page: await fetchMeetingsPage(client, queryFor(window, connection), window.position, signal) };
     } catch (error) {
-      const refused = run.pageCursor;
+      const refused = window.position;
       const status = refused === null ? undefined : rejectedPagingStatus(error);
       if (status === undefined) throw error;
       if (!fullSync) {
@@ -240,52 +199,32 @@ export class FathomConnector implements Connector<CanonicalRecord, FathomSetting
           { cause: error, details: { pageCursorRefused: true } },
         );
       }
-      // A full sync reads everything anyway: start the run over rather than stay stuck on a dead position.
       logger.warn("fathom: the stored paging position was refused; the full sync starts over from the first page", {
         connector: this.id,
         status,
       });
-      const restarted = this.#startOrResume({ v: 1, phase: "idle", watermark: run.watermark }, creds, true);
-      const page = await fetchMeetingsPage(client, this.#query(restarted, creds), null, signal);
+      const watermark = state.streams[MEETINGS_STREAM]?.watermark ?? null;
+      const cleared = { ...state, streams: { [MEETINGS_STREAM]: { watermark, run: null } } };
+      const restarted = cursor.begin(cleared, MEETINGS_STREAM, { fullSync: true, now });
+      const page = await fetchMeetingsPage(client, queryFor(restarted, connection), null, signal);
       if (page.nextCursor === refused) {
         throw new SchemaError("Fathom refuses the paging position it hands out: a full sync would loop", [
           { path: "next_cursor", message: "refused when passed back as cursor" },
         ]);
       }
-      return { run: restarted, page };
+      return { window: restarted, page };
     }
   }
 
-  #query(run: { createdAfter: string | null }, { settings }: Connection): MeetingsQuery {
-    return {
-      createdAfter: run.createdAfter,
-      includeTranscript: settings.includeTranscript,
-      includeSummary: settings.includeSummary,
-      includeActionItems: settings.includeActionItems,
-      includeCrmMatches: settings.includeCrmMatches,
-    };
+  /** The key from the credentials, and the settings: the caller's, else (legacy) those inside the credentials. */
+  #connection(credentials: Credentials, settings: FathomSettingsInput | undefined): Connection {
+    const apiKey = parseFathomApiKey(credentials);
+    if (settings === undefined) return { apiKey, settings: settingsFromLegacyCredentials(credentials) }; // legacy
+    return { apiKey, settings: parseConnectorSettings(this, settings) };
   }
 
-  /**
-   * Continues the run in the cursor, or starts one: full from nothing, incremental from the watermark.
-   *
-   * `fullSync` means "ignore the incremental watermark": it restarts an idle cursor or an incremental run's paging
-   * position, but continues a full run's own paging position, because the caller passes `fullSync` on every page of
-   * a full run together with the cursor the previous page committed (ignoring that would read page one forever).
-   * A full run's stale position is cleared by the caller at the start of a run (the worker stores a null cursor),
-   * and, if Fathom refuses it anyway, `sync` starts the full run over.
-   */
-  #startOrResume(state: CursorState, creds: Connection, fullSync: boolean): RunState {
-    const restartAsFull = fullSync && (state.phase === "idle" || state.createdAfter !== null);
-    if (state.phase === "paging" && !restartAsFull) return state;
-    return {
-      v: 1,
-      phase: "paging",
-      watermark: state.watermark,
-      createdAfter: fullSync ? null : createdAfterFor(state.watermark, creds.settings.lookbackMinutes * 60_000),
-      pageCursor: null,
-      highWater: null,
-    };
+  #now(): Date {
+    return new Date(this.#options.clock?.now() ?? Date.now());
   }
 
   #client({ apiKey, settings }: Connection, logger: Logger = this.#options.logger ?? noopLogger): HttpClient {
@@ -315,8 +254,18 @@ export class FathomConnector implements Connector<CanonicalRecord, FathomSetting
   }
 }
 
-/** A run in progress: a paging cursor whose first page (`pageCursor: null`) may not have been read yet. */
-type RunState = Omit<PagingCursor, "pageCursor"> & { pageCursor: string | null };
+type MeetingsWindow = WatermarkWindow<typeof MEETINGS_STREAM, string>;
+
+/** The listing a window reads: from its `since` (none on a full run), with the content the settings ask for. */
+function queryFor(window: MeetingsWindow, { settings }: Connection): MeetingsQuery {
+  return {
+    createdAfter: window.since,
+    includeTranscript: settings.includeTranscript,
+    includeSummary: settings.includeSummary,
+    includeActionItems: settings.includeActionItems,
+    includeCrmMatches: settings.includeCrmMatches,
+  };
+}
 
 /**
  * The status when Fathom refused a request as invalid (400, 410 Gone, 422). With the run's own filters already
@@ -324,12 +273,6 @@ type RunState = Omit<PagingCursor, "pageCursor"> & { pageCursor: string | null }
  */
 function rejectedPagingStatus(error: unknown): number | undefined {
   return isHttpError(error) && [400, 410, 422].includes(error.status) ? error.status : undefined;
-}
-
-/** The `created_at` of a page item, if it is a valid meeting's (malformed ones do not move the watermark). */
-function createdAtOf(item: unknown): string | undefined {
-  const parsed = MeetingSchema.safeParse(item);
-  return parsed.success ? (parsed.data.created_at ?? undefined) : undefined;
 }
 
 /** An error as one line for a health status, with the key scrubbed even if some layer echoed it. */

@@ -1,84 +1,94 @@
 /**
- * The sync cursor: a typed, versioned state serialised to a string. The caller stores it opaquely and hands it back.
+ * The sync cursor: core's watermark cursor over one stream, `meetings`. A run lists `GET /meetings` newest first,
+ * page by page (the run's position is Fathom's `next_cursor`); when its last page is read the run's highest
+ * `created_at` becomes the watermark, and the next run asks for `created_after = watermark - lookback`. The overlap
+ * re-reads a few meetings on purpose: upserts keyed by externalId absorb them, and a late-visible meeting is not lost.
  *
- * A run lists `GET /meetings` newest first, page by page (`phase: "paging"`, Fathom's `next_cursor` in `pageCursor`).
- * When the last page is read the run's highest `created_at` becomes the `watermark` (`phase: "idle"`), and the next
- * run asks for `created_after = watermark - lookback`. The overlap re-reads a few meetings on purpose: upserts keyed
- * by externalId with a content hash absorb them, and a meeting that became visible late is not lost.
+ * Version 1 (this connector's own `{v: 1, phase: "idle" | "paging", ...}`) is still read and migrated, so cursors
+ * stored before the move keep working, a run in progress included.
  *
- * `parseCursor` accepts every version it knows and migrates it to the current one; anything else is a SchemaError,
- * never a silent full resync (core's `defineCursorCodec` does the parsing, version check and validation).
- *
- * The one exception is a full sync, which is a request to start from scratch: `readCursorForSync` lets it start
- * over from a cursor that cannot be read (not JSON, malformed, a version this code no longer reads) instead of
- * failing every run until someone clears the cursor by hand. A cursor written by a newer version still fails:
- * the remedy there is to upgrade, not to discard another worker's progress.
+ * A full sync is a request to start from scratch: `readCursorForSync` lets it start over from a cursor that cannot
+ * be read instead of failing every run until someone clears it by hand. A cursor written by a newer version still
+ * fails: the remedy there is to upgrade, not to discard another worker's progress.
  */
-import { SchemaError, defineCursorCodec, isSchemaError } from "@gtm-clarity/core";
+import {
+  defineWatermarkCursor,
+  isSchemaError,
+  SchemaError,
+  type WatermarkCursor,
+  type WatermarkCursorState,
+} from "@gtm-clarity/core";
 import { z } from "zod";
 
-export const CURSOR_VERSION = 1;
+export const CURSOR_VERSION = 2;
+export const MEETINGS_STREAM = "meetings";
+type Stream = typeof MEETINGS_STREAM;
+
+export type FathomCursorState = WatermarkCursorState<Stream, string>;
+export type FathomCursor = WatermarkCursor<Stream, string>;
+
+// ---- version 1 ---------------------------------------------------------------------------------------------------
 
 const isoDateTime = z.iso.datetime({ offset: true });
-
-const IdleV1 = z.object({
-  v: z.literal(1),
-  phase: z.literal("idle"),
-  /** Highest `created_at` of the last completed run; null before the first one completes. */
-  watermark: isoDateTime.nullable(),
-});
-
+const IdleV1 = z.object({ v: z.literal(1), phase: z.literal("idle"), watermark: isoDateTime.nullable() });
 const PagingV1 = z.object({
   v: z.literal(1),
   phase: z.literal("paging"),
   watermark: isoDateTime.nullable(),
-  /** The run's lower bound, fixed for the whole run: the watermark minus the lookback, or null for a full sync. */
+  /** The run's lower bound: the watermark minus the lookback, or null for a full run. */
   createdAfter: isoDateTime.nullable(),
-  /** Fathom's `next_cursor` for the next page of this run. */
   pageCursor: z.string().min(1),
-  /** Highest `created_at` seen so far in this run. */
   highWater: isoDateTime.nullable(),
 });
+const CursorV1Schema = z.discriminatedUnion("phase", [IdleV1, PagingV1]);
+export type CursorV1 = z.output<typeof CursorV1Schema>;
 
-export const CursorStateV1Schema = z.discriminatedUnion("phase", [IdleV1, PagingV1]);
-export type CursorState = z.output<typeof CursorStateV1Schema>;
-export type IdleCursor = z.output<typeof IdleV1>;
-export type PagingCursor = z.output<typeof PagingV1>;
+const mark = (at: string | null) => (at === null ? null : { at: new Date(at).toISOString(), id: null });
 
-/** Any cursor version this code can read. Add `V2` here, and a step in `migrateCursor`, when the state changes. */
-const AnyVersionSchema = CursorStateV1Schema;
-type AnyVersionCursor = z.output<typeof AnyVersionSchema>;
+/** A version 1 cursor as the watermark cursor's state: the same watermark, and a run in progress continues. */
+export function migrateV1(old: unknown): FathomCursorState {
+  const v1 = CursorV1Schema.parse(old);
+  const run =
+    v1.phase === "idle"
+      ? null
+      : {
+          full: v1.createdAfter === null,
+          since: v1.createdAfter,
+          // Version 1 had no upper bound and Fathom's listing needs none; the run's start is the best stand-in.
+          until: v1.highWater ?? v1.watermark ?? v1.createdAfter ?? new Date(0).toISOString(),
+          position: v1.pageCursor,
+          highWater: mark(v1.highWater),
+        };
+  const stream = { watermark: mark(v1.watermark), run };
+  return { v: CURSOR_VERSION, streams: { [MEETINGS_STREAM]: stream }, pass: { done: [], last: null } };
+}
 
-/** Upgrades an older cursor to the current version. Version 1 is current, so this is the identity for now. */
-export function migrateCursor(state: AnyVersionCursor): CursorState {
-  switch (state.v) {
-    case 1:
-      return state;
+// ---- the cursor ----------------------------------------------------------------------------------------------------
+
+const cursors = new Map<number, FathomCursor>();
+
+/** The cursor for a connection's lookback (one per lookback value, built once). */
+export function fathomCursor(lookbackMinutes: number): FathomCursor {
+  let cursor = cursors.get(lookbackMinutes);
+  if (cursor === undefined) {
+    cursor = defineWatermarkCursor({
+      name: "Fathom",
+      version: CURSOR_VERSION,
+      streams: [MEETINGS_STREAM],
+      lookbackMs: lookbackMinutes * 60_000,
+      positionSchema: z.string().min(1),
+      legacy: { schema: CursorV1Schema, migrate: migrateV1 },
+    });
+    cursors.set(lookbackMinutes, cursor);
   }
+  return cursor;
 }
 
-export const INITIAL_CURSOR: IdleCursor = { v: 1, phase: "idle", watermark: null };
-
-const codec = defineCursorCodec({
-  name: "Fathom",
-  version: CURSOR_VERSION,
-  schema: AnyVersionSchema,
-  initial: INITIAL_CURSOR,
-  migrate: migrateCursor,
-});
-
-/** The state as a string; a state that is not a valid cursor is a SchemaError. */
-export function serializeCursor(state: CursorState): string {
-  return codec.serialize(state);
-}
-
-/** `null` (never synced) gives the initial state. A string that is not a cursor we wrote is a SchemaError. */
-export function parseCursor(raw: string | null): CursorState {
-  return codec.parse(raw);
-}
+/** Parsing and writing do not depend on the lookback. */
+const codec = fathomCursor(0);
 
 export interface CursorForSync {
-  state: CursorState;
+  state: FathomCursorState;
   /** Set when a full sync started over because the stored cursor could not be read: why it could not. */
   discarded?: SchemaError;
 }
@@ -89,11 +99,11 @@ export interface CursorForSync {
  */
 export function readCursorForSync(raw: string | null, fullSync: boolean): CursorForSync {
   try {
-    return { state: parseCursor(raw) };
+    return { state: codec.parse(raw) };
   } catch (error) {
     if (!isSchemaError(error)) throw error;
     const newer = writtenByNewerVersion(raw);
-    if (fullSync && !newer) return { state: INITIAL_CURSOR, discarded: error };
+    if (fullSync && !newer) return { state: codec.initial, discarded: error };
     const remedy = newer
       ? "upgrade this connector to the version that wrote it"
       : "a full sync (fullSync: true) starts this connection over from scratch";
@@ -112,15 +122,26 @@ function writtenByNewerVersion(raw: string | null): boolean {
   }
 }
 
-/** The later of two ISO instants (either may be null). */
-export function laterOf(a: string | null, b: string | null): string | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Date.parse(b) > Date.parse(a) ? b : a;
+/** The state as a string (a state that is not a valid cursor is a SchemaError). */
+export function serializeCursor(state: FathomCursorState): string {
+  return codec.serialize(state);
 }
 
-/** `watermark - lookbackMs` as ISO, or null when there is no watermark (full sync). */
-export function createdAfterFor(watermark: string | null, lookbackMs: number): string | null {
-  if (watermark === null) return null;
-  return new Date(Date.parse(watermark) - lookbackMs).toISOString();
+/**
+ * @deprecated For the worker's crash test only, until it reads progress another way: a stored cursor seen as
+ * version 1 did (`idle` with the watermark, or `paging` with Fathom's next_cursor). `null` is a fresh `idle`.
+ */
+export function parseCursor(raw: string | null): CursorV1 {
+  const stream = codec.parse(raw).streams[MEETINGS_STREAM];
+  const watermark = stream?.watermark?.at ?? null;
+  const run = stream?.run;
+  if (run === null || run === undefined) return { v: 1, phase: "idle", watermark };
+  return {
+    v: 1,
+    phase: "paging",
+    watermark,
+    createdAfter: run.since,
+    pageCursor: run.position,
+    highWater: run.highWater?.at ?? null,
+  };
 }

@@ -1,8 +1,9 @@
 import { createHttpClient, isAuthError, isHttpError, isSchemaError, isTransientError } from "@gtm-clarity/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { FathomConnector } from "../src/connector.js";
-import { parseCursor, serializeCursor } from "../src/cursor.js";
-import { generateMeeting, startFathomSandbox, type FathomSandbox } from "../src/sandbox/index.js";
+import { parseCursor } from "../src/cursor.js";
+import { generateMeeting } from "../src/sandbox/data.js";
+import { startFathomSandbox, type FathomSandbox } from "../src/sandbox/index.js";
 import { pullMeetings, type MeetingsPage } from "../src/sync/pull.js";
 import { activityIds, FAST_RETRY, sandboxCredentials, syncToEnd } from "./helpers.js";
 
@@ -15,6 +16,9 @@ async function sandboxWith(options: Parameters<typeof startFathomSandbox>[0]): P
 afterEach(async () => {
   await Promise.all(sandboxes.splice(0).map((sandbox) => sandbox.close()));
 });
+
+/** The watermark as the cursor keeps it: an instant to the millisecond. */
+const instant = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso).toISOString());
 
 const idsNewestFirst = (sandbox: FathomSandbox) => sandbox.meetings().map((meeting) => String(meeting.recording_id));
 
@@ -67,7 +71,7 @@ describe("sync: one page per call, include_* flags", () => {
     expect(pages.map((page) => page.hasMore)).toEqual([true, true, false]);
     expect(pages.map((page) => page.stats.requests)).toEqual([1, 1, 1]);
     expect(activityIds(pages)).toEqual(idsNewestFirst(sandbox));
-    expect(parseCursor(cursor)).toEqual({ v: 1, phase: "idle", watermark: sandbox.meetings()[0]?.created_at });
+    expect(parseCursor(cursor)).toEqual({ v: 1, phase: "idle", watermark: instant(sandbox.meetings()[0]?.created_at) });
   });
 
   it("asks for content only when the connection opted in, and then counts as heavy", async () => {
@@ -109,7 +113,7 @@ describe("sync: incremental with created_after and a lookback overlap", () => {
     // Meetings are 75 minutes apart in the sandbox: a 60 minute lookback re-reads exactly the previous newest one.
     const expected = [...added.map((meeting) => String(meeting.recording_id)).reverse(), idsNewestFirst(sandbox)[3]];
     expect(activityIds(incremental.pages)).toEqual(expected);
-    expect(parseCursor(incremental.cursor)).toEqual({ v: 1, phase: "idle", watermark: added.at(-1)?.created_at });
+    expect(parseCursor(incremental.cursor)).toEqual({ v: 1, phase: "idle", watermark: instant(added.at(-1)?.created_at) });
   });
 
   it("catches a meeting that became visible late inside the lookback window", async () => {
@@ -124,7 +128,7 @@ describe("sync: incremental with created_after and a lookback overlap", () => {
     const incremental = await syncToEnd(connector, credentials, full.cursor);
     expect(activityIds(incremental.pages)).toContain(String(late.recording_id));
     // The watermark never moves backwards.
-    expect(parseCursor(incremental.cursor)).toEqual({ v: 1, phase: "idle", watermark: sandbox.meetings()[0]?.created_at });
+    expect(parseCursor(incremental.cursor)).toEqual({ v: 1, phase: "idle", watermark: instant(sandbox.meetings()[0]?.created_at) });
   });
 
   it("fullSync ignores the watermark and reads everything again", async () => {
@@ -136,6 +140,28 @@ describe("sync: incremental with created_after and a lookback overlap", () => {
     const again = await syncToEnd(connector, credentials, first.cursor, { fullSync: true });
     expect(sandbox.requests().every((request) => request.query["created_after"] === undefined)).toBe(true);
     expect(activityIds(again.pages)).toHaveLength(15);
+  });
+
+  it("continues a version 1 cursor stored before the watermark cursor: a run in progress, then its watermark", async () => {
+    const sandbox = await sandboxWith({ meetings: 25, rateLimit: false });
+    const connector = new FathomConnector();
+    const credentials = sandboxCredentials(sandbox);
+    const first = await connector.sync(credentials, null);
+    const newest = sandbox.meetings()[0]?.created_at ?? "";
+    const pageCursor = parseCursor(first.cursor);
+    if (pageCursor.phase !== "paging") throw new Error("expected a run in progress");
+    const v1Paging = JSON.stringify({ v: 1, phase: "paging", watermark: null, createdAfter: null, pageCursor: pageCursor.pageCursor, highWater: newest });
+    sandbox.resetStats();
+    const rest = await syncToEnd(connector, credentials, v1Paging);
+    expect([...activityIds([first]), ...activityIds(rest.pages)]).toEqual(idsNewestFirst(sandbox));
+    expect(sandbox.requests()[0]?.query["cursor"]).toEqual([pageCursor.pageCursor]);
+    expect(parseCursor(rest.cursor)).toEqual({ v: 1, phase: "idle", watermark: instant(newest) });
+
+    // An idle version 1 cursor: the next run reads from its watermark minus the lookback.
+    sandbox.resetStats();
+    await syncToEnd(connector, credentials, JSON.stringify({ v: 1, phase: "idle", watermark: newest }));
+    const createdAfter = new Date(Date.parse(newest) - 60 * 60_000).toISOString();
+    expect(sandbox.requests().map((request) => request.query["created_after"])).toEqual([[createdAfter]]);
   });
 
   it("resumes a run from a page cursor with the run's own created_after", async () => {
@@ -159,7 +185,8 @@ describe("sync: a stuck cursor fails incremental runs clearly, and a full sync s
 
   /** A committed paging position the sandbox no longer accepts: it answers 400, as for an expired cursor. */
   const stuckAt = (createdAfter: string | null) =>
-    serializeCursor({
+    // A version 1 cursor, as stored before the move to the watermark cursor: it still reads.
+    JSON.stringify({
       v: 1,
       phase: "paging",
       watermark: "2025-01-06T00:00:00Z",
@@ -188,7 +215,7 @@ describe("sync: a stuck cursor fails incremental runs clearly, and a full sync s
       sandbox.resetStats();
       const full = await syncToEnd(connector, credentials, stuck, { fullSync: true });
       expect(activityIds(full.pages)).toEqual(idsNewestFirst(sandbox));
-      expect(parseCursor(full.cursor)).toEqual({ v: 1, phase: "idle", watermark: sandbox.meetings()[0]?.created_at });
+      expect(parseCursor(full.cursor)).toEqual({ v: 1, phase: "idle", watermark: instant(sandbox.meetings()[0]?.created_at) });
       expect(sandbox.requests().every((request) => request.query["created_after"] === undefined)).toBe(true);
       expect(sandbox.requests().filter((request) => request.status === 200)).toHaveLength(3);
     });

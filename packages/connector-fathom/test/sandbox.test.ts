@@ -2,9 +2,9 @@ import { MeetingSchema, OpenApiMeetingSchema } from "../src/api-schema.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { decryptApiKey } from "@gtm-clarity/core";
 import { json, route, startSandboxServer, type SandboxDescriptor } from "@gtm-clarity/testkit/sandbox";
+import { generateMeetings } from "../src/sandbox/data.js";
 import {
   fathomSandbox,
-  generateMeetings,
   startFathomSandbox,
   type FathomSandbox,
   type FathomSandboxOptions,

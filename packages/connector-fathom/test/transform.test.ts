@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import type { CanonicalAccount, CanonicalActivity, CanonicalPerson, CanonicalRecord } from "@gtm-clarity/core";
 import { describe, expect, it } from "vitest";
 import type { FathomMeetingInput } from "../src/api-schema.js";
-import { transcriptToText, transformRawMeeting } from "../src/sync/transform.js";
+import { generateMeetings } from "../src/sandbox/data.js";
+import { dedupeRecords, transcriptToText, transformMeetingsPage, transformRawMeeting } from "../src/sync/transform.js";
 import { internalMeeting, fullListMeeting, fullWebhookMeeting } from "./fixtures.js";
 
 const activities = (records: CanonicalRecord[]) => records.filter((r): r is CanonicalActivity => r.kind === "activity");
@@ -308,5 +309,21 @@ describe("transform purity", () => {
         { speaker: { display_name: "B", matched_calendar_invitee_email: null }, text: "hello", timestamp: "00:00:02" },
       ]),
     ).toBe("[00:00:01] A: hi\n[00:00:02] B: hello");
+  });
+});
+
+describe("transformMeetingsPage", () => {
+  it("gives what transforming each meeting and deduping the page gives, each meeting parsed once", () => {
+    const items: unknown[] = [...generateMeetings(10, 5), { title: 42 }, fullWebhookMeeting(), fullWebhookMeeting()];
+    const page = transformMeetingsPage(items);
+    const each = items.map((item) => transformRawMeeting(item));
+    expect(page.records).toEqual(dedupeRecords(each.flatMap((result) => result.records)));
+    expect(page.documents).toEqual(each.flatMap((result) => result.documents));
+    expect(page.quarantined).toEqual(each.flatMap((result) => result.quarantined));
+    // The watermark moves with valid meetings only; the malformed one has no created_at to give.
+    expect(page.createdAt).toEqual(
+      items.flatMap((item) => (typeof item === "object" && item !== null && "created_at" in item ? [item.created_at] : [])),
+    );
+    expect(page.records.length).toBeLessThan(each.flatMap((result) => result.records).length);
   });
 });

@@ -6,7 +6,7 @@
  * `cursor` with the same filters until it is null. Items stay `unknown` here; the transform validates them one by
  * one so a single malformed meeting cannot sink its page.
  */
-import { SchemaError, type HttpClient, type RequestOptions } from "@gtm-clarity/core";
+import { cursorPaging, paginate, SchemaError, type HttpClient, type RequestOptions } from "@gtm-clarity/core";
 import { MeetingsPageSchema } from "../api-schema.js";
 
 export interface MeetingsQuery {
@@ -27,6 +27,9 @@ export interface MeetingsPage {
 }
 
 export const MEETINGS_PATH = "/meetings";
+
+/** Fathom's `next_cursor`, passed back as `cursor` until it is null. */
+export const MEETINGS_PAGING = cursorPaging<MeetingsPage>((page) => page.nextCursor);
 
 type SearchParams = NonNullable<RequestOptions["searchParams"]>;
 
@@ -67,18 +70,19 @@ export async function fetchMeetingsPage(
 
 /**
  * Every page from `startCursor` (or the first) to the end, lazily: the caller can stop after any page and resume
- * later from that page's `nextCursor`.
+ * later from that page's `nextCursor`. A position that comes back is a PagingLoopError.
  */
 export async function* pullMeetings(
   client: HttpClient,
   query: MeetingsQuery,
   options: { startCursor?: string | null; signal?: AbortSignal } = {},
 ): AsyncGenerator<MeetingsPage, void, undefined> {
-  let cursor = options.startCursor ?? null;
-  for (;;) {
-    const page = await fetchMeetingsPage(client, query, cursor, options.signal);
-    yield page;
-    if (page.nextCursor === null) return;
-    cursor = page.nextCursor;
-  }
+  const pages = paginate({
+    connectorId: "fathom",
+    strategy: MEETINGS_PAGING,
+    fetchPage: (cursor, signal) => fetchMeetingsPage(client, query, cursor, signal),
+    start: options.startCursor ?? null,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  for await (const { page } of pages) yield page;
 }

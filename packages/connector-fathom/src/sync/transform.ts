@@ -84,11 +84,45 @@ function quarantineMeeting(raw: unknown, issues: SchemaIssue[]): QuarantinedReco
 /** Transforms a meeting that already passed `MeetingSchema`. */
 export function transformMeeting(meeting: FathomMeeting): MeetingTransformResult {
   const out: MeetingTransformResult = { records: [], documents: [], quarantined: [] };
+  transformInto(meeting, out, new Set());
+  return out;
+}
+
+export interface PageTransformResult extends MeetingTransformResult {
+  /** `created_at` of every meeting that parsed (what moves the watermark); malformed ones move nothing. */
+  createdAt: string[];
+}
+
+/**
+ * A page of untrusted meetings, each parsed once: records once per (kind, externalId), in first-seen order (a page of
+ * ten meetings names the same people many times, and each is validated only the first time it is accepted).
+ */
+export function transformMeetingsPage(items: readonly unknown[]): PageTransformResult {
+  const out: PageTransformResult = { records: [], documents: [], quarantined: [], createdAt: [] };
+  const seen = new Set<string>();
+  for (const raw of items) {
+    const parsed = MeetingSchema.safeParse(raw);
+    if (!parsed.success) {
+      out.quarantined.push(quarantineMeeting(raw, toSchemaIssues(parsed.error.issues)));
+      continue;
+    }
+    if (parsed.data.created_at) out.createdAt.push(parsed.data.created_at);
+    transformInto(parsed.data, out, seen);
+  }
+  out.records = dedupeRecords(out.records);
+  return out;
+}
+
+/** Adds a meeting's records to `out`, skipping people and accounts already accepted (their keys are in `seen`). */
+function transformInto(meeting: FathomMeeting, out: MeetingTransformResult, seen: Set<string>): void {
   const activityId = meetingExternalId(meeting);
 
   const accepted = (input: Record<string, unknown>, raw: unknown): boolean => {
+    const key = `${String(input["kind"])}:${String(input["externalId"])}`;
+    if (input["kind"] !== "activity" && seen.has(key)) return true;
     const result = validateCanonicalRecord(input);
     if (result.ok) {
+      seen.add(key);
       out.records.push(result.record);
       return true;
     }
@@ -103,7 +137,7 @@ export function transformMeeting(meeting: FathomMeeting): MeetingTransformResult
   const activity = buildActivity(meeting, activityId, people, externalDomains);
   if (!accepted(activity, meeting)) {
     // Without its activity a meeting's documents would point at nothing: quarantine the whole meeting.
-    return out;
+    return;
   }
   for (const domain of externalDomains) {
     const firstSeenIn = people.find((person) => person.accountDomain === domain)?.raw;
@@ -125,7 +159,6 @@ export function transformMeeting(meeting: FathomMeeting): MeetingTransformResult
     );
   }
   out.documents.push(...buildDocuments(meeting, activityId));
-  return out;
 }
 
 // ---- activity ---------------------------------------------------------------------------------------------------
@@ -404,7 +437,12 @@ function nonBlank(value: string | null | undefined): string | undefined {
 
 /** Drops undefined values so records and properties stay plain, JSON-stable objects. */
 function compact<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, inner]) => inner !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const inner = value[key];
+    if (inner !== undefined) out[key] = inner;
+  }
+  return out as T;
 }
 
 function rawField(raw: unknown, name: string): unknown {
