@@ -1,8 +1,12 @@
 /**
- * Full sync of the Fathom sandbox at a fixed rate limit: how close does the connector's pacing get to the allowed
- * rate, and does it avoid 429s?
+ * Two benchmarks in one run:
  *
- *   pnpm --filter @gtm-clarity/connector-fathom bench [-- --meetings 5000 --rate 600 --window-ms 6000]
+ * 1. The pull path against Fathom's own SDK (bench/pull-path.ts): meetings per second, SDK and ours side by side,
+ *    alternating rounds, medians and their ratio. Target: ours at least 1.0x the SDK's, producing canonical records.
+ * 2. Full sync of the Fathom sandbox at a fixed rate limit: how close does the connector's pacing get to the allowed
+ *    rate, and does it avoid 429s?
+ *
+ *   pnpm --filter @gtm-clarity/connector-fathom bench [-- --compare-meetings 3000 --rounds 5 --meetings 5000 --rate 600]
  *
  * 600 requests per minute is applied as 60 requests per 6-second window by default: Fathom's own budget (60) at ten
  * times its speed. With a 60-second window the whole default run (500 requests) would fit in one window and say
@@ -11,13 +15,22 @@
 import { parseArgs } from "node:util";
 import type { Credentials } from "@gtm-clarity/core";
 import { FathomConnector } from "../src/connector.js";
+import { comparePullPath, type PullPathResult } from "./pull-path.js";
 import { startFathomSandbox, type SandboxRequestRecord } from "../src/sandbox/server.js";
 
-const HELP = `Full sync of the Fathom sandbox under a rate limit.
+const HELP = `The pull path against Fathom's SDK, then a full sync of the Fathom sandbox under a rate limit.
 
 Usage: pnpm --filter @gtm-clarity/connector-fathom bench [-- options]
 
-Options:
+Pull path (SDK vs ours: same sandbox, transcripts, summaries and action items, no rate limit):
+  --compare-meetings <n>  meetings in the sandbox (default 3000)
+  --rounds <n>            timed rounds each, alternating SDK and ours (default 5)
+  --warmup <n>            untimed rounds each first (default 1)
+  --only <part>           run only "compare" or "pacing"
+
+Target: ours at least 1.0x the SDK's median meetings per second.
+
+Pacing (full sync under a rate limit):
   --meetings <n>    meetings in the sandbox (default 5000; 10 per page, so n/10 requests)
   --rate <n>        allowed requests per minute, for the sandbox and the connector alike (default 600)
   --window-ms <ms>  length of one rate-limit window (default 6000: 600/min = 60 per 6 s)
@@ -28,8 +41,9 @@ Options:
 
 Target: at least 90% of the allowed rate, and no 429 after the first window.
 
-BENCH_SMOKE=1 only proves the benchmark runs (the README check sets it): the default becomes --meetings 50
-(five requests, inside the first window), so the figures say nothing about pacing.
+BENCH_SMOKE=1 only proves the benchmark runs (the README check sets it): the defaults become --compare-meetings 100
+--rounds 1 --warmup 0 and --meetings 50 (five requests, inside the first window), so the figures say nothing about speed or
+pacing and neither rate is judged.
 `;
 
 /** BENCH_SMOKE=1: tiny defaults, so a check can run the benchmark as the README writes it in a second or two. */
@@ -42,6 +56,10 @@ interface Options {
   content: boolean;
   seed: number;
   json: boolean;
+  compareMeetings: number;
+  rounds: number;
+  warmup: number;
+  only: "compare" | "pacing" | undefined;
 }
 
 function parseOptions(): Options | undefined {
@@ -54,6 +72,10 @@ function parseOptions(): Options | undefined {
       content: { type: "boolean", default: false },
       seed: { type: "string", default: "1" },
       json: { type: "boolean", default: false },
+      "compare-meetings": { type: "string", default: SMOKE ? "100" : "3000" },
+      rounds: { type: "string", default: SMOKE ? "1" : "5" },
+      warmup: { type: "string", default: SMOKE ? "0" : "1" },
+      only: { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -61,6 +83,11 @@ function parseOptions(): Options | undefined {
     process.stdout.write(HELP);
     return undefined;
   }
+  const whole = (name: string, raw: string): number => {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number, got "${raw}"`);
+    return value;
+  };
   const positive = (name: string, raw: string): number => {
     const value = Number(raw);
     if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got "${raw}"`);
@@ -73,6 +100,10 @@ function parseOptions(): Options | undefined {
     content: values.content,
     seed: positive("seed", values.seed),
     json: values.json,
+    compareMeetings: positive("compare-meetings", values["compare-meetings"]),
+    rounds: positive("rounds", values.rounds),
+    warmup: whole("warmup", values.warmup),
+    only: onlyPart(values.only),
   };
 }
 
@@ -86,16 +117,45 @@ function windowStarts(requests: readonly SandboxRequestRecord[], windowMs: numbe
   return starts;
 }
 
+function onlyPart(raw: string | undefined): Options["only"] {
+  if (raw === undefined || raw === "compare" || raw === "pacing") return raw;
+  throw new Error(`--only must be "compare" or "pacing", got "${raw}"`);
+}
+
 async function main(): Promise<void> {
   const options = parseOptions();
   if (!options) return;
+  const log = (line: string) => {
+    if (!options.json) process.stdout.write(`${line}\n`);
+  };
+  const compared = options.only === "pacing" ? undefined : await compare(options, log);
+  const paced = options.only === "compare" ? undefined : await pacing(options, log);
+  if (options.json) process.stdout.write(`${JSON.stringify({ pullPath: compared?.result, pacing: paced?.result }, null, 2)}\n`);
+  if (compared?.passed === false || paced?.passed === false) process.exitCode = 1;
+}
+
+async function compare(options: Options, log: (line: string) => void): Promise<{ result: PullPathResult; passed: boolean }> {
+  log(
+    `fathom pull path: ${options.compareMeetings} meetings with transcripts, summaries and action items, no rate limit, ` +
+      `${options.rounds} round(s) each after ${options.warmup} warm-up, alternating (SDK first)`,
+  );
+  const { compareMeetings: meetings, rounds, warmup, seed } = options;
+  const result = await comparePullPath({ meetings, rounds, warmup, seed, log });
+  const passed = result.complete && (SMOKE || result.ratio >= 1);
+  log(`median  SDK ${result.sdkMedian.toFixed(0)} meetings/s   ours ${result.oursMedian.toFixed(0)} meetings/s   ours/SDK ${result.ratio.toFixed(2)}x`);
+  log(
+    `target (ours >= 1.0x the SDK, every meeting read): ${passed ? "met" : "MISSED"}` +
+      (SMOKE ? " (rate not judged: BENCH_SMOKE=1)" : ""),
+  );
+  log("");
+  return { result, passed };
+}
+
+async function pacing(options: Options, log: (line: string) => void): Promise<{ result: Record<string, unknown>; passed: boolean }> {
   const budget = Math.max(1, Math.round((options.rate * options.windowMs) / 60_000));
   const allowedPerSecond = budget / (options.windowMs / 1000);
   const limits = { requests: budget, heavyRequests: budget, windowMs: options.windowMs };
 
-  const log = (line: string) => {
-    if (!options.json) process.stdout.write(`${line}\n`);
-  };
   log(
     `fathom full sync: ${options.meetings} meetings, limit ${budget} requests / ${options.windowMs} ms ` +
       `(${options.rate}/min)${options.content ? ", with transcripts and summaries" : ""}`,
@@ -103,12 +163,12 @@ async function main(): Promise<void> {
 
   const sandbox = await startFathomSandbox({ meetings: options.meetings, seed: options.seed, rateLimit: { ...limits, mode: "fixed" } });
   const connector = new FathomConnector({ rateLimit: limits });
-  const credentials: Credentials = {
-    apiKey: sandbox.apiKey,
+  const credentials: Credentials = { apiKey: sandbox.apiKey };
+  const settings = {
     baseUrl: sandbox.url,
-    includeTranscript: String(options.content),
-    includeSummary: String(options.content),
-    includeActionItems: "true",
+    includeTranscript: options.content,
+    includeSummary: options.content,
+    includeActionItems: true,
   };
 
   const expectedPages = Math.max(1, Math.ceil(options.meetings / 10));
@@ -122,7 +182,7 @@ async function main(): Promise<void> {
   let activities = 0;
   try {
     for (;;) {
-      const page = await connector.sync(credentials, cursor);
+      const page = await connector.sync(credentials, cursor, { settings });
       pages += 1;
       records += page.records.length;
       activities += page.records.filter((record) => record.kind === "activity").length;
@@ -179,9 +239,7 @@ async function main(): Promise<void> {
     quarantined,
     passed,
   };
-  if (options.json) {
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  } else {
+  if (!options.json) {
     const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
     log("");
     log(`wall time                 ${result.wallSeconds.toFixed(2)} s`);
@@ -200,7 +258,7 @@ async function main(): Promise<void> {
         (SMOKE ? " (rate not judged: BENCH_SMOKE=1)" : ""),
     );
   }
-  if (!passed) process.exitCode = 1;
+  return { result, passed };
 }
 
 main().catch((error: unknown) => {
