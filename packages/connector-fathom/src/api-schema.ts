@@ -171,9 +171,7 @@ export const OpenApiMeetingSchema = z.object({
 });
 
 export type FathomInvitee = z.output<typeof InviteeSchema>;
-export type FathomUser = z.output<typeof FathomUserSchema>;
 export type FathomTranscriptItem = z.output<typeof TranscriptItemSchema>;
-export type FathomMeetingSummary = z.output<typeof MeetingSummarySchema>;
 export type FathomActionItem = z.output<typeof ActionItemSchema>;
 export type FathomCrmMatches = z.output<typeof CrmMatchesSchema>;
 /** A meeting the connector accepted: only `recording_id` and a start time are sure to be there. */
@@ -182,5 +180,4 @@ export type FathomMeeting = z.output<typeof MeetingSchema>;
 export type FathomMeetingInput = z.input<typeof MeetingSchema>;
 /** The wire shape as documented, every required field present: what the sandbox serves and sends. */
 export type FathomApiMeeting = z.input<typeof OpenApiMeetingSchema>;
-export type FathomMeetingsPage = z.output<typeof MeetingsPageSchema>;
 export type CalendarInviteesDomainsType = z.output<typeof CalendarInviteesDomainsTypeSchema>;

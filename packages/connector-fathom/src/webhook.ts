@@ -8,7 +8,7 @@
  * delivery received twice is stored once.
  */
 import { readStandardWebhook, type WebhookCapability, type WebhookEvent, type WebhookRequest } from "@gtm-clarity/core";
-import { dedupeRecords, transformRawMeeting } from "./sync/transform.js";
+import { transformRawMeeting } from "./sync/transform.js";
 
 /** Fathom's (and the Standard Webhooks spec's) replay window: 5 minutes either way. */
 export const WEBHOOK_TOLERANCE_SECONDS = 5 * 60;
@@ -17,12 +17,6 @@ export class FathomWebhooks implements WebhookCapability {
   async handle(request: WebhookRequest): Promise<WebhookEvent> {
     const { id, body } = readStandardWebhook(request, { source: "Fathom", toleranceSeconds: WEBHOOK_TOLERANCE_SECONDS });
     // A signed but malformed meeting is quarantined, not thrown: Fathom would only re-send the same bytes.
-    const result = transformRawMeeting(body);
-    return {
-      eventId: id,
-      records: dedupeRecords(result.records),
-      documents: result.documents,
-      quarantined: result.quarantined,
-    };
+    return { eventId: id, ...transformRawMeeting(body) };
   }
 }

@@ -12,7 +12,6 @@ import { MeetingsPageSchema } from "../api-schema.js";
 export interface MeetingsQuery {
   /** ISO-8601; only meetings created after it. Null/undefined: everything. */
   createdAfter?: string | null;
-  createdBefore?: string | null;
   includeTranscript?: boolean;
   includeSummary?: boolean;
   includeActionItems?: boolean;
@@ -38,7 +37,6 @@ export function meetingsSearchParams(query: MeetingsQuery, cursor?: string | nul
   const flag = (value: boolean | undefined) => (value ? true : undefined);
   return {
     created_after: query.createdAfter ?? undefined,
-    created_before: query.createdBefore ?? undefined,
     include_transcript: flag(query.includeTranscript),
     include_summary: flag(query.includeSummary),
     include_action_items: flag(query.includeActionItems),

@@ -51,11 +51,8 @@ export function meetingExternalId(meeting: Pick<FathomMeeting, "recording_id">):
  * URL: it is what a person reading quarantine can open to find the meeting, and it keeps two such meetings apart.
  */
 export function transformRawMeeting(raw: unknown): MeetingTransformResult {
-  const parsed = MeetingSchema.safeParse(raw);
-  if (!parsed.success) {
-    return { records: [], documents: [], quarantined: [quarantineMeeting(raw, toSchemaIssues(parsed.error.issues))] };
-  }
-  return transformMeeting(parsed.data);
+  const { records, documents, quarantined } = transformMeetingsPage([raw]);
+  return { records, documents, quarantined };
 }
 
 /** Prefix of the quarantine key of a meeting that has no `recording_id` but has a URL. */
@@ -79,13 +76,6 @@ function quarantineMeeting(raw: unknown, issues: SchemaIssue[]): QuarantinedReco
       : issues;
   const externalId = recordingId ?? (url === undefined ? undefined : `${MEETING_URL_KEY_PREFIX}${url}`);
   return { ...(externalId === undefined ? {} : { externalId }), raw, reasons };
-}
-
-/** Transforms a meeting that already passed `MeetingSchema`. */
-export function transformMeeting(meeting: FathomMeeting): MeetingTransformResult {
-  const out: MeetingTransformResult = { records: [], documents: [], quarantined: [] };
-  transformInto(meeting, out, new Set());
-  return out;
 }
 
 export interface PageTransformResult extends MeetingTransformResult {
