@@ -13,6 +13,7 @@ import pkg from "../package.json" with { type: "json" };
 import { TemplateConnector } from "../src/connector.js";
 import {
   SANDBOX_KINDS,
+  sandboxData,
   sandboxRecords,
   startTemplateSandbox,
   templateSandbox,
@@ -135,6 +136,11 @@ describe("TemplateConnector", () => {
 });
 
 describe("the sandbox descriptor", () => {
+  it("seeds its data: the same seed gives the same records, another seed others", () => {
+    expect(sandboxData({}, 7)).toEqual(sandboxData({}, 7));
+    expect(sandboxData({}, 7)).not.toEqual(sandboxData({}, 8));
+  });
+
   it("starts a sandbox with settings for a connection, good credentials, and data that grows on addNewData", async () => {
     vi.stubEnv("CONNECTOR_ENCRYPTION_KEY", randomBytes(32).toString("hex"));
     const sandbox = await templateSandbox.start({ size: 3, rateLimit: false });

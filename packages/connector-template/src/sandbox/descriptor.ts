@@ -1,6 +1,6 @@
 /**
  * The sandbox as the conformance suite, the worker's demo and benchmarks start it: testkit's `SandboxDescriptor`.
- * `size` is records per kind; the data is deterministic, so `seed` changes nothing here.
+ * `size` is records per kind; the same `seed` gives the same records.
  */
 import { FaultPlan, type SandboxDescriptor } from "@gtm-clarity/testkit/sandbox";
 import type { TemplateSettings } from "../auth.js";
@@ -12,10 +12,13 @@ import { startTemplateSandbox, type TemplateSandbox } from "./server.js";
 export const templateSandbox: SandboxDescriptor<TemplateSettings, TemplateSandbox> = {
   connectorId: TEMPLATE_CONNECTOR_ID,
   start(options = {}) {
-    const { size, rateLimit, faults, clock } = options;
+    const { size, seed, rateLimit, faults, clock } = options;
     const api = rateLimit === false ? undefined : rateLimit?.["api"];
     return startTemplateSandbox({
-      ...(size === undefined ? {} : { data: sandboxData(Object.fromEntries(STREAM_KINDS.map((kind) => [kind, size]))) }),
+      ...(seed === undefined ? {} : { seed }),
+      ...(size === undefined
+        ? {}
+        : { data: sandboxData(Object.fromEntries(STREAM_KINDS.map((kind) => [kind, size])), seed) }),
       ...(rateLimit === false
         ? { rateLimit: false }
         : api === undefined

@@ -25,8 +25,10 @@ import { createSandboxAuth, type SandboxAuth } from "./auth.js";
 import { sandboxRecords, SANDBOX_KINDS, type SandboxData } from "./data.js";
 
 export interface TemplateSandboxOptions {
-  /** Records per stream (wire shape, malformed ones allowed). Default: `sandboxData()`. */
+  /** Records per stream (wire shape, malformed ones allowed). Default: `sandboxData({}, seed)`. */
   data?: SandboxData;
+  /** Seed of the default data. */
+  seed?: number;
   /** Items per page at most, whatever `limit` asks. Default 10, so the default data spans several pages. */
   pageSize?: number;
   /** How requests authenticate. Default: the wired variant's `createSandboxAuth()`. */
@@ -93,7 +95,7 @@ const API_ERROR = (status: number, code: string, message: string): Reply => json
 
 export async function startTemplateSandbox(options: TemplateSandboxOptions = {}): Promise<TemplateSandbox> {
   const streams = new Map<StreamKind, unknown[]>(
-    STREAM_KINDS.map((kind) => [kind, [...(options.data?.[kind] ?? sandboxRecords(kind))].sort(byUpdate)]),
+    STREAM_KINDS.map((kind) => [kind, [...(options.data?.[kind] ?? sandboxRecords(kind, undefined, options.seed))].sort(byUpdate)]),
   );
   const auth = options.auth ?? createSandboxAuth();
   const pageSize = options.pageSize ?? 10;
@@ -175,7 +177,9 @@ export async function startTemplateSandbox(options: TemplateSandboxOptions = {})
       // New records of the first kind, after everything there: what an incremental sync must pick up.
       const [kind] = STREAM_KINDS;
       const records = streams.get(kind) ?? [];
-      const added = Array.from({ length: count }, (_, index) => SANDBOX_KINDS[kind].make(records.length + index));
+      const added = Array.from({ length: count }, (_, index) =>
+        SANDBOX_KINDS[kind].make(records.length + index, options.seed),
+      );
       streams.set(kind, [...records, ...added].sort(byUpdate));
       return count;
     },

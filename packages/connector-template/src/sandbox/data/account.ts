@@ -1,21 +1,21 @@
 import type { TemplateAccountInput } from "../../kinds/account.js";
-import { COMPANIES, pad, pick, timestamps, type SandboxKind } from "./shared.js";
+import { DEFAULT_SEED, pad, randomFor, timestamps, type SandboxKind } from "./shared.js";
 
 const INDUSTRIES = ["Software", "Manufacturing", "Retail", "Finance"] as const;
 const PLANS = ["free", "team", "enterprise"] as const;
 
-export function sandboxAccount(index: number): TemplateAccountInput {
-  const company = pick(COMPANIES, index);
-  const domain = `${company}-${index + 1}.example`;
+export function sandboxAccount(index: number, seed = DEFAULT_SEED): TemplateAccountInput {
+  const random = randomFor(index, seed);
+  const company = random.company();
   return {
     id: `acc_${pad(index)}`,
-    name: `${company.charAt(0).toUpperCase()}${company.slice(1)} ${index + 1}`,
+    name: company.name,
     // Sent with "www." and mixed case, as users type them: the canonical schema normalises domains.
-    domain: `WWW.${domain}`,
-    industry: pick(INDUSTRIES, index),
-    employee_count: 25 * (index + 1),
-    website: `https://www.${domain}`,
-    plan: pick(PLANS, index),
+    domain: `WWW.${company.domain.toUpperCase()}`,
+    industry: random.pick(INDUSTRIES),
+    employee_count: random.int(1, 400) * 25,
+    website: `https://www.${company.domain}`,
+    plan: random.pick(PLANS),
     ...timestamps(index),
   };
 }

@@ -1,5 +1,5 @@
 import type { TemplateActivityInput } from "../../kinds/activity.js";
-import { ACCOUNT_REFERENCES, HOUR_MS, pad, pick, SANDBOX_EPOCH, timestamps, type SandboxKind } from "./shared.js";
+import { ACCOUNT_REFERENCES, DEFAULT_SEED, HOUR_MS, pad, randomFor, SANDBOX_EPOCH, timestamps, type SandboxKind } from "./shared.js";
 
 const ACTIVITY_TYPES = [
   ["meeting", "video"],
@@ -7,19 +7,19 @@ const ACTIVITY_TYPES = [
   ["call", "phone"],
 ] as const;
 
-export function sandboxActivity(index: number): TemplateActivityInput {
-  const [type, channel] = pick(ACTIVITY_TYPES, index);
-  const account = index % ACCOUNT_REFERENCES;
+export function sandboxActivity(index: number, seed = DEFAULT_SEED): TemplateActivityInput {
+  const random = randomFor(index, seed);
+  const [type, channel] = random.pick(ACTIVITY_TYPES);
   return {
     id: `act_${pad(index)}`,
     type,
     channel,
     occurred_at: new Date(SANDBOX_EPOCH + index * HOUR_MS).toISOString(),
     subject: `${type.replace("_", " ")} #${index + 1}`,
-    duration: type === "meeting" ? 1800 : null,
-    direction: index % 2 === 0 ? "outbound" : "inbound",
+    duration: type === "meeting" ? random.int(5, 90) * 60 : null,
+    direction: random.bool() ? "outbound" : "inbound",
     person_id: `per_${pad(index % 20)}`,
-    account_id: `acc_${pad(account)}`,
+    account_id: `acc_${pad(index % ACCOUNT_REFERENCES)}`,
     url: `https://app.sandbox.example/activities/act_${pad(index)}`,
     ...timestamps(index),
   };

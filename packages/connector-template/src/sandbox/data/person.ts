@@ -1,25 +1,23 @@
 import type { TemplatePersonInput } from "../../kinds/person.js";
-import { ACCOUNT_REFERENCES, COMPANIES, pad, pick, timestamps, type SandboxKind } from "./shared.js";
+import { ACCOUNT_REFERENCES, DEFAULT_SEED, pad, randomFor, timestamps, type SandboxKind } from "./shared.js";
 
-const FIRST_NAMES = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken"] as const;
-const LAST_NAMES = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson"] as const;
 const TITLES = ["CTO", "VP Sales", "Account Executive", "Engineer", "Head of Marketing"] as const;
 const STAGES = ["lead", "opportunity", "customer"] as const;
 
-export function sandboxPerson(index: number): TemplatePersonInput {
-  const first = pick(FIRST_NAMES, index);
-  const last = pick(LAST_NAMES, index);
+export function sandboxPerson(index: number, seed = DEFAULT_SEED): TemplatePersonInput {
+  const random = randomFor(index, seed);
+  const person = random.person();
   const account = index % ACCOUNT_REFERENCES;
   return {
     id: `per_${pad(index)}`,
     // Mixed case on purpose: the canonical schema normalises emails.
-    email: `${first}.${last}${index + 1}@${pick(COMPANIES, account)}-${account + 1}.example`,
-    first_name: first,
-    last_name: last,
-    title: pick(TITLES, index),
+    email: random.email(person, random.company().domain).replace(/^./, (first) => first.toUpperCase()),
+    first_name: person.first,
+    last_name: person.last,
+    title: random.pick(TITLES),
     phone: `+1 555 01${String(index % 100).padStart(2, "0")}`,
     account_id: `acc_${pad(account)}`,
-    lifecycle_stage: pick(STAGES, index),
+    lifecycle_stage: random.pick(STAGES),
     ...timestamps(index),
   };
 }

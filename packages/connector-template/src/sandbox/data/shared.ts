@@ -1,24 +1,27 @@
-/** What every kind's sandbox records share: deterministic picks, ids and timestamps. */
+/** What every kind's sandbox records share: seeded randomness, ids and timestamps. */
+import { itemSeed, SeededRandom } from "@gtm-clarity/testkit/sandbox";
 
 /** The first record was created at this instant, each later one an hour after the previous. */
 export const SANDBOX_EPOCH = Date.parse("2025-01-06T09:00:00Z");
 export const HOUR_MS = 3_600_000;
 /** Records that point at an account point at one of the first few. */
 export const ACCOUNT_REFERENCES = 8;
-export const COMPANIES = ["globex", "initech", "umbrella", "hooli", "vandelay", "soylent", "tyrell", "wonka"] as const;
+/** The data set's seed unless a caller picks another: same seed, same records. */
+export const DEFAULT_SEED = 1;
 
-/** One kind's records: record `i` depends only on `i`, and one malformed record a sync must quarantine. */
+/**
+ * One kind's records: record `i` depends only on (seed, i) (testkit's `SeededRandom` from `itemSeed`), so a data set
+ * of 5,000 starts with the same records as one of 50; and one malformed record a sync must quarantine.
+ */
 export interface SandboxKind<T> {
   /** Well-formed records in the default data set; with the page size of 10 each kind spans several pages. */
   readonly count: number;
-  make(index: number): T;
+  make(index: number, seed?: number): T;
   malformed(index?: number): T;
 }
 
-export function pick<T>(list: readonly T[], index: number): T {
-  const value = list[index % list.length];
-  if (value === undefined) throw new RangeError("pick from an empty list");
-  return value;
+export function randomFor(index: number, seed: number): SeededRandom {
+  return new SeededRandom(itemSeed(seed, index));
 }
 
 export function pad(index: number): string {
