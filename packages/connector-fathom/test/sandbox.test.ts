@@ -9,6 +9,7 @@ import {
   type FathomSandbox,
   type FathomSandboxOptions,
 } from "../src/sandbox/index.js";
+import { Fathom } from "fathom-typescript";
 import { useGeneratedEncryptionKey } from "./fixtures.js";
 
 const open: FathomSandbox[] = [];
@@ -74,6 +75,16 @@ describe("sandbox API", () => {
     const second = await get(sandbox, `?cursor=${encodeURIComponent(String(first.body["next_cursor"]))}`);
     expect(second.body["items"]).toHaveLength(2);
     expect(second.body["next_cursor"]).toBeNull();
+  });
+
+  it("serves Fathom's own SDK unchanged: its paths, parameters and headers, every page, as it validates them", async () => {
+    const sandbox = await sandboxWith({ meetings: 23, rateLimit: false });
+    const fathom = new Fathom({ security: { apiKeyAuth: sandbox.apiKey }, serverURL: sandbox.url, retryConfig: { strategy: "none" } });
+    const ids: number[] = [];
+    const pages = await fathom.listMeetings({ includeTranscript: true, includeSummary: true, includeActionItems: true });
+    for await (const page of pages) ids.push(...(page?.result.items.map((meeting) => meeting.recordingId) ?? []));
+    expect(ids).toEqual(sandbox.meetings().map((meeting) => meeting.recording_id));
+    expect(sandbox.requests().map((request) => request.status)).toEqual([200, 200, 200]);
   });
 
   it("ignores a page-size parameter, as Fathom has none", async () => {
