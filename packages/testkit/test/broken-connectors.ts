@@ -330,3 +330,18 @@ export class KeyInHealthErrorConnector extends FakeConnector {
     return status.healthy ? status : { ...status, error: `key ${encodeURIComponent(credentials["apiKey"] ?? "")} rejected` };
   }
 }
+
+// ---- settings ----------------------------------------------------------------------------------------------------
+
+/** A connector that can only reach its source with the connection's settings (`{ region: "eu" }`), as real ones. */
+export class SettingsBoundConnector extends FakeConnector {
+  override async sync(credentials: Credentials, cursor: string | null, options: SyncOptions = {}): Promise<Sync> {
+    if (options.settings?.["region"] !== "eu") throw new AuthError("no region in the connection's settings");
+    return super.sync(credentials, cursor, options);
+  }
+
+  override async healthCheck(credentials: Credentials, options: { settings?: Record<string, unknown> } = {}): Promise<ConnectorHealthStatus> {
+    if (options.settings?.["region"] !== "eu") return { healthy: false, lastSync: null, error: "no region in settings" };
+    return super.healthCheck(credentials);
+  }
+}

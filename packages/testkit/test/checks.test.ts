@@ -373,6 +373,28 @@ describe("health checks", () => {
   });
 });
 
+describe("connection settings", () => {
+  const settings = { region: "eu" };
+
+  it("are handed to sync and healthCheck as options.settings", async () => {
+    const connector = new broken.SettingsBoundConnector();
+    const run = await checkSyncPagesToCompletion(connector, sandbox.credentials, { settings });
+    expect(run.pages).toBeGreaterThan(1);
+    await checkIncrementalSyncIsEmpty(connector, sandbox.credentials, run, { settings });
+    await expect(checkHealthCheckAcceptsGoodCredentials(connector, sandbox.credentials, { settings })).resolves.toMatchObject({
+      healthy: true,
+    });
+  });
+
+  it("are missed by a connector that needs them when none are given", async () => {
+    await expectFailure(
+      () => checkSyncPagesToCompletion(new broken.SettingsBoundConnector(), sandbox.credentials),
+      "sync-pages-to-completion",
+      /no region/,
+    );
+  });
+});
+
 describe("checkSyncRejectsBadCredentials", () => {
   it("passes on the fake: the 401 surfaces as an AuthError", async () => {
     const error = await checkSyncRejectsBadCredentials(good(), sandbox.badCredentials);

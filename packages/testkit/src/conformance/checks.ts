@@ -15,7 +15,9 @@ import {
   type ConnectorHealthStatus,
   type Credentials,
   type FieldMapping,
+  type HealthCheckOptions,
   type Logger,
+  type SyncOptions,
   type SyncResult,
 } from "@gtm-clarity/core";
 import { vi } from "vitest";
@@ -46,6 +48,23 @@ export interface SyncCheckOptions {
   logger?: Logger;
   /** Errors caught from the connector are recorded here, so the secrets check can search them. */
   capture?: OutputCapture;
+  /**
+   * The connection's settings (the sandbox's `settings(binding)`), passed to `sync` and `healthCheck` as
+   * `options.settings`: settings are apart from secrets, so credentials alone do not say where the source is.
+   */
+  settings?: Record<string, unknown>;
+}
+
+/** The options object every check hands to `sync`: the logger and the connection's settings, when given. */
+function syncOptionsOf(options: Pick<SyncCheckOptions, "logger" | "settings">): SyncOptions {
+  return {
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.settings === undefined ? {} : { settings: options.settings }),
+  };
+}
+
+function healthOptionsOf(options: Pick<SyncCheckOptions, "settings">): HealthCheckOptions {
+  return options.settings === undefined ? {} : { settings: options.settings };
 }
 
 // ---- shape, registration, version, mappings ------------------------------------------------------------------
@@ -273,7 +292,7 @@ async function callSync(
   options: SyncCheckOptions,
 ): Promise<SyncResult> {
   try {
-    return await connector.sync(credentials, cursor, options.logger ? { logger: options.logger } : {});
+    return await connector.sync(credentials, cursor, syncOptionsOf(options));
   } catch (error) {
     options.capture?.errors.push({ where: `error thrown by sync (page ${page})`, error });
     const secrets = collectSecrets({ credentials });
@@ -434,9 +453,16 @@ export async function checkIncrementalSyncIsEmpty(
 
 // ---- health and auth -----------------------------------------------------------------------------------------
 
-async function callHealthCheck(check: string, connector: AnyConnector, credentials: Credentials, which: string, capture?: OutputCapture) {
+async function callHealthCheck(
+  check: string,
+  connector: AnyConnector,
+  credentials: Credentials,
+  which: string,
+  options: Pick<SyncCheckOptions, "capture" | "settings">,
+) {
+  const capture = options.capture;
   try {
-    return (await connector.healthCheck(credentials)) as unknown;
+    return (await connector.healthCheck(credentials, healthOptionsOf(options))) as unknown;
   } catch (error) {
     capture?.errors.push({ where: `error thrown by healthCheck (${which})`, error });
     const secrets = collectSecrets({ credentials });
@@ -460,10 +486,10 @@ function validateHealth(check: string, status: unknown): ConnectorHealthStatus {
 export async function checkHealthCheckRejectsBadCredentials(
   connector: AnyConnector,
   badCredentials: Credentials,
-  options: Pick<SyncCheckOptions, "capture"> = {},
+  options: Pick<SyncCheckOptions, "capture" | "settings"> = {},
 ): Promise<ConnectorHealthStatus> {
   const check = "health-check-bad-credentials";
-  const status = validateHealth(check, await callHealthCheck(check, connector, badCredentials, "bad", options.capture));
+  const status = validateHealth(check, await callHealthCheck(check, connector, badCredentials, "bad", options));
   if (status.healthy) fail(check, `healthCheck reported healthy: true with bad credentials: it must actually call the source`);
   if (typeof status.error !== "string" || status.error.trim() === "") {
     fail(check, `healthCheck reported healthy: false without an \`error\` string saying why`);
@@ -475,10 +501,10 @@ export async function checkHealthCheckRejectsBadCredentials(
 export async function checkHealthCheckAcceptsGoodCredentials(
   connector: AnyConnector,
   credentials: Credentials,
-  options: Pick<SyncCheckOptions, "capture"> = {},
+  options: Pick<SyncCheckOptions, "capture" | "settings"> = {},
 ): Promise<ConnectorHealthStatus> {
   const check = "health-check-good-credentials";
-  const status = validateHealth(check, await callHealthCheck(check, connector, credentials, "good", options.capture));
+  const status = validateHealth(check, await callHealthCheck(check, connector, credentials, "good", options));
   if (!status.healthy) {
     const secrets = collectSecrets({ credentials });
     fail(check, `healthCheck reported healthy: false with good credentials (${hideSecrets(status.error ?? "no error given", secrets)})`);
@@ -490,12 +516,12 @@ export async function checkHealthCheckAcceptsGoodCredentials(
 export async function checkSyncRejectsBadCredentials(
   connector: AnyConnector,
   badCredentials: Credentials,
-  options: Pick<SyncCheckOptions, "capture" | "logger"> = {},
+  options: Pick<SyncCheckOptions, "capture" | "logger" | "settings"> = {},
 ): Promise<AuthError> {
   const check = "sync-bad-credentials";
   let result: unknown;
   try {
-    result = await connector.sync(badCredentials, null, options.logger ? { logger: options.logger } : {});
+    result = await connector.sync(badCredentials, null, syncOptionsOf(options));
   } catch (error) {
     options.capture?.errors.push({ where: "error thrown by sync (bad credentials)", error });
     if (isAuthError(error)) return error;
@@ -514,6 +540,8 @@ export async function checkSyncRejectsBadCredentials(
 
 export interface SecretsCheckOptions extends CollectSecretsOptions {
   maxPages?: number;
+  /** The connection's settings, passed to `sync` and `healthCheck` (see SyncCheckOptions). */
+  settings?: Record<string, unknown>;
   /**
    * Output gathered so far (the suite shares one across its checks). When absent, the check captures its own.
    * Either way the check exercises sync, healthCheck and bad credentials itself before searching.
@@ -563,7 +591,7 @@ async function exerciseQuietly(
   healthErrors: string[],
 ): Promise<void> {
   const maxPages = Math.min(options.maxPages ?? DEFAULT_MAX_PAGES, DEFAULT_MAX_PAGES);
-  const syncOptions = { logger: capture.logger };
+  const syncOptions = syncOptionsOf({ ...options, logger: capture.logger });
   try {
     let cursor: string | null = null;
     for (let page = 1; page <= maxPages; page += 1) {
@@ -580,7 +608,7 @@ async function exerciseQuietly(
   ] as const) {
     if (!credentials) continue;
     try {
-      const status = await connector.healthCheck(credentials);
+      const status = await connector.healthCheck(credentials, healthOptionsOf(options));
       if (typeof status.error === "string") healthErrors.push(status.error);
     } catch (error) {
       capture.errors.push({ where: `error thrown by healthCheck (${which} credentials)`, error });

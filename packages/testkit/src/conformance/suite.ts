@@ -3,7 +3,7 @@
  * connector's own test file. The connector comes from the registry (so registration itself is under test) and
  * runs against the connector's loopback sandbox.
  */
-import { connectorRegistry, type Credentials } from "@gtm-clarity/core";
+import { connectorRegistry, parseConnectorSettings, type Credentials } from "@gtm-clarity/core";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import {
   checkConnectorShape,
@@ -27,7 +27,12 @@ import { fail } from "./errors.js";
 import { startOutputCapture, type OutputCapture } from "./secrets.js";
 
 export interface ConformanceSandbox {
-  /** Good credentials pointing at the sandbox (e.g. `{ apiKey, baseUrl }`). */
+  /**
+   * The settings of a connection pointed at this sandbox (a kit `RunningSandbox` has it): passed to `sync` and
+   * `healthCheck` as `options.settings`. Without it the connector gets no settings (its schema's defaults).
+   */
+  settings?(binding: { tenantId: string; connectionId: string }): object;
+  /** Good credentials (secrets) for the sandbox, e.g. `{ apiKey }`. */
   credentials: Credentials;
   /** Credentials the sandbox rejects (same shape, wrong secret). */
   badCredentials: Credentials;
@@ -63,6 +68,9 @@ export function secretsBeyondCredentials(options: Pick<ConformanceOptions, "extr
   return [...(options.extraSecrets ?? []), ...(sandbox.webhooks ? [sandbox.webhooks.secret] : [])];
 }
 
+/** The connection every conformance run pretends to be: settings are made for it, nothing is stored. */
+const CONFORMANCE_BINDING = { tenantId: "conformance-tenant", connectionId: "conformance-connection" } as const;
+
 export function runConformanceSuite(options: ConformanceOptions): void {
   const { connectorId } = options;
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
@@ -94,9 +102,16 @@ export function runConformanceSuite(options: ConformanceOptions): void {
       }
       return connectorRegistry.get(connectorId);
     };
-    const started = (): { sandbox: ConformanceSandbox; capture: OutputCapture } => {
+    const started = (): {
+      sandbox: ConformanceSandbox;
+      capture: OutputCapture;
+      settings: { settings?: Record<string, unknown> };
+    } => {
       if (!sandbox || !capture) throw new Error("the conformance suite's beforeAll did not run");
-      return { sandbox, capture };
+      if (sandbox.settings === undefined) return { sandbox, capture, settings: {} };
+      // Through the connector's own schema, as the worker does: a sandbox whose settings it refuses fails here.
+      const settings = parseConnectorSettings(connector(), sandbox.settings(CONFORMANCE_BINDING));
+      return { sandbox, capture, settings: { settings } };
     };
 
     it("implements id, name, version, authenticate, sync, getSchema and healthCheck", () => {
@@ -127,8 +142,9 @@ export function runConformanceSuite(options: ConformanceOptions): void {
     }
 
     it("pages a full sync to completion with valid canonical records and an advancing cursor", async () => {
-      const { sandbox, capture } = started();
+      const { sandbox, capture, settings } = started();
       fullRun = await checkSyncPagesToCompletion(connector(), sandbox.credentials, {
+        ...settings,
         maxPages,
         logger: capture.logger,
         capture,
@@ -137,32 +153,38 @@ export function runConformanceSuite(options: ConformanceOptions): void {
     }, timeout);
 
     it("returns nothing new when syncing again from the final cursor", async () => {
-      const { sandbox, capture } = started();
+      const { sandbox, capture, settings } = started();
       const run =
         fullRun ??
-        (await checkSyncPagesToCompletion(connector(), sandbox.credentials, { maxPages, logger: capture.logger, capture }));
-      await checkIncrementalSyncIsEmpty(connector(), sandbox.credentials, run, { logger: capture.logger, capture });
+        (await checkSyncPagesToCompletion(connector(), sandbox.credentials, {
+          ...settings,
+          maxPages,
+          logger: capture.logger,
+          capture,
+        }));
+      await checkIncrementalSyncIsEmpty(connector(), sandbox.credentials, run, { ...settings, logger: capture.logger, capture });
     }, timeout);
 
     it("reports healthy with good credentials", async () => {
-      const { sandbox, capture } = started();
-      await checkHealthCheckAcceptsGoodCredentials(connector(), sandbox.credentials, { capture });
+      const { sandbox, capture, settings } = started();
+      await checkHealthCheckAcceptsGoodCredentials(connector(), sandbox.credentials, { ...settings, capture });
     }, timeout);
 
     it("reports unhealthy with bad credentials, without throwing", async () => {
-      const { sandbox, capture } = started();
-      await checkHealthCheckRejectsBadCredentials(connector(), sandbox.badCredentials, { capture });
+      const { sandbox, capture, settings } = started();
+      await checkHealthCheckRejectsBadCredentials(connector(), sandbox.badCredentials, { ...settings, capture });
     }, timeout);
 
     it("rejects bad credentials in sync with an AuthError", async () => {
-      const { sandbox, capture } = started();
-      await checkSyncRejectsBadCredentials(connector(), sandbox.badCredentials, { capture, logger: capture.logger });
+      const { sandbox, capture, settings } = started();
+      await checkSyncRejectsBadCredentials(connector(), sandbox.badCredentials, { ...settings, capture, logger: capture.logger });
     }, timeout);
 
     it("never logs, prints or throws a secret", async () => {
-      const { sandbox, capture } = started();
+      const { sandbox, capture, settings } = started();
       const extraSecrets = secretsBeyondCredentials(options, sandbox);
       await checkNoSecretsLeak(connector(), {
+        ...settings,
         credentials: sandbox.credentials,
         badCredentials: sandbox.badCredentials,
         maxPages,
