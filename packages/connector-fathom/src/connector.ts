@@ -41,7 +41,6 @@ import {
   type FathomCursor,
   type FathomCursorState,
 } from "./cursor.js";
-import { legacyCredentials, readLegacyConfig, settingsFromLegacyCredentials } from "./legacy.js";
 import { fathomFieldMappings } from "./schema.js";
 import {
   FathomSecretsSchema,
@@ -105,12 +104,6 @@ export class FathomConnector implements Connector<CanonicalRecord, FathomSetting
    * (secrets only). A 401 becomes a non-retryable AuthError in the client.
    */
   async authenticate(config: ConnectorConfig<FathomSettingsInput>): Promise<AuthenticateResult> {
-    if (config.secrets === undefined) {
-      // legacy (src/legacy.ts): the key encrypted in settings, the settings carried in the credentials.
-      const { apiKey, settings } = readLegacyConfig(config);
-      await fetchMeetingsPage(this.#client({ apiKey, settings }), {}, null);
-      return { credentials: legacyCredentials(apiKey, settings) };
-    }
     const apiKey = parseFathomApiKey(parseConnectorSecrets(this, config.secrets));
     const settings = parseConnectorSettings(this, config.settings);
     await fetchMeetingsPage(this.#client({ apiKey, settings }), {}, null);
@@ -216,11 +209,9 @@ export class FathomConnector implements Connector<CanonicalRecord, FathomSetting
     }
   }
 
-  /** The key from the credentials, and the settings: the caller's, else (legacy) those inside the credentials. */
+  /** The key from the credentials; the settings from the caller (absent: the schema's defaults). */
   #connection(credentials: Credentials, settings: FathomSettingsInput | undefined): Connection {
-    const apiKey = parseFathomApiKey(credentials);
-    if (settings === undefined) return { apiKey, settings: settingsFromLegacyCredentials(credentials) }; // legacy
-    return { apiKey, settings: parseConnectorSettings(this, settings) };
+    return { apiKey: parseFathomApiKey(credentials), settings: parseConnectorSettings(this, settings) };
   }
 
   #now(): Date {

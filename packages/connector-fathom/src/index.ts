@@ -15,10 +15,5 @@ export {
 export { FathomSecretsSchema, FathomSettingsSchema, type FathomSettings, type FathomSettingsInput } from "./settings.js";
 export { transformRawMeeting, type MeetingTransformResult } from "./sync/transform.js";
 
-// Still imported by apps/worker; they go once it passes settings and secrets (src/legacy.ts) and reads progress
-// another way.
-export { encryptFathomApiKey } from "./legacy.js";
-export { parseCursor } from "./cursor.js";
-
 // Self-registration: importing this module is what makes the connector discoverable (`connectorRegistry.get("fathom")`).
 connectorRegistry.register(new FathomConnector());

@@ -11,12 +11,8 @@ runConformanceSuite({
   sandbox: async () => {
     // The descriptor the worker's demo starts too; its webhook secret is among the secrets the suite looks for.
     const sandbox = await fathomSandbox.start({ size: 45, seed: 7 });
-    const options = { includeTranscript: "true", includeSummary: "true", includeActionItems: "true" };
-    return {
-      ...sandbox,
-      credentials: { ...sandbox.credentials, ...options },
-      badCredentials: { ...sandbox.badCredentials, ...options },
-    };
+    const content = { includeTranscript: true, includeSummary: true, includeActionItems: true };
+    return { ...sandbox, settings: (binding) => ({ ...sandbox.settings(binding), ...content }) };
   },
   transforms: [
     transformFixture("published webhook meeting (all content)", transformRawMeeting, fullWebhookMeeting()),

@@ -11,7 +11,7 @@ import pkg from "../package.json" with { type: "json" };
 import { FathomConnector } from "../src/connector.js";
 import { CURSOR_VERSION, migrateV1, parseCursor, readCursorForSync, serializeCursor } from "../src/cursor.js";
 import { startFathomSandbox, type FathomSandbox } from "../src/sandbox/index.js";
-import { activityIds, sandboxCredentials, syncToEnd } from "./helpers.js";
+import { activityIds, sandboxConnection, syncPage, syncToEnd } from "./helpers.js";
 
 let sandbox: FathomSandbox;
 beforeAll(async () => {
@@ -62,7 +62,7 @@ describe("sync", () => {
     const connector = new FathomConnector();
     const { pages } = await syncToEnd(
       connector,
-      sandboxCredentials(sandbox, { includeTranscript: "true", includeSummary: "true", includeActionItems: "true" }),
+      sandboxConnection(sandbox, { includeTranscript: true, includeSummary: true, includeActionItems: true }),
     );
     const records = pages.flatMap((page) => page.records);
     for (const record of records) expect(validateCanonicalRecord(record).ok).toBe(true);
@@ -86,7 +86,7 @@ describe("sync", () => {
   });
 
   it("emits each person and account once per page", async () => {
-    const page = await new FathomConnector().sync(sandboxCredentials(sandbox), null);
+    const page = await syncPage(new FathomConnector(), sandboxConnection(sandbox), null);
     const keys = page.records.map((record) => `${record.kind}:${record.externalId}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(page.syncedAt).toBeInstanceOf(Date);
@@ -97,7 +97,7 @@ describe("sync", () => {
     sandbox.resetStats();
     const connector = new FathomConnector();
     for (const cursor of ["not json", "{}", '{"v":1,"phase":"paging"}', '{"v":9,"phase":"idle","watermark":null}']) {
-      const error: unknown = await connector.sync(sandboxCredentials(sandbox), cursor).catch((caught: unknown) => caught);
+      const error: unknown = await syncPage(connector, sandboxConnection(sandbox), cursor).catch((caught: unknown) => caught);
       expect(isSchemaError(error)).toBe(true);
     }
     expect(sandbox.stats().requests).toBe(0);
@@ -105,7 +105,7 @@ describe("sync", () => {
 
   it("logs page summaries through the caller's logger, never the key", async () => {
     const logger = createMemoryLogger();
-    await syncToEnd(new FathomConnector(), sandboxCredentials(sandbox), null, { logger });
+    await syncToEnd(new FathomConnector(), sandboxConnection(sandbox), null, { logger });
     expect(logger.entries.length).toBeGreaterThan(0);
     expect(JSON.stringify(logger.entries)).not.toContain(sandbox.apiKey);
   });
@@ -113,7 +113,7 @@ describe("sync", () => {
   it("stops when the caller aborts", async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(new FathomConnector().sync(sandboxCredentials(sandbox), null, { signal: controller.signal })).rejects.toThrow();
+    await expect(syncPage(new FathomConnector(), sandboxConnection(sandbox), null, { signal: controller.signal })).rejects.toThrow();
   });
 });
 
@@ -169,13 +169,15 @@ describe("cursor", () => {
 
 describe("healthCheck", () => {
   it("is healthy with good credentials", async () => {
-    const status = await new FathomConnector().healthCheck(sandboxCredentials(sandbox));
+    const { credentials, settings } = sandboxConnection(sandbox);
+    const status = await new FathomConnector().healthCheck(credentials, { settings });
     expect(status).toMatchObject({ healthy: true, lastSync: null });
     expect(status.latencyMs).toBeGreaterThanOrEqual(0);
   });
 
   it("is unhealthy, without throwing or echoing the key, for a wrong key", async () => {
-    const status = await new FathomConnector().healthCheck({ ...sandboxCredentials(sandbox), apiKey: "wrong-key-789" });
+    const { settings } = sandboxConnection(sandbox);
+    const status = await new FathomConnector().healthCheck({ apiKey: "wrong-key-789" }, { settings });
     expect(status.healthy).toBe(false);
     expect(status.error).toMatch(/AuthError/);
     expect(status.error).not.toContain("wrong-key-789");
@@ -188,7 +190,7 @@ describe("healthCheck", () => {
     const closed = await startFathomSandbox();
     const url = closed.url;
     await closed.close();
-    const unreachable = await connector.healthCheck({ apiKey: "some-key-000", baseUrl: url });
+    const unreachable = await connector.healthCheck({ apiKey: "some-key-000" }, { settings: { baseUrl: url } });
     expect(unreachable).toMatchObject({ healthy: false, error: expect.stringMatching(/TransientError/) });
   });
 });

@@ -3,7 +3,6 @@
  * payload. Fathom's own published examples leave fields out; meetings shaped like those are in
  * `published-examples.ts`.
  */
-import { randomBytes } from "node:crypto";
 import type { FathomApiMeeting } from "../src/api-schema.js";
 
 /** The webhook payload with every include_* on: transcript, summary, action items and CRM matches. */
@@ -106,9 +105,4 @@ export function internalMeeting(): FathomApiMeeting {
       { name: "Carol Diaz", email: "carol.diaz@acme.com", email_domain: "acme.com", is_external: false },
     ],
   };
-}
-
-/** A generated 32-byte key for CONNECTOR_ENCRYPTION_KEY: never a literal. */
-export function useGeneratedEncryptionKey(): void {
-  process.env["CONNECTOR_ENCRYPTION_KEY"] = randomBytes(32).toString("hex");
 }

@@ -4,11 +4,24 @@ import type { FathomSettingsInput } from "../src/settings.js";
 import { signWebhook, standardWebhooksSigner, type SignedWebhook } from "@gtm-clarity/testkit/sandbox";
 import type { FathomSandbox } from "../src/sandbox/index.js";
 
-export function sandboxCredentials(
-  sandbox: FathomSandbox,
-  extra: Partial<Record<"includeTranscript" | "includeSummary" | "includeActionItems" | "includeCrmMatches" | "lookbackMinutes", string>> = {},
-): Credentials {
-  return { apiKey: sandbox.apiKey, baseUrl: sandbox.url, ...extra };
+/** A connection to the sandbox as the worker holds one: secrets in the credentials, the rest in its settings. */
+export interface SandboxConnection {
+  credentials: Credentials;
+  settings: FathomSettingsInput;
+}
+
+export function sandboxConnection(sandbox: FathomSandbox, settings: Omit<FathomSettingsInput, "baseUrl"> = {}): SandboxConnection {
+  return { credentials: { apiKey: sandbox.apiKey }, settings: { baseUrl: sandbox.url, ...settings } };
+}
+
+/** One `sync` call on a connection, its settings passed as the worker passes them. */
+export function syncPage(
+  connector: FathomConnector,
+  connection: SandboxConnection,
+  cursor: string | null,
+  options: Omit<SyncOptions<FathomSettingsInput>, "settings"> = {},
+): Promise<SyncResult<CanonicalRecord>> {
+  return connector.sync(connection.credentials, cursor, { ...options, settings: connection.settings });
 }
 
 /** Fast retries so fault tests take milliseconds, not seconds. */
@@ -22,15 +35,15 @@ export interface SyncRunResult {
 /** Calls sync until hasMore is false, as the worker does. */
 export async function syncToEnd(
   connector: FathomConnector,
-  credentials: Credentials,
+  connection: SandboxConnection,
   cursor: string | null = null,
-  options: SyncOptions<FathomSettingsInput> = {},
+  options: Omit<SyncOptions<FathomSettingsInput>, "settings"> = {},
   maxPages = 1_000,
 ): Promise<SyncRunResult> {
   const pages: SyncResult<CanonicalRecord>[] = [];
   let current = cursor;
   for (let n = 0; n < maxPages; n += 1) {
-    const page = await connector.sync(credentials, current, options);
+    const page = await syncPage(connector, connection, current, options);
     pages.push(page);
     current = page.cursor;
     if (!page.hasMore) return { pages, cursor: current };

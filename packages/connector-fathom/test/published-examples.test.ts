@@ -44,7 +44,7 @@ function connectorServing(body: unknown): FathomConnector {
     retry: { maxAttempts: 1 },
   });
 }
-const CREDENTIALS = { apiKey: "example-key-123", baseUrl: "http://127.0.0.1:9/external/v1" };
+const CREDENTIALS = { apiKey: "example-key-123" };
 
 describe("Fathom's published webhook example (new-meeting-content-ready)", () => {
   it("becomes an activity, its people, its account and its documents, without transcript_language", () => {

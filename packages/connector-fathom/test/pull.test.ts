@@ -5,7 +5,7 @@ import { parseCursor } from "../src/cursor.js";
 import { generateMeeting } from "../src/sandbox/data.js";
 import { startFathomSandbox, type FathomSandbox } from "../src/sandbox/index.js";
 import { pullMeetings, type MeetingsPage } from "../src/sync/pull.js";
-import { activityIds, FAST_RETRY, sandboxCredentials, syncToEnd } from "./helpers.js";
+import { activityIds, FAST_RETRY, sandboxConnection, syncPage, syncToEnd } from "./helpers.js";
 
 const sandboxes: FathomSandbox[] = [];
 async function sandboxWith(options: Parameters<typeof startFathomSandbox>[0]): Promise<FathomSandbox> {
@@ -46,7 +46,7 @@ describe("pullMeetings: cursor paging", () => {
 
   it("never sends a page-size parameter (Fathom has none)", async () => {
     const sandbox = await sandboxWith({ meetings: 25, rateLimit: false });
-    await syncToEnd(new FathomConnector(), sandboxCredentials(sandbox, { includeActionItems: "true" }));
+    await syncToEnd(new FathomConnector(), sandboxConnection(sandbox, { includeActionItems: true }));
     for (const request of sandbox.requests()) {
       for (const name of ["limit", "page_size", "per_page", "pageSize"]) expect(request.query).not.toHaveProperty(name);
     }
@@ -67,7 +67,7 @@ describe("pullMeetings: cursor paging", () => {
 describe("sync: one page per call, include_* flags", () => {
   it("pages a full sync and reports the requests each page made", async () => {
     const sandbox = await sandboxWith({ meetings: 25, rateLimit: false });
-    const { pages, cursor } = await syncToEnd(new FathomConnector(), sandboxCredentials(sandbox));
+    const { pages, cursor } = await syncToEnd(new FathomConnector(), sandboxConnection(sandbox));
     expect(pages.map((page) => page.hasMore)).toEqual([true, true, false]);
     expect(pages.map((page) => page.stats.requests)).toEqual([1, 1, 1]);
     expect(activityIds(pages)).toEqual(idsNewestFirst(sandbox));
@@ -76,15 +76,13 @@ describe("sync: one page per call, include_* flags", () => {
 
   it("asks for content only when the connection opted in, and then counts as heavy", async () => {
     const sandbox = await sandboxWith({ meetings: 5, rateLimit: false });
-    const metadataOnly = await new FathomConnector().sync(sandboxCredentials(sandbox), null);
+    const metadataOnly = await syncPage(new FathomConnector(), sandboxConnection(sandbox), null);
     expect(metadataOnly.documents).toEqual([]);
     expect(sandbox.requests()[0]?.query).toEqual({});
     expect(sandbox.requests()[0]?.heavy).toBe(false);
 
     sandbox.resetStats();
-    const full = await new FathomConnector().sync(
-      sandboxCredentials(sandbox, { includeTranscript: "true", includeSummary: "true", includeActionItems: "true" }),
-      null,
+    const full = await syncPage(new FathomConnector(), sandboxConnection(sandbox, { includeTranscript: true, includeSummary: true, includeActionItems: true }), null,
     );
     expect(sandbox.requests()[0]?.query).toEqual({
       include_transcript: ["true"],
@@ -100,13 +98,13 @@ describe("sync: incremental with created_after and a lookback overlap", () => {
   it("asks only for meetings after the watermark minus the lookback, and re-reads the overlap", async () => {
     const sandbox = await sandboxWith({ meetings: 25, rateLimit: false });
     const connector = new FathomConnector();
-    const credentials = sandboxCredentials(sandbox);
-    const full = await syncToEnd(connector, credentials);
+    const connection = sandboxConnection(sandbox);
+    const full = await syncToEnd(connector, connection);
     const watermark = sandbox.meetings()[0]?.created_at ?? "";
 
     const added = sandbox.addMeetings(3);
     sandbox.resetStats();
-    const incremental = await syncToEnd(connector, credentials, full.cursor);
+    const incremental = await syncToEnd(connector, connection, full.cursor);
 
     const createdAfter = new Date(Date.parse(watermark) - 60 * 60_000).toISOString();
     expect(sandbox.requests().map((request) => request.query["created_after"])).toEqual([[createdAfter]]);
@@ -119,13 +117,13 @@ describe("sync: incremental with created_after and a lookback overlap", () => {
   it("catches a meeting that became visible late inside the lookback window", async () => {
     const sandbox = await sandboxWith({ meetings: 12, rateLimit: false });
     const connector = new FathomConnector();
-    const credentials = sandboxCredentials(sandbox, { lookbackMinutes: "120" });
-    const full = await syncToEnd(connector, credentials);
+    const connection = sandboxConnection(sandbox, { lookbackMinutes: 120 });
+    const full = await syncToEnd(connector, connection);
     const watermark = Date.parse(sandbox.meetings()[0]?.created_at ?? "");
 
     const late = { ...generateMeeting(1, 5_000), created_at: new Date(watermark - 30 * 60_000).toISOString() };
     sandbox.insertMeetings([late]);
-    const incremental = await syncToEnd(connector, credentials, full.cursor);
+    const incremental = await syncToEnd(connector, connection, full.cursor);
     expect(activityIds(incremental.pages)).toContain(String(late.recording_id));
     // The watermark never moves backwards.
     expect(parseCursor(incremental.cursor)).toEqual({ v: 1, phase: "idle", watermark: instant(sandbox.meetings()[0]?.created_at) });
@@ -134,10 +132,10 @@ describe("sync: incremental with created_after and a lookback overlap", () => {
   it("fullSync ignores the watermark and reads everything again", async () => {
     const sandbox = await sandboxWith({ meetings: 15, rateLimit: false });
     const connector = new FathomConnector();
-    const credentials = sandboxCredentials(sandbox);
-    const first = await syncToEnd(connector, credentials);
+    const connection = sandboxConnection(sandbox);
+    const first = await syncToEnd(connector, connection);
     sandbox.resetStats();
-    const again = await syncToEnd(connector, credentials, first.cursor, { fullSync: true });
+    const again = await syncToEnd(connector, connection, first.cursor, { fullSync: true });
     expect(sandbox.requests().every((request) => request.query["created_after"] === undefined)).toBe(true);
     expect(activityIds(again.pages)).toHaveLength(15);
   });
@@ -145,21 +143,21 @@ describe("sync: incremental with created_after and a lookback overlap", () => {
   it("continues a version 1 cursor stored before the watermark cursor: a run in progress, then its watermark", async () => {
     const sandbox = await sandboxWith({ meetings: 25, rateLimit: false });
     const connector = new FathomConnector();
-    const credentials = sandboxCredentials(sandbox);
-    const first = await connector.sync(credentials, null);
+    const connection = sandboxConnection(sandbox);
+    const first = await syncPage(connector, connection, null);
     const newest = sandbox.meetings()[0]?.created_at ?? "";
     const pageCursor = parseCursor(first.cursor);
     if (pageCursor.phase !== "paging") throw new Error("expected a run in progress");
     const v1Paging = JSON.stringify({ v: 1, phase: "paging", watermark: null, createdAfter: null, pageCursor: pageCursor.pageCursor, highWater: newest });
     sandbox.resetStats();
-    const rest = await syncToEnd(connector, credentials, v1Paging);
+    const rest = await syncToEnd(connector, connection, v1Paging);
     expect([...activityIds([first]), ...activityIds(rest.pages)]).toEqual(idsNewestFirst(sandbox));
     expect(sandbox.requests()[0]?.query["cursor"]).toEqual([pageCursor.pageCursor]);
     expect(parseCursor(rest.cursor)).toEqual({ v: 1, phase: "idle", watermark: instant(newest) });
 
     // An idle version 1 cursor: the next run reads from its watermark minus the lookback.
     sandbox.resetStats();
-    await syncToEnd(connector, credentials, JSON.stringify({ v: 1, phase: "idle", watermark: newest }));
+    await syncToEnd(connector, connection, JSON.stringify({ v: 1, phase: "idle", watermark: newest }));
     const createdAfter = new Date(Date.parse(newest) - 60 * 60_000).toISOString();
     expect(sandbox.requests().map((request) => request.query["created_after"])).toEqual([[createdAfter]]);
   });
@@ -167,10 +165,10 @@ describe("sync: incremental with created_after and a lookback overlap", () => {
   it("resumes a run from a page cursor with the run's own created_after", async () => {
     const sandbox = await sandboxWith({ meetings: 25, rateLimit: false });
     const connector = new FathomConnector();
-    const credentials = sandboxCredentials(sandbox);
-    const firstPage = await connector.sync(credentials, null);
+    const connection = sandboxConnection(sandbox);
+    const firstPage = await syncPage(connector, connection, null);
     // A restart (new process, new connector) resumes from the committed cursor.
-    const rest = await syncToEnd(new FathomConnector(), credentials, firstPage.cursor);
+    const rest = await syncToEnd(new FathomConnector(), connection, firstPage.cursor);
     expect([...activityIds([firstPage]), ...activityIds(rest.pages)]).toEqual(idsNewestFirst(sandbox));
   });
 });
@@ -202,18 +200,18 @@ describe("sync: a stuck cursor fails incremental runs clearly, and a full sync s
     it(`${run}'s refused paging position: HTTP 400 naming the remedy, then a full sync reads everything`, async () => {
       const sandbox = await sandboxWith({ meetings: 25, rateLimit: false });
       const connector = new FathomConnector({ retry: FAST_RETRY });
-      const credentials = sandboxCredentials(sandbox);
+      const connection = sandboxConnection(sandbox);
       const stuck = stuckAt(createdAfter);
 
-      const error = await rejection(connector.sync(credentials, stuck));
+      const error = await rejection(syncPage(connector, connection, stuck));
       expect(isHttpError(error)).toBe(true);
       expect(error).toMatchObject({ status: 400, retryable: false });
       expect((error as Error).message).toMatch(/paging position.*full sync \(fullSync: true\) starts this connection over/);
       // Every later incremental run fails the same way: the cursor is stuck.
-      expect(isHttpError(await rejection(connector.sync(credentials, stuck)))).toBe(true);
+      expect(isHttpError(await rejection(syncPage(connector, connection, stuck)))).toBe(true);
 
       sandbox.resetStats();
-      const full = await syncToEnd(connector, credentials, stuck, { fullSync: true });
+      const full = await syncToEnd(connector, connection, stuck, { fullSync: true });
       expect(activityIds(full.pages)).toEqual(idsNewestFirst(sandbox));
       expect(parseCursor(full.cursor)).toEqual({ v: 1, phase: "idle", watermark: instant(sandbox.meetings()[0]?.created_at) });
       expect(sandbox.requests().every((request) => request.query["created_after"] === undefined)).toBe(true);
@@ -224,7 +222,7 @@ describe("sync: a stuck cursor fails incremental runs clearly, and a full sync s
   it("an unreadable or old-version cursor: a SchemaError naming the remedy, then a full sync reads everything", async () => {
     const sandbox = await sandboxWith({ meetings: 15, rateLimit: false });
     const connector = new FathomConnector();
-    const credentials = sandboxCredentials(sandbox);
+    const connection = sandboxConnection(sandbox);
     const unreadable = [
       "not json",
       "eyJ0IjoxNzM2MTU0MDAwMDAwLCJyIjoxMDAwMDAwMDB9", // a bare Fathom next_cursor, as a cursor without a version
@@ -232,14 +230,14 @@ describe("sync: a stuck cursor fails incremental runs clearly, and a full sync s
       '{"v":1,"phase":"paging"}',
     ];
     for (const cursor of unreadable) {
-      const error = await rejection(connector.sync(credentials, cursor));
+      const error = await rejection(syncPage(connector, connection, cursor));
       expect(isSchemaError(error), cursor).toBe(true);
       expect((error as Error).message).toMatch(/full sync \(fullSync: true\) starts this connection over/);
     }
     expect(sandbox.stats().requests).toBe(0);
 
     for (const cursor of unreadable) {
-      const full = await syncToEnd(connector, credentials, cursor, { fullSync: true });
+      const full = await syncToEnd(connector, connection, cursor, { fullSync: true });
       expect(activityIds(full.pages), cursor).toEqual(idsNewestFirst(sandbox));
     }
   });
@@ -247,7 +245,7 @@ describe("sync: a stuck cursor fails incremental runs clearly, and a full sync s
   it("a cursor from a newer connector version fails even a full sync: upgrading is the remedy", async () => {
     const sandbox = await sandboxWith({ meetings: 5, rateLimit: false });
     const error = await rejection(
-      new FathomConnector().sync(sandboxCredentials(sandbox), '{"v":9,"phase":"idle","watermark":null}', { fullSync: true }),
+      syncPage(new FathomConnector(), sandboxConnection(sandbox), '{"v":9,"phase":"idle","watermark":null}', { fullSync: true }),
     );
     expect(isSchemaError(error)).toBe(true);
     expect((error as Error).message).toMatch(/newer.*upgrade/);
@@ -256,7 +254,7 @@ describe("sync: a stuck cursor fails incremental runs clearly, and a full sync s
 
   it("a full run continues from the cursor its previous page committed (fullSync is passed on every page)", async () => {
     const sandbox = await sandboxWith({ meetings: 25, rateLimit: false });
-    const { pages } = await syncToEnd(new FathomConnector(), sandboxCredentials(sandbox), null, { fullSync: true }, 10);
+    const { pages } = await syncToEnd(new FathomConnector(), sandboxConnection(sandbox), null, { fullSync: true }, 10);
     expect(activityIds(pages)).toEqual(idsNewestFirst(sandbox));
     expect(sandbox.requests().map((request) => request.query["cursor"]?.[0] ?? null)).toEqual([
       null,
@@ -272,7 +270,7 @@ describe("sync: rate limits", () => {
     // The connector's own budget is far above the server's: only the headers can keep it under.
     const connector = new FathomConnector({ rateLimit: { requests: 1_000, windowMs: 2_000 } });
     const started = Date.now();
-    const { pages } = await syncToEnd(connector, sandboxCredentials(sandbox));
+    const { pages } = await syncToEnd(connector, sandboxConnection(sandbox));
     expect(pages).toHaveLength(5);
     expect(sandbox.stats().rateLimited).toBe(0);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
@@ -281,7 +279,7 @@ describe("sync: rate limits", () => {
   it("keeps to its own budget when the server sends no headers", async () => {
     const sandbox = await sandboxWith({ meetings: 45, rateLimit: false });
     const connector = new FathomConnector({ rateLimit: { requests: 2, windowMs: 1_000 } });
-    await syncToEnd(connector, sandboxCredentials(sandbox));
+    await syncToEnd(connector, sandboxConnection(sandbox));
     const times = sandbox.requests().map((request) => request.at);
     expect(times).toHaveLength(5);
     for (let i = 2; i < times.length; i += 1) {
@@ -297,7 +295,7 @@ describe("sync: rate limits", () => {
       await fetch(`${sandbox.url}/meetings`, { headers: { "X-Api-Key": sandbox.apiKey } });
     }
     const started = Date.now();
-    const page = await new FathomConnector().sync(sandboxCredentials(sandbox), null);
+    const page = await syncPage(new FathomConnector(), sandboxConnection(sandbox), null);
     expect(page.records.length).toBeGreaterThan(0);
     expect(page.stats.requests).toBe(2);
     expect(sandbox.stats().rateLimited).toBe(1);
@@ -308,7 +306,7 @@ describe("sync: rate limits", () => {
     const sandbox = await sandboxWith({ meetings: 45, rateLimit: { requests: 100, heavyRequests: 2, windowMs: 1_500 } });
     const connector = new FathomConnector({ rateLimit: { requests: 100, heavyRequests: 2, windowMs: 1_500 } });
     const started = Date.now();
-    await syncToEnd(connector, sandboxCredentials(sandbox, { includeTranscript: "true" }));
+    await syncToEnd(connector, sandboxConnection(sandbox, { includeTranscript: true }));
     expect(sandbox.stats()).toMatchObject({ heavyRequests: 5, rateLimited: 0 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(2_900);
   });
@@ -317,7 +315,7 @@ describe("sync: rate limits", () => {
 describe("sync: faults", () => {
   it("retries a 5xx and completes the page", async () => {
     const sandbox = await sandboxWith({ meetings: 25, rateLimit: false, faults: { failRequests: [2] } });
-    const { pages } = await syncToEnd(new FathomConnector({ retry: FAST_RETRY }), sandboxCredentials(sandbox));
+    const { pages } = await syncToEnd(new FathomConnector({ retry: FAST_RETRY }), sandboxConnection(sandbox));
     expect(pages.map((page) => page.stats.requests)).toEqual([1, 2, 1]);
     expect(activityIds(pages)).toEqual(idsNewestFirst(sandbox));
     expect(sandbox.stats()).toMatchObject({ requests: 4, serverErrors: 1 });
@@ -326,7 +324,7 @@ describe("sync: faults", () => {
   it("gives up on a 5xx storm with a retryable TransientError", async () => {
     const sandbox = await sandboxWith({ meetings: 5, rateLimit: false, faults: { failRequests: [1, 2, 3, 4], failStatus: 500 } });
     const connector = new FathomConnector({ retry: { ...FAST_RETRY, maxAttempts: 3 } });
-    const error: unknown = await connector.sync(sandboxCredentials(sandbox), null).catch((caught: unknown) => caught);
+    const error: unknown = await syncPage(connector, sandboxConnection(sandbox), null).catch((caught: unknown) => caught);
     expect(isTransientError(error)).toBe(true);
     expect(error).toMatchObject({ retryable: true });
     expect(sandbox.stats().requests).toBe(3);
@@ -335,7 +333,7 @@ describe("sync: faults", () => {
   it("retries a response that is too slow", async () => {
     const sandbox = await sandboxWith({ meetings: 5, rateLimit: false, faults: { slowRequests: [1], slowMs: 1_500 } });
     const connector = new FathomConnector({ retry: FAST_RETRY, timeoutMs: 300 });
-    const page = await connector.sync(sandboxCredentials(sandbox), null);
+    const page = await syncPage(connector, sandboxConnection(sandbox), null);
     expect(page.stats.requests).toBe(2);
     expect(activityIds([page])).toHaveLength(5);
   });
@@ -343,7 +341,7 @@ describe("sync: faults", () => {
   it("quarantines one malformed meeting and lets the rest of the page through", async () => {
     const sandbox = await sandboxWith({ meetings: 25, rateLimit: false, faults: { malformedMeetingIndexes: [4] } });
     const badId = idsNewestFirst(sandbox)[4];
-    const { pages } = await syncToEnd(new FathomConnector(), sandboxCredentials(sandbox));
+    const { pages } = await syncToEnd(new FathomConnector(), sandboxConnection(sandbox));
     const [first] = pages;
     expect(first?.quarantined).toEqual([
       expect.objectContaining({
@@ -360,8 +358,8 @@ describe("sync: faults", () => {
   it("fails a page that is malformed as a whole with a SchemaError, without retrying it", async () => {
     const sandbox = await sandboxWith({ meetings: 25, rateLimit: false, faults: { malformedPageRequests: [2] } });
     const connector = new FathomConnector({ retry: FAST_RETRY });
-    const first = await connector.sync(sandboxCredentials(sandbox), null);
-    const error: unknown = await connector.sync(sandboxCredentials(sandbox), first.cursor).catch((caught: unknown) => caught);
+    const first = await syncPage(connector, sandboxConnection(sandbox), null);
+    const error: unknown = await syncPage(connector, sandboxConnection(sandbox), first.cursor).catch((caught: unknown) => caught);
     expect(isSchemaError(error)).toBe(true);
     expect(error).toMatchObject({ retryable: false });
     expect(sandbox.stats().requests).toBe(2);
@@ -372,7 +370,7 @@ describe("sync: faults", () => {
       fetch: async () => new Response("<html>maintenance</html>", { status: 200, headers: { "content-type": "text/html" } }),
     });
     const error: unknown = await connector
-      .sync({ apiKey: "any-key-123", baseUrl: "http://127.0.0.1:9/external/v1" }, null)
+      .sync({ apiKey: "any-key-123" }, null, { settings: { baseUrl: "http://127.0.0.1:9/external/v1" } })
       .catch((caught: unknown) => caught);
     expect(isSchemaError(error)).toBe(true);
   });
@@ -380,7 +378,7 @@ describe("sync: faults", () => {
   it("rejects a wrong key with an AuthError", async () => {
     const sandbox = await sandboxWith({ meetings: 5 });
     const error: unknown = await new FathomConnector()
-      .sync({ ...sandboxCredentials(sandbox), apiKey: "wrong-key-456" }, null)
+      .sync({ apiKey: "wrong-key-456" }, null, { settings: sandboxConnection(sandbox).settings })
       .catch((caught: unknown) => caught);
     expect(isAuthError(error)).toBe(true);
     expect(sandbox.stats()).toMatchObject({ requests: 1, unauthorized: 1 });

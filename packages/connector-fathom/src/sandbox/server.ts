@@ -32,7 +32,6 @@ import {
   type WindowMode,
 } from "@gtm-clarity/testkit/sandbox";
 import type { FathomApiMeeting } from "../api-schema.js";
-import { encryptFathomApiKey } from "../legacy.js";
 import type { FathomSettingsInput } from "../settings.js";
 import { FATHOM_CONNECTOR_ID } from "../connector.js";
 import { generateMeeting } from "./data.js";
@@ -112,11 +111,8 @@ export interface FathomSandboxStats extends SandboxStats {
   readonly meetingsServed: number;
 }
 
-/**
- * A connection's settings pointing at the sandbox. `encryptedApiKey` is for callers that do not pass secrets yet
- * (src/legacy.ts; it goes with that file): the key itself is `credentials.apiKey`.
- */
-export type FathomSandboxSettings = FathomSettingsInput & { encryptedApiKey: string };
+/** A connection's settings pointing at the sandbox; the key is `credentials.apiKey` (secrets are apart). */
+export type FathomSandboxSettings = FathomSettingsInput;
 
 export interface FathomSandbox extends RunningSandbox<FathomSandboxSettings, FathomSandboxStats> {
   /** Base URL to use as `settings.baseUrl`: `http://127.0.0.1:<port>/external/v1`. */
@@ -220,12 +216,12 @@ async function launch(config: LaunchConfig): Promise<FathomSandbox> {
     port: server.port,
     apiKey,
     webhookSecret: config.webhookSecret,
-    credentials: { apiKey, baseUrl: server.baseUrl },
-    badCredentials: { apiKey: `${apiKey}-revoked`, baseUrl: server.baseUrl },
+    credentials: { apiKey },
+    badCredentials: { apiKey: `${apiKey}-revoked` },
     get expectedRecords() {
       return store.distinctRecords();
     },
-    settings: (binding) => ({ encryptedApiKey: encryptFathomApiKey(apiKey, binding), baseUrl: server.baseUrl }),
+    settings: () => ({ baseUrl: server.baseUrl }),
     addNewData: async (count) => addMeetings(count).length,
     faults,
     webhooks,
