@@ -23,6 +23,7 @@ if (values.help) {
   process.exit(0);
 }
 
+const binding = { tenantId: "bench", connectionId: "bench" };
 const count = Number(process.env["BENCH_RECORDS"] ?? (process.env["BENCH_SMOKE"] === "1" ? 20 : 2_000));
 const sandbox = await startTemplateSandbox({
   data: sandboxData(Object.fromEntries(STREAM_KINDS.map((kind) => [kind, count]))),
@@ -38,7 +39,7 @@ try {
   let records = 0;
   let requests = 0;
   for (;;) {
-    const page = await connector.sync(sandbox.credentials, cursor);
+    const page = await connector.sync(sandbox.credentials, cursor, { settings: sandbox.settings(binding) });
     pages += 1;
     records += page.records.length + (page.quarantined?.length ?? 0);
     requests += page.stats.requests ?? 0;

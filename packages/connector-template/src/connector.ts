@@ -4,8 +4,12 @@
  * `sync` returns one page per call: one page of the current stream and, when that page ends the stream, the first
  * page of the next one, so an incremental sync with little to do finishes in a single call. HTTP clients are kept
  * per (base URL, credential) for the connector's lifetime, so pacing state carries across pages.
+ *
+ * Settings and secrets travel apart: `settingsSchema` (`src/settings.ts`) is what anyone may read, the credentials
+ * (`src/auth/`) hold secrets only. `authenticate` reads `config.settings` and `config.secrets`; `sync` and
+ * `healthCheck` read `options.settings` (absent: the defaults, i.e. the production API).
  */
-import { buildSyncPage, noopLogger } from "@gtm-clarity/core";
+import { buildSyncPage, noopLogger, parseConnectorSecrets, parseConnectorSettings } from "@gtm-clarity/core";
 import type {
   AuthenticateResult,
   CanonicalRecord,
@@ -14,6 +18,7 @@ import type {
   ConnectorHealthStatus,
   Credentials,
   FieldMapping,
+  HealthCheckOptions,
   HttpClient,
   Logger,
   OAuthCapability,
@@ -21,6 +26,7 @@ import type {
   SyncOptions,
   SyncResult,
 } from "@gtm-clarity/core";
+import type { z } from "zod";
 import pkg from "../package.json" with { type: "json" };
 import { TemplateMeSchema } from "./api-schema.js";
 import {
@@ -34,6 +40,7 @@ import {
 import { TemplateClients, type TemplateClientOptions } from "./client.js";
 import { templateCursor } from "./cursor.js";
 import { templateFieldMappings } from "./schema.js";
+import { TemplateSettingsSchema, type TemplateSettings, type TemplateSettingsInput } from "./settings.js";
 import { fetchPage } from "./sync/pull.js";
 import { transformRecord, updatedAtOf } from "./sync/transform.js";
 import { TemplateWebhooks } from "./webhook.js";
@@ -44,10 +51,13 @@ export interface TemplateConnectorOptions extends TemplateClientOptions, Templat
   logger?: Logger;
 }
 
-export class TemplateConnector implements Connector<CanonicalRecord> {
+export class TemplateConnector implements Connector<CanonicalRecord, TemplateSettings> {
   readonly id = TEMPLATE_CONNECTOR_ID;
   readonly name = "Template";
   readonly version: string = pkg.version;
+  readonly settingsSchema = TemplateSettingsSchema;
+  /** What a person types in to connect (API key); absent with OAuth, whose flow yields the tokens. */
+  readonly secretsSchema?: z.ZodType<Credentials>;
   readonly oauth?: OAuthCapability;
   readonly webhooks = new TemplateWebhooks();
 
@@ -59,23 +69,31 @@ export class TemplateConnector implements Connector<CanonicalRecord> {
     this.#options = options;
     this.#clients = new TemplateClients(options);
     this.#auth = createTemplateAuth(options);
+    if (this.#auth.secretsSchema !== undefined) this.secretsSchema = this.#auth.secretsSchema;
     if (this.#auth.oauth !== undefined) this.oauth = this.#auth.oauth;
   }
 
-  async authenticate(config: ConnectorConfig): Promise<AuthenticateResult> {
+  /**
+   * Checks what the person connected with (`config.secrets`) against the API at `config.settings.baseUrl` and
+   * returns the credentials to store: secrets only, never settings.
+   */
+  async authenticate(config: ConnectorConfig<TemplateSettingsInput>): Promise<AuthenticateResult> {
+    const settings = parseConnectorSettings(this, config.settings);
+    const secrets = this.secretsSchema === undefined ? config.secrets : parseConnectorSecrets(this, config.secrets);
     // The cheapest authenticated call there is. A 401 becomes a non-retryable AuthError in the client.
-    return this.#auth.authenticate(config, async (credentials) => {
-      await this.#client(parseTemplateCredentials(credentials)).getJson("/v1/me", TemplateMeSchema);
+    return this.#auth.authenticate(secrets, async (credentials) => {
+      await this.#client(parseTemplateCredentials(credentials), settings).getJson("/v1/me", TemplateMeSchema);
     });
   }
 
   async sync(
     credentials: Credentials,
     lastSyncCursor: string | null,
-    options: SyncOptions = {},
+    options: SyncOptions<TemplateSettingsInput> = {},
   ): Promise<SyncResult<CanonicalRecord>> {
+    const settings = parseConnectorSettings(this, options.settings);
     const logger = options.logger ?? this.#options.logger ?? noopLogger;
-    const client = this.#client(parseTemplateCredentials(credentials), logger);
+    const client = this.#client(parseTemplateCredentials(credentials), settings, logger);
     const requestsBefore = client.stats().requests;
     const now = new Date();
     let state = templateCursor.parse(lastSyncCursor);
@@ -114,10 +132,15 @@ export class TemplateConnector implements Connector<CanonicalRecord> {
     return templateFieldMappings.map((mapping) => ({ ...mapping }));
   }
 
-  async healthCheck(credentials: Credentials): Promise<ConnectorHealthStatus> {
+  async healthCheck(
+    credentials: Credentials,
+    options: HealthCheckOptions<TemplateSettingsInput> = {},
+  ): Promise<ConnectorHealthStatus> {
     const started = Date.now();
     try {
-      await this.#client(parseTemplateCredentials(credentials)).getJson("/v1/me", TemplateMeSchema);
+      const settings = parseConnectorSettings(this, options.settings);
+      const client = this.#client(parseTemplateCredentials(credentials), settings);
+      await client.getJson("/v1/me", TemplateMeSchema, options.signal === undefined ? {} : { signal: options.signal });
       return { healthy: true, lastSync: null, latencyMs: Date.now() - started };
     } catch (error) {
       const latencyMs = Date.now() - started;
@@ -125,16 +148,20 @@ export class TemplateConnector implements Connector<CanonicalRecord> {
     }
   }
 
-  #client(credentials: TemplateCredentials, logger: Logger = this.#options.logger ?? noopLogger): HttpClient {
-    return this.#clients.get(credentials.baseUrl, authHeaders(credentials), logger);
+  #client(
+    credentials: TemplateCredentials,
+    settings: TemplateSettings,
+    logger: Logger = this.#options.logger ?? noopLogger,
+  ): HttpClient {
+    return this.#clients.get(settings.baseUrl, authHeaders(credentials), logger);
   }
 }
 
-/** An error as one line for a health status, with every credential scrubbed even if some layer echoed one. */
+/** An error as one line for a health status, with every credential (all secrets) scrubbed even if echoed. */
 function describeError(error: unknown, credentials: Credentials): string {
   let message = error instanceof Error ? `${error.name}: ${error.message}` : "unknown error";
-  for (const [key, value] of Object.entries(credentials)) {
-    if (key !== "baseUrl" && value.length >= 4) message = message.split(value).join("[redacted]");
+  for (const value of Object.values(credentials)) {
+    if (value.length >= 4) message = message.split(value).join("[redacted]");
   }
   return message;
 }

@@ -14,6 +14,12 @@ export {
   type TemplateClientOptions,
 } from "./client.js";
 export * from "./auth.js";
+export {
+  httpUrl,
+  TemplateSettingsSchema,
+  type TemplateSettings,
+  type TemplateSettingsInput,
+} from "./settings.js";
 export * from "./webhook.js";
 export { TemplateErrorSchema, TemplateMeSchema, TemplatePageSchema, type TemplatePage } from "./api-schema.js";
 export type { StreamDefinition } from "./kinds/stream.js";

@@ -1,17 +1,20 @@
 import {
+  describeSettings,
   invalidMappingTargets,
   isAuthError,
+  isConfigError,
   isSchemaError,
   type CanonicalRecord,
   type Credentials,
   type QuarantinedRecord,
 } from "@gtm-clarity/core";
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import pkg from "../package.json" with { type: "json" };
+import { TEMPLATE_BASE_URL } from "../src/client.js";
 import { TemplateConnector } from "../src/connector.js";
 import {
+  createSandboxAuth,
   SANDBOX_KINDS,
   sandboxData,
   sandboxRecords,
@@ -19,7 +22,10 @@ import {
   templateSandbox,
   type TemplateSandbox,
 } from "../src/sandbox/index.js";
+import { TemplateSettingsSchema, type TemplateSettings } from "../src/settings.js";
 import { STREAM_KINDS } from "../src/streams.js";
+
+const binding = { tenantId: "tenant-a", connectionId: "connection-1" };
 
 /** A sandbox record's `id`, which every kind has. */
 function idOf(record: unknown): string {
@@ -42,12 +48,13 @@ interface Run {
 async function syncAll(
   connector: TemplateConnector,
   credentials: Credentials,
+  settings: TemplateSettings,
   cursor: string | null = null,
   fullSync = false,
 ): Promise<Run> {
   const run: Run = { records: [], quarantined: [], pages: 0, cursor };
   for (;;) {
-    const page = await connector.sync(credentials, run.cursor, { fullSync });
+    const page = await connector.sync(credentials, run.cursor, { fullSync, settings });
     run.pages += 1;
     run.records.push(...page.records);
     run.quarantined.push(...(page.quarantined ?? []));
@@ -59,10 +66,12 @@ async function syncAll(
 
 describe("TemplateConnector", () => {
   let sandbox: TemplateSandbox;
+  let settings: TemplateSettings;
   const connector = new TemplateConnector();
 
   beforeAll(async () => {
     sandbox = await startTemplateSandbox();
+    settings = sandbox.settings(binding);
   });
 
   afterAll(async () => {
@@ -86,7 +95,7 @@ describe("TemplateConnector", () => {
   });
 
   it("syncs every stream to completion, quarantines malformed records and waits out a 429", async () => {
-    const run = await syncAll(connector, sandbox.credentials);
+    const run = await syncAll(connector, sandbox.credentials, settings);
     for (const kind of STREAM_KINDS) {
       // One record per kind is malformed on purpose: it is quarantined, never emitted and never dropped.
       expect(run.records.filter((record) => record.kind === kind)).toHaveLength(sandboxRecords(kind).length - 1);
@@ -98,8 +107,8 @@ describe("TemplateConnector", () => {
   });
 
   it("finishes an incremental sync with nothing new in one call, then picks up a change", async () => {
-    const full = await syncAll(connector, sandbox.credentials);
-    const again = await connector.sync(sandbox.credentials, full.cursor);
+    const full = await syncAll(connector, sandbox.credentials, settings);
+    const again = await connector.sync(sandbox.credentials, full.cursor, { settings });
     expect(again.hasMore).toBe(false);
     // At most the records at each stream's watermark come back, unchanged: the store's upsert absorbs them.
     expect(again.records.length).toBeLessThanOrEqual(STREAM_KINDS.length);
@@ -107,32 +116,72 @@ describe("TemplateConnector", () => {
     const [kind] = STREAM_KINDS;
     const changed = { ...recordOf(SANDBOX_KINDS[kind].make(0)), updated_at: "2030-01-01T00:00:00.000Z" };
     sandbox.put(kind, changed);
-    const next = await syncAll(connector, sandbox.credentials, again.cursor);
+    const next = await syncAll(connector, sandbox.credentials, settings, again.cursor);
     expect(next.records.find((record) => record.externalId === changed.id)?.remoteUpdatedAt).toEqual(
       new Date(changed.updated_at),
     );
   });
 
   it("re-reads everything with fullSync, even from an up-to-date cursor", async () => {
-    const { cursor } = await syncAll(connector, sandbox.credentials);
-    const full = await syncAll(connector, sandbox.credentials, cursor, true);
+    const { cursor } = await syncAll(connector, sandbox.credentials, settings);
+    const full = await syncAll(connector, sandbox.credentials, settings, cursor, true);
     expect(full.records.length + full.quarantined.length).toBe(sandbox.recordCount());
   });
 
   it("rejects a cursor it did not write", async () => {
-    await expect(connector.sync(sandbox.credentials, "not a cursor")).rejects.toSatisfy(isSchemaError);
+    await expect(connector.sync(sandbox.credentials, "not a cursor", { settings })).rejects.toSatisfy(isSchemaError);
   });
 
   it("rejects bad credentials with an AuthError, and reports them unhealthy without echoing them", async () => {
-    await expect(connector.sync(sandbox.badCredentials, null)).rejects.toSatisfy(isAuthError);
-    const health = await connector.healthCheck(sandbox.badCredentials);
+    await expect(connector.sync(sandbox.badCredentials, null, { settings })).rejects.toSatisfy(isAuthError);
+    const health = await connector.healthCheck(sandbox.badCredentials, { settings });
     expect(health.healthy).toBe(false);
-    for (const [key, value] of Object.entries(sandbox.badCredentials)) {
-      if (key !== "baseUrl") expect(health.error).not.toContain(value);
-    }
-    await expect(connector.healthCheck(sandbox.credentials)).resolves.toMatchObject({ healthy: true });
+    for (const value of Object.values(sandbox.badCredentials)) expect(health.error).not.toContain(value);
+    await expect(connector.healthCheck(sandbox.credentials, { settings })).resolves.toMatchObject({ healthy: true });
   });
 
+  it("refuses settings that do not parse with a ConfigError naming the field, never its value", async () => {
+    const bad = { baseUrl: "ftp://sk_misplaced_0123456789" } as unknown as TemplateSettings;
+    const error: unknown = await connector.sync(sandbox.credentials, null, { settings: bad }).catch((e: unknown) => e);
+    expect(error).toSatisfy(isConfigError);
+    expect(String(error)).toContain("baseUrl");
+    expect(String(error)).not.toContain("sk_misplaced_0123456789");
+    await expect(
+      connector.authenticate({ ...binding, settings: bad, secrets: sandbox.credentials }),
+    ).rejects.toSatisfy(isConfigError);
+  });
+});
+
+describe("Template settings and secrets", () => {
+  const connector = new TemplateConnector();
+
+  it("parses {} to the defaults, and drops keys that are not settings (a secret included)", () => {
+    expect(TemplateSettingsSchema.parse({})).toEqual({ baseUrl: TEMPLATE_BASE_URL });
+    expect(TemplateSettingsSchema.parse({ baseUrl: "http://127.0.0.1:1234", apiKey: "sk_0123456789" })).toEqual({
+      baseUrl: "http://127.0.0.1:1234",
+    });
+    expect(connector.settingsSchema).toBe(TemplateSettingsSchema);
+  });
+
+  it("describes every setting, for the connect form and the CLI's flags", () => {
+    const fields = describeSettings(TemplateSettingsSchema);
+    expect(fields.map((field) => field.name)).toEqual(Object.keys(TemplateSettingsSchema.shape));
+    for (const field of fields) expect(field.description).toBeTruthy();
+  });
+
+  it("goes to the production API when sync and healthCheck get no settings", async () => {
+    const urls: string[] = [];
+    const fetchMock = vi.fn<typeof fetch>(async (input) => {
+      urls.push(input instanceof Request ? input.url : String(input));
+      return new Response("{}", { status: 401, headers: { "content-type": "application/json" } });
+    });
+    const offline = new TemplateConnector({ fetch: fetchMock, retry: { maxAttempts: 1 } });
+    const credentials = createSandboxAuth().credentials();
+    await expect(offline.sync(credentials, null)).rejects.toSatisfy(isAuthError);
+    await expect(offline.healthCheck(credentials)).resolves.toMatchObject({ healthy: false });
+    expect(urls.length).toBeGreaterThanOrEqual(2);
+    for (const url of urls) expect(url.startsWith(TEMPLATE_BASE_URL)).toBe(true);
+  });
 });
 
 describe("the sandbox descriptor", () => {
@@ -141,21 +190,22 @@ describe("the sandbox descriptor", () => {
     expect(sandboxData({}, 7)).not.toEqual(sandboxData({}, 8));
   });
 
-  it("starts a sandbox with settings for a connection, good credentials, and data that grows on addNewData", async () => {
-    vi.stubEnv("CONNECTOR_ENCRYPTION_KEY", randomBytes(32).toString("hex"));
+  it("starts a sandbox with settings pointing at it, secrets-only credentials, and data that grows on addNewData", async () => {
     const sandbox = await templateSandbox.start({ size: 3, rateLimit: false });
     try {
-      const binding = { tenantId: "tenant-a", connectionId: "connection-1" };
-      // The secret is sealed for the binding (test/auth/ decrypts it); the base URL points here.
-      expect(sandbox.settings(binding).baseUrl).toBe(sandbox.url);
-      await expect(new TemplateConnector().healthCheck(sandbox.credentials)).resolves.toMatchObject({ healthy: true });
+      // Settings hold no secret: only where the API is.
+      expect(sandbox.settings(binding)).toEqual({ baseUrl: sandbox.url });
+      expect(Object.keys(sandbox.credentials)).not.toContain("baseUrl");
+      const settings = sandbox.settings(binding);
+      await expect(new TemplateConnector().healthCheck(sandbox.credentials, { settings })).resolves.toMatchObject({
+        healthy: true,
+      });
       const before = sandbox.expectedRecords;
       expect(before).toBe(STREAM_KINDS.length * 4);
       await expect(sandbox.addNewData(2)).resolves.toBe(2);
       expect(sandbox.expectedRecords).toBe(before + 2);
     } finally {
       await sandbox.close();
-      vi.unstubAllEnvs();
     }
   });
 });

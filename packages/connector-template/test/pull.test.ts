@@ -59,7 +59,7 @@ describe("pull against the sandbox", () => {
 describe("pull with an injected fetch", () => {
   const BASE_URL = "https://api.test.example";
   // Whichever auth variant is wired: its sandbox counterpart makes well-formed credentials.
-  const CREDENTIALS = parseTemplateCredentials(createSandboxAuth().credentials(BASE_URL));
+  const CREDENTIALS = parseTemplateCredentials(createSandboxAuth().credentials());
 
   function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
     return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });

@@ -152,12 +152,16 @@ describe("renderConnector", () => {
     }
   });
 
-  it("uses core for crypto, signatures, OAuth state and PKCE instead of its own", () => {
+  it("uses core for crypto, signatures, OAuth state, PKCE and settings/secrets parsing instead of its own", () => {
     const all = [...files({ auth: "oauth", webhooks: true }).values()].join("\n");
     expect(all).not.toMatch(/createCipheriv|createDecipheriv|aes-256|timingSafeEqual/);
     expect(all).toContain("createOAuthState");
     expect(all).toContain("readStandardWebhook");
-    expect([...files().values()].join("\n")).toContain("decryptApiKey");
+    // The store encrypts the credentials: an API key is parsed with core, never sealed into settings.
+    const apiKey = [...files().values()].join("\n");
+    expect(apiKey).toContain("parseConnectorSecrets(this, config.secrets)");
+    expect(apiKey).toContain("parseConnectorSettings(this, options.settings)");
+    expect(apiKey).not.toMatch(/encryptApiKey|encryptedApiKey|encryptedTokens/);
   });
 
   it("syncs exactly the chosen kinds", () => {
@@ -174,6 +178,26 @@ describe("renderConnector", () => {
     const full = files({ auth: "oauth", webhooks: true });
     expect(file(full, "src/auth.ts")).toContain('export * from "./auth/oauth.js";');
     expect(file(full, "src/connector.ts")).toContain("readonly webhooks = new AcmeCrmWebhooks();");
+  });
+
+  it("keeps settings apart from secrets, and the README's settings-and-secrets rows of the chosen auth only", () => {
+    const apiKey = files();
+    expect(file(apiKey, "src/settings.ts")).toContain("export const AcmeCrmSettingsSchema = z.object({");
+    expect(file(apiKey, "src/auth/api-key.ts")).toContain("export const AcmeCrmSecretsSchema = z.object({");
+    const apiKeyReadme = file(apiKey, "README.md");
+    expect(apiKeyReadme).toContain("| setting | `baseUrl` |");
+    expect(apiKeyReadme).toContain("| secret (`--auth api-key`) | `apiKey` |");
+    expect(apiKeyReadme).not.toContain("--auth oauth");
+    const oauthReadme = file(files({ auth: "oauth" }), "README.md");
+    expect(oauthReadme).toContain("| credentials (`--auth oauth`) | `accessToken`, `refreshToken` |");
+    expect(oauthReadme).not.toContain("--auth api-key");
+  });
+
+  it("refuses a README without the other auth variant's rows as a drifted template", () => {
+    const drifted = loadTemplate();
+    const readme = drifted.get("README.md") ?? "";
+    drifted.set("README.md", readme.replaceAll("(`--auth oauth`)", ""));
+    expect(() => renderConnector(base, "workspace", drifted)).toThrow(/README\.md has no line matching/);
   });
 
   it("refuses a template its installers no longer fit, naming what is missing", () => {

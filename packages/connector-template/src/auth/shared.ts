@@ -1,40 +1,36 @@
 /**
- * What every way of authenticating with Template has in common: settings and credentials are validated with zod,
- * and a validation message names the fields but never their values (a value could be the secret itself).
+ * What every way of authenticating with Template has in common: credentials are validated with zod, and a
+ * validation message names the fields but never their values (a value could be the secret itself). Settings (the
+ * base URL) are not auth's business: the connector parses them (`src/settings.ts`) and hands auth a `verify` call.
  */
 import {
   AuthError,
-  ConfigError,
   toSchemaIssues,
   type AuthenticateResult,
-  type ConnectorConfig,
   type Credentials,
   type OAuthCapability,
 } from "@gtm-clarity/core";
-import { z } from "zod";
-
-export const httpUrl = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" });
+import type { z } from "zod";
 
 export interface ConnectionBinding {
   tenantId: string;
   connectionId: string;
 }
 
-/** One way of turning a connection's stored secret into the credentials `sync` takes. */
+/** One way of turning what a person connected with into the credentials `sync` takes (secrets only). */
 export interface TemplateAuth {
-  /** `verify` makes the cheapest authenticated call, so a secret the API refuses fails here with an AuthError. */
-  authenticate(config: ConnectorConfig, verify: (credentials: Credentials) => Promise<void>): Promise<AuthenticateResult>;
+  /** What a person types in to connect (`config.secrets`); absent when connecting goes through an OAuth flow. */
+  readonly secretsSchema?: z.ZodType<Credentials>;
+  /**
+   * `secrets` is `config.secrets` (checked with `secretsSchema` when there is one). `verify` makes the cheapest
+   * authenticated call against the connection's base URL, so a secret the API refuses fails here with an AuthError.
+   */
+  authenticate(
+    secrets: Credentials | undefined,
+    verify: (credentials: Credentials) => Promise<void>,
+  ): Promise<AuthenticateResult>;
   /** Present when connecting goes through an OAuth flow; the connector exposes it as its `oauth` capability. */
   readonly oauth?: OAuthCapability;
-}
-
-export function parseSettingsWith<T>(schema: z.ZodType<T>, settings: unknown): T {
-  const parsed = schema.safeParse(settings);
-  if (!parsed.success) {
-    const fields = toSchemaIssues(parsed.error.issues).map((issue) => `${issue.path || "(settings)"}: ${issue.message}`);
-    throw new ConfigError(`Invalid Template connection settings (${fields.join("; ")})`);
-  }
-  return parsed.data;
 }
 
 export function parseCredentialsWith<T>(schema: z.ZodType<T>, credentials: Credentials): T {

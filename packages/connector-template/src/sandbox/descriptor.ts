@@ -3,7 +3,7 @@
  * `size` is records per kind; the same `seed` gives the same records.
  */
 import { FaultPlan, type SandboxDescriptor } from "@gtm-clarity/testkit/sandbox";
-import type { TemplateSettings } from "../auth.js";
+import type { TemplateSettings } from "../settings.js";
 import { TEMPLATE_CONNECTOR_ID } from "../connector.js";
 import { STREAM_KINDS } from "../streams.js";
 import { sandboxData } from "./data.js";

@@ -15,11 +15,10 @@ import {
   type Clock,
   type Reply,
   type RunningSandbox,
-  type SandboxBinding,
   type SandboxRequest,
   type SandboxStats,
 } from "@gtm-clarity/testkit/sandbox";
-import { parseTemplateSettings, type TemplateSettings } from "../auth.js";
+import { TemplateSettingsSchema, type TemplateSettings } from "../settings.js";
 import { STREAMS, STREAM_KINDS, type StreamKind } from "../streams.js";
 import { createSandboxAuth, type SandboxAuth } from "./auth.js";
 import { sandboxRecords, SANDBOX_KINDS, type SandboxData } from "./data.js";
@@ -166,9 +165,10 @@ export async function startTemplateSandbox(options: TemplateSandboxOptions = {})
   return {
     url: server.baseUrl,
     auth,
-    settings: (binding: SandboxBinding) => parseTemplateSettings(auth.settings(server.baseUrl, binding)),
-    credentials: auth.credentials(server.baseUrl),
-    badCredentials: auth.badCredentials(server.baseUrl),
+    // Settings point at the sandbox (the binding changes nothing: no secret lives in settings).
+    settings: () => TemplateSettingsSchema.parse({ baseUrl: server.baseUrl }),
+    credentials: auth.credentials(),
+    badCredentials: auth.badCredentials(),
     get expectedRecords() {
       return recordCount();
     },

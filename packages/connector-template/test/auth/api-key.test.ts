@@ -1,65 +1,74 @@
-import { isAuthError, isConfigError, isCryptoError } from "@gtm-clarity/core";
-import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { isAuthError, isConfigError } from "@gtm-clarity/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   authHeaders,
   createTemplateAuth,
-  decryptTemplateApiKey,
-  encryptTemplateApiKey,
   parseTemplateCredentials,
+  TemplateSecretsSchema,
 } from "../../src/auth/api-key.js";
 import { createSandboxAuth, type ApiKeySandboxAuth } from "../../src/sandbox/auth/api-key.js";
 import { startTemplateSandbox, type TemplateSandbox } from "../../src/sandbox/index.js";
-import { binding, caught, verifyWith } from "./support.js";
+import { caught, verifyWith } from "./support.js";
 
 describe("Template API-key credentials", () => {
   let sandbox: TemplateSandbox;
   let auth: ApiKeySandboxAuth;
-  const verify = verifyWith((credentials) => authHeaders(parseTemplateCredentials(credentials)));
+  const verify = verifyWith(
+    () => sandbox.url,
+    (credentials) => authHeaders(parseTemplateCredentials(credentials)),
+  );
 
   beforeAll(async () => {
-    // Core encrypts with the deployment's key (CONNECTOR_ENCRYPTION_KEY); the tests bring their own.
-    vi.stubEnv("CONNECTOR_ENCRYPTION_KEY", randomBytes(32).toString("hex"));
     auth = createSandboxAuth();
     sandbox = await startTemplateSandbox({ auth, rateLimitOnRequests: [] });
   });
 
   afterAll(async () => {
-    vi.unstubAllEnvs();
     await sandbox.close();
   });
 
-  it("stores the key encrypted by core, readable only by the same tenant and connection", () => {
-    const encryptedApiKey = encryptTemplateApiKey(" fake_key_0123456789 ", binding);
-    expect(encryptedApiKey).not.toContain("fake_key_0123456789");
-    expect(decryptTemplateApiKey({ ...binding, settings: { encryptedApiKey } })).toBe("fake_key_0123456789");
-    const elsewhere = { tenantId: "tenant-b", connectionId: "connection-1", settings: { encryptedApiKey } };
-    expect(caught(() => decryptTemplateApiKey(elsewhere))).toSatisfy(isCryptoError);
+  it("declares what a person types in to connect: the key, described for the connect form", () => {
+    expect(createTemplateAuth().secretsSchema).toBe(TemplateSecretsSchema);
+    expect(TemplateSecretsSchema.parse({ apiKey: " fake_key_0123456789 " })).toEqual({ apiKey: "fake_key_0123456789" });
+    expect(TemplateSecretsSchema.shape.apiKey.description).toBeTruthy();
   });
 
-  it("gives the sandbox's connection settings the key sealed for their binding", () => {
-    expect(decryptTemplateApiKey({ ...binding, settings: auth.settings(sandbox.url, binding) })).toBe(auth.apiKey);
-  });
-
-  it("refuses a connection without a stored key", () => {
-    expect(caught(() => decryptTemplateApiKey({ ...binding, settings: {} }))).toSatisfy(isConfigError);
-  });
-
-  it("authenticates against the API and returns the credentials sync takes", async () => {
-    const settings = { encryptedApiKey: encryptTemplateApiKey(auth.apiKey, binding), baseUrl: sandbox.url };
-    await expect(createTemplateAuth().authenticate({ ...binding, settings }, verify)).resolves.toEqual({
-      credentials: { apiKey: auth.apiKey, baseUrl: sandbox.url },
+  it("authenticates against the API and returns the key alone as the credentials (no settings in them)", async () => {
+    await expect(createTemplateAuth().authenticate({ apiKey: auth.apiKey }, verify)).resolves.toEqual({
+      credentials: { apiKey: auth.apiKey },
     });
+    // Anything else given with the key (a base URL, say) stays out of the credentials.
+    const extra = await createTemplateAuth().authenticate({ apiKey: auth.apiKey, baseUrl: sandbox.url }, verify);
+    expect(extra.credentials).toEqual({ apiKey: auth.apiKey });
+  });
+
+  it("refuses missing or empty secrets with a ConfigError that never repeats them", async () => {
+    await expect(createTemplateAuth().authenticate(undefined, verify)).rejects.toSatisfy(isConfigError);
+    const error: unknown = await createTemplateAuth()
+      .authenticate({ apiKey: "   ", key: "sk_misplaced_0123456789" }, verify)
+      .catch((caught: unknown) => caught);
+    expect(error).toSatisfy(isConfigError);
+    expect(String(error)).not.toContain("sk_misplaced_0123456789");
   });
 
   it("rejects a key the API does not accept with an AuthError", async () => {
-    const settings = { encryptedApiKey: encryptTemplateApiKey("sk_revoked_0123456789", binding), baseUrl: sandbox.url };
-    await expect(createTemplateAuth().authenticate({ ...binding, settings }, verify)).rejects.toSatisfy(isAuthError);
+    await expect(createTemplateAuth().authenticate({ apiKey: "sk_revoked_0123456789" }, verify)).rejects.toSatisfy(
+      isAuthError,
+    );
+  });
+
+  it("gives the sandbox's credentials as the key only", () => {
+    expect(auth.credentials()).toEqual({ apiKey: auth.apiKey });
+    expect(Object.keys(auth.badCredentials())).toEqual(["apiKey"]);
   });
 
   it("sends the key in the X-Api-Key header", () => {
     const credentials = parseTemplateCredentials({ apiKey: "fake_key_0123456789" });
     expect(authHeaders(credentials)).toEqual({ "X-Api-Key": "fake_key_0123456789" });
+  });
+
+  it("treats credentials without a key as needing reconnection", () => {
+    expect(caught(() => parseTemplateCredentials({}))).toSatisfy(isAuthError);
   });
 
   it("has no OAuth flow", () => {

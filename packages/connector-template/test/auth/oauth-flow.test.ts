@@ -101,7 +101,9 @@ describe("Template OAuth", () => {
     const tokens = await oauth.exchangeCode(callback);
     expect(tokens.credentials["refreshToken"]).toBeTruthy();
     expect(tokens.expiresAt?.getTime()).toBeGreaterThan(Date.now());
-    const health = await new TemplateConnector().healthCheck({ ...tokens.credentials, baseUrl: sandbox.url });
+    // The tokens are the credentials; where the API is comes from the connection's settings.
+    expect(Object.keys(tokens.credentials).sort()).toEqual(["accessToken", "refreshToken"]);
+    const health = await new TemplateConnector().healthCheck(tokens.credentials, { settings: { baseUrl: sandbox.url } });
     expect(health).toMatchObject({ healthy: true });
   });
 

@@ -1,32 +1,30 @@
-import { isAuthError, isConfigError, isCryptoError } from "@gtm-clarity/core";
+import { isAuthError, isConfigError } from "@gtm-clarity/core";
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   authHeaders,
   createTemplateAuth,
-  decryptTemplateTokens,
-  encryptTemplateTokens,
   parseTemplateCredentials,
   TemplateOAuth,
 } from "../../src/auth/oauth.js";
 import { createSandboxAuth, type OAuthSandboxAuth } from "../../src/sandbox/auth/oauth.js";
 import { startTemplateSandbox, type TemplateSandbox } from "../../src/sandbox/index.js";
-import { binding, caught, verifyWith } from "./support.js";
+import { caught, verifyWith } from "./support.js";
 
 describe("Template OAuth credentials", () => {
   let sandbox: TemplateSandbox;
   let auth: OAuthSandboxAuth;
-  const verify = verifyWith((credentials) => authHeaders(parseTemplateCredentials(credentials)));
+  const verify = verifyWith(
+    () => sandbox.url,
+    (credentials) => authHeaders(parseTemplateCredentials(credentials)),
+  );
 
   beforeAll(async () => {
-    // Core encrypts with the deployment's key (CONNECTOR_ENCRYPTION_KEY); the tests bring their own.
-    vi.stubEnv("CONNECTOR_ENCRYPTION_KEY", randomBytes(32).toString("hex"));
     auth = createSandboxAuth();
     sandbox = await startTemplateSandbox({ auth, rateLimitOnRequests: [] });
   });
 
   afterAll(async () => {
-    vi.unstubAllEnvs();
     await sandbox.close();
   });
 
@@ -40,40 +38,33 @@ describe("Template OAuth credentials", () => {
       },
     });
 
-  it("stores the tokens encrypted by core, readable only by the same tenant and connection", () => {
-    const tokens = { accessToken: "at_0123456789", refreshToken: "rt_0123456789" };
-    const encryptedTokens = encryptTemplateTokens(tokens, binding);
-    expect(encryptedTokens).not.toContain("rt_0123456789");
-    expect(decryptTemplateTokens({ ...binding, settings: { encryptedTokens } })).toEqual(tokens);
-    const elsewhere = { tenantId: "tenant-b", connectionId: "connection-1", settings: { encryptedTokens } };
-    expect(caught(() => decryptTemplateTokens(elsewhere))).toSatisfy(isCryptoError);
+  it("declares no secretsSchema: the tokens come from the OAuth flow, nobody types them in", () => {
+    expect(connect().secretsSchema).toBeUndefined();
   });
 
-  it("gives the sandbox's connection settings the tokens sealed for their binding", () => {
-    const settings = auth.settings(sandbox.url, binding);
-    const { accessToken, refreshToken } = auth.initial;
-    expect(decryptTemplateTokens({ ...binding, settings })).toEqual({ accessToken, refreshToken });
-  });
-
-  it("refuses a connection without stored tokens", () => {
-    expect(caught(() => decryptTemplateTokens({ ...binding, settings: {} }))).toSatisfy(isConfigError);
-  });
-
-  it("authenticates by refreshing the stored tokens, and hands back the rotated pair", async () => {
+  it("authenticates by refreshing the flow's tokens, and hands back the rotated pair as tokens only", async () => {
     const stored = { accessToken: auth.initial.accessToken, refreshToken: auth.initial.refreshToken };
-    const settings = { encryptedTokens: encryptTemplateTokens(stored, binding), baseUrl: sandbox.url };
-    const result = await connect().authenticate({ ...binding, settings }, verify);
+    const result = await connect().authenticate(stored, verify);
+    expect(Object.keys(result.credentials).sort()).toEqual(["accessToken", "refreshToken"]);
     expect(result.credentials["accessToken"]).not.toBe(stored.accessToken);
     expect(result.credentials["refreshToken"]).not.toBe(stored.refreshToken);
-    expect(result.credentials["baseUrl"]).toBe(sandbox.url);
     expect(result.expiresAt?.getTime()).toBeGreaterThan(Date.now());
     await expect(verify(result.credentials)).resolves.toBeUndefined();
   });
 
+  it("refuses to authenticate without the flow's tokens", async () => {
+    await expect(connect().authenticate(undefined, verify)).rejects.toSatisfy(isConfigError);
+  });
+
   it("rejects a revoked refresh token with an AuthError", async () => {
     const stored = { accessToken: "at_revoked_0123456789", refreshToken: "rt_revoked_0123456789" };
-    const settings = { encryptedTokens: encryptTemplateTokens(stored, binding), baseUrl: sandbox.url };
-    await expect(connect().authenticate({ ...binding, settings }, verify)).rejects.toSatisfy(isAuthError);
+    await expect(connect().authenticate(stored, verify)).rejects.toSatisfy(isAuthError);
+  });
+
+  it("gives the sandbox's credentials as the tokens only", () => {
+    const { accessToken, refreshToken } = auth.initial;
+    expect(auth.credentials()).toEqual({ accessToken, refreshToken });
+    expect(Object.keys(auth.badCredentials()).sort()).toEqual(["accessToken", "refreshToken"]);
   });
 
   it("sends the access token as a Bearer token", () => {

@@ -5,13 +5,14 @@ import { TemplateClients } from "../../src/client.js";
 export const binding = { tenantId: "tenant-a", connectionId: "connection-1" };
 
 /**
- * The check `authenticate` makes, through the same HTTP client as the connector, with a given variant's headers:
+ * The check `authenticate` makes, through the same HTTP client as the connector, against the base URL the settings
+ * give (here: the sandbox's) with a given variant's headers:
  * each variant's test proves its own wiring whichever variant the package has wired.
  */
-export function verifyWith(headersOf: (credentials: Credentials) => Record<string, string>) {
+export function verifyWith(baseUrl: () => string, headersOf: (credentials: Credentials) => Record<string, string>) {
   const clients = new TemplateClients();
   return async (credentials: Credentials): Promise<void> => {
-    await clients.get(credentials["baseUrl"] ?? "", headersOf(credentials), noopLogger).getJson("/v1/me", TemplateMeSchema);
+    await clients.get(baseUrl(), headersOf(credentials), noopLogger).getJson("/v1/me", TemplateMeSchema);
   };
 }
 

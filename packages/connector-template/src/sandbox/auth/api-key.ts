@@ -1,7 +1,6 @@
 /** The sandbox's API-key auth: one key, sent as `X-Api-Key`. */
 import { randomBytes } from "node:crypto";
 import { json, requireHeaders } from "@gtm-clarity/testkit/sandbox";
-import { encryptTemplateApiKey } from "../../auth/api-key.js";
 import { UNAUTHORIZED, type SandboxAuth } from "./types.js";
 
 export interface ApiKeySandboxAuth extends SandboxAuth {
@@ -17,9 +16,8 @@ export function createSandboxAuth(options: { apiKey?: string } = {}): ApiKeySand
     apiKey,
     guard: requireHeaders({ "x-api-key": apiKey }, () => json(401, UNAUTHORIZED)),
     routes: [],
-    credentials: (baseUrl) => ({ apiKey, baseUrl }),
-    badCredentials: (baseUrl) => ({ apiKey: newKey(), baseUrl }),
-    settings: (baseUrl, binding) => ({ encryptedApiKey: encryptTemplateApiKey(apiKey, binding), baseUrl }),
+    credentials: () => ({ apiKey }),
+    badCredentials: () => ({ apiKey: newKey() }),
     authRequests: () => 0,
   };
 }

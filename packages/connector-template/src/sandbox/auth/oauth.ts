@@ -1,7 +1,6 @@
 /** The sandbox's OAuth: its own authorization server, and `Authorization: Bearer` with a token it issued. */
 import { randomBytes } from "node:crypto";
 import { json, requireBearer } from "@gtm-clarity/testkit/sandbox";
-import { encryptTemplateTokens } from "../../auth/oauth.js";
 import { SandboxAuthorizationServer, type AuthorizationServerOptions, type IssuedTokens } from "./oauth-server.js";
 import { UNAUTHORIZED, type SandboxAuth } from "./types.js";
 
@@ -22,13 +21,11 @@ export function createSandboxAuth(options: AuthorizationServerOptions = {}): OAu
     initial,
     guard: requireBearer(server.accessTokens, () => json(401, UNAUTHORIZED)),
     routes: server.routes(),
-    credentials: (baseUrl) => ({ ...tokens, baseUrl }),
-    badCredentials: (baseUrl) => ({
+    credentials: () => ({ ...tokens }),
+    badCredentials: () => ({
       accessToken: `revoked_${randomBytes(16).toString("hex")}`,
       refreshToken: `revoked_${randomBytes(16).toString("hex")}`,
-      baseUrl,
     }),
-    settings: (baseUrl, binding) => ({ encryptedTokens: encryptTemplateTokens(tokens, binding), baseUrl }),
     authRequests: () => server.tokenRequests,
   };
 }

@@ -3,7 +3,7 @@
  * a test can start the sandbox with either one whichever is wired.
  */
 import type { Credentials } from "@gtm-clarity/core";
-import type { Guard, Route, SandboxBinding } from "@gtm-clarity/testkit/sandbox";
+import type { Guard, Route } from "@gtm-clarity/testkit/sandbox";
 
 /** The API's 401, in its error shape. */
 export const UNAUTHORIZED = { error: { code: "unauthorized", message: "Invalid or missing credentials" } };
@@ -13,12 +13,10 @@ export interface SandboxAuth {
   readonly guard: Guard;
   /** Routes the auth method owns (OAuth endpoints); public, so the guard does not apply to them. */
   readonly routes: readonly Route[];
-  /** Good credentials for `sync` and `healthCheck` against the sandbox at `baseUrl`. */
-  credentials(baseUrl: string): Credentials;
+  /** Good credentials for `sync` and `healthCheck` (secrets only: the base URL is in the sandbox's settings). */
+  credentials(): Credentials;
   /** The same shape with a wrong secret. */
-  badCredentials(baseUrl: string): Credentials;
-  /** A connection's settings for `binding`, its secret sealed by core for that tenant and connection. */
-  settings(baseUrl: string, binding: SandboxBinding): Record<string, unknown>;
+  badCredentials(): Credentials;
   /** Requests to the auth method's own endpoints (token requests), for tests that count them. */
   authRequests(): number;
 }
