@@ -52,12 +52,13 @@ describe("retries and idempotency", () => {
 
   it("a PATCH that timed out is not sent again", async () => {
     const slow: Handler = (req, res) => {
-      setTimeout(() => void ok(req, res), 2_000);
+      setTimeout(() => void ok(req, res), 5_000);
     };
     const server = await scripted([slow, ok]);
-    const error = await rejection(call(server, "PATCH", {}, 50));
+    // A second of timeout, not milliseconds: on a loaded machine the server must see the request before it lapses.
+    const error = await rejection(call(server, "PATCH", {}, 1_000));
     expect(error).toBeInstanceOf(TransientError);
-    expect(error.message).toContain("timed out after 50 ms");
+    expect(error.message).toContain("timed out after 1000 ms");
     expect(error.message).toContain("not retried: PATCH");
     expect(server.requests).toHaveLength(1);
   });
