@@ -80,7 +80,7 @@ describe("parseConnectorSettings", () => {
   });
 
   it("lists every bad field and what it should be, without echoing a value", () => {
-    const pasted = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
+    const pasted = "fake-key-pasted-into-a-setting-0042";
     const error = thrown(() =>
       parseConnectorSettings(new AcmeConnector(), {
         baseUrl: pasted,

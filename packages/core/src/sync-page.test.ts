@@ -4,7 +4,7 @@ import type { QuarantinedRecord } from "./connector.js";
 import { createMemoryLogger } from "./logger.js";
 import { buildSyncPage } from "./sync-page.js";
 
-const apiKey = "sk_live_51HfakeKeyThatMustNeverBeLogged";
+const apiKey = "fake-api-key-that-must-never-be-logged";
 const syncedAt = new Date("2025-01-06T09:00:00.000Z");
 
 const records: CanonicalRecord[] = [

@@ -104,7 +104,7 @@ describe.each(engines)("tenants and connections on $name", (engine) => {
 
   it("stores credentials only as ciphertext: no secret appears anywhere in the raw table", async () => {
     const { store } = h;
-    const secret = "sk_live_4eC39HqLyjWDarjtT1zdp7dc";
+    const secret = "fake-api-key-stored-encrypted-7dc";
     const refresh = "rt-9f8e7d6c5b4a";
     const { tenantId, connectionId } = await setupConnection(store, undefined, { apiKey: secret, refreshToken: refresh });
     await store.updateCredentials({ tenantId, connectionId, credentials: { apiKey: secret, refreshToken: refresh } });
