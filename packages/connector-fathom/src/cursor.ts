@@ -126,22 +126,3 @@ function writtenByNewerVersion(raw: string | null): boolean {
 export function serializeCursor(state: FathomCursorState): string {
   return codec.serialize(state);
 }
-
-/**
- * @deprecated For the worker's crash test only, until it reads progress another way: a stored cursor seen as
- * version 1 did (`idle` with the watermark, or `paging` with Fathom's next_cursor). `null` is a fresh `idle`.
- */
-export function parseCursor(raw: string | null): CursorV1 {
-  const stream = codec.parse(raw).streams[MEETINGS_STREAM];
-  const watermark = stream?.watermark?.at ?? null;
-  const run = stream?.run;
-  if (run === null || run === undefined) return { v: 1, phase: "idle", watermark };
-  return {
-    v: 1,
-    phase: "paging",
-    watermark,
-    createdAfter: run.since,
-    pageCursor: run.position,
-    highWater: run.highWater?.at ?? null,
-  };
-}

@@ -9,9 +9,9 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pkg from "../package.json" with { type: "json" };
 import { FathomConnector } from "../src/connector.js";
-import { CURSOR_VERSION, migrateV1, parseCursor, readCursorForSync, serializeCursor } from "../src/cursor.js";
+import { CURSOR_VERSION, migrateV1, readCursorForSync, serializeCursor } from "../src/cursor.js";
 import { startFathomSandbox, type FathomSandbox } from "../src/sandbox/index.js";
-import { activityIds, sandboxConnection, syncPage, syncToEnd } from "./helpers.js";
+import { activityIds, parseCursor, sandboxConnection, syncPage, syncToEnd } from "./helpers.js";
 
 let sandbox: FathomSandbox;
 beforeAll(async () => {
@@ -156,7 +156,7 @@ describe("cursor", () => {
         highWater: { at: "2025-01-02T00:00:00.000Z", id: null },
       }),
     });
-    // The worker's view of it (parseCursor, until it reads progress another way) is still version 1's.
+    // Seen as version 1 saw it (the tests' parseCursor), the migrated cursor is the same paging position.
     expect(parseCursor(paging)).toMatchObject({ phase: "paging", pageCursor: "abc", createdAfter: "2024-12-31T23:00:00.000Z" });
   });
 

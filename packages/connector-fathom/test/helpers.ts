@@ -3,6 +3,7 @@ import type { FathomConnector } from "../src/connector.js";
 import type { FathomSettingsInput } from "../src/settings.js";
 import { signWebhook, standardWebhooksSigner, type SignedWebhook } from "@gtm-clarity/testkit/sandbox";
 import type { FathomSandbox } from "../src/sandbox/index.js";
+import { fathomCursor, MEETINGS_STREAM, type CursorV1 } from "../src/cursor.js";
 
 /** A connection to the sandbox as the worker holds one: secrets in the credentials, the rest in its settings. */
 export interface SandboxConnection {
@@ -64,4 +65,23 @@ export function fathomDelivery(
 ): SignedWebhook {
   const { secret, now, ...rest } = options;
   return signWebhook(standardWebhooksSigner(secret), meeting, { ...rest, ...(now === undefined ? {} : { clock: () => now.getTime() }) });
+}
+
+/**
+ * A stored cursor seen as version 1 saw it (`idle` with the watermark, or `paging` with Fathom's next_cursor), so the
+ * tests can state where a sync stands without spelling out the watermark cursor. `null` is a fresh `idle`.
+ */
+export function parseCursor(raw: string | null): CursorV1 {
+  const stream = fathomCursor(0).parse(raw).streams[MEETINGS_STREAM];
+  const watermark = stream?.watermark?.at ?? null;
+  const run = stream?.run;
+  if (run === null || run === undefined) return { v: 1, phase: "idle", watermark };
+  return {
+    v: 1,
+    phase: "paging",
+    watermark,
+    createdAfter: run.since,
+    pageCursor: run.position,
+    highWater: run.highWater?.at ?? null,
+  };
 }

@@ -1,11 +1,10 @@
 import { createHttpClient, isAuthError, isHttpError, isSchemaError, isTransientError } from "@gtm-clarity/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { FathomConnector } from "../src/connector.js";
-import { parseCursor } from "../src/cursor.js";
 import { generateMeeting } from "../src/sandbox/data.js";
 import { startFathomSandbox, type FathomSandbox } from "../src/sandbox/index.js";
 import { pullMeetings, type MeetingsPage } from "../src/sync/pull.js";
-import { activityIds, FAST_RETRY, sandboxConnection, syncPage, syncToEnd } from "./helpers.js";
+import { activityIds, FAST_RETRY, parseCursor, sandboxConnection, syncPage, syncToEnd } from "./helpers.js";
 
 const sandboxes: FathomSandbox[] = [];
 async function sandboxWith(options: Parameters<typeof startFathomSandbox>[0]): Promise<FathomSandbox> {
