@@ -1,0 +1,70 @@
+/**
+ * The Customer.io HTTP client: core's client (pacing, Retry-After and RateLimit-* headers, backoff with a
+ * total-wait cap, AuthError on 401, zod-validated bodies) with Customer.io's rate-limit policy. Clients are kept
+ * per base URL and credential for the connector's lifetime, so pacing state carries across the pages of a sync.
+ */
+import {
+  createHttpClient,
+  createHttpClientPool,
+  noopLogger,
+  type HttpClient,
+  type HttpClientOptions,
+  type Logger,
+  type RateLimitPolicy,
+  type RetryPolicy,
+} from "@gtm-clarity/core";
+import { CustomerioErrorSchema } from "./api-schema.js";
+
+/** The production API. A connection may point elsewhere with `settings.baseUrl` (the sandbox does). */
+export const CUSTOMERIO_BASE_URL = "https://api.customerio.example";
+
+/**
+ * Customer.io's budget, paced on our side so that a 429 stays the exception. Replace these with the documented numbers;
+ * the server's RateLimit-* headers slow the client down further whenever they say so.
+ */
+export const CUSTOMERIO_RATE_LIMIT: RateLimitPolicy = { requests: 100, windowMs: 60_000, respectHeaders: true };
+
+export const CUSTOMERIO_RETRY: RetryPolicy = {
+  maxAttempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxTotalWaitMs: 120_000,
+};
+
+export interface CustomerioClientOptions {
+  /** Injected into every client (tests). */
+  fetch?: typeof fetch;
+  rateLimit?: RateLimitPolicy;
+  retry?: RetryPolicy;
+  timeoutMs?: number;
+  clock?: NonNullable<HttpClientOptions["clock"]>;
+}
+
+/** HTTP clients per (base URL, auth headers); the least recently used is evicted first. */
+export class CustomerioClients {
+  readonly #options: CustomerioClientOptions;
+  readonly #pool = createHttpClientPool();
+
+  constructor(options: CustomerioClientOptions = {}) {
+    this.#options = options;
+  }
+
+  get(baseUrl: string, authHeaders: Record<string, string>, logger: Logger = noopLogger): HttpClient {
+    // The pool hashes the identity: the credential in the auth headers is never kept as a key.
+    return this.#pool.get([baseUrl, JSON.stringify(authHeaders)], logger, (log) =>
+      createHttpClient({
+        name: "customerio",
+        baseUrl,
+        headers: { Accept: "application/json", ...authHeaders },
+        // Errors carry the API's own code and message (`vendorCode`, `vendorMessage`), secrets scrubbed by core.
+        errorBody: { schema: CustomerioErrorSchema, read: (body) => body.error },
+        rateLimit: this.#options.rateLimit ?? CUSTOMERIO_RATE_LIMIT,
+        retry: this.#options.retry ?? CUSTOMERIO_RETRY,
+        logger: log,
+        ...(this.#options.fetch === undefined ? {} : { fetch: this.#options.fetch }),
+        ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
+        ...(this.#options.clock === undefined ? {} : { clock: this.#options.clock }),
+      }),
+    );
+  }
+}

@@ -1,0 +1,3 @@
+import { definePackageBuild } from "@gtm-clarity/tsup-config";
+
+export default definePackageBuild({ entry: ["src/index.ts", "src/sandbox/index.ts"] });

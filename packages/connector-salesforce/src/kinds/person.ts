@@ -1,0 +1,36 @@
+/** People: `GET /v1/people`. */
+import { z } from "zod";
+import { defineStream, recordTimestamps } from "./stream.js";
+
+export const SalesforcePersonSchema = z.object({
+  id: z.string().min(1),
+  email: z.string().nullish(),
+  first_name: z.string().nullish(),
+  last_name: z.string().nullish(),
+  title: z.string().nullish(),
+  phone: z.string().nullish(),
+  account_id: z.string().nullish(),
+  lifecycle_stage: z.string().nullish(),
+  ...recordTimestamps,
+});
+export type SalesforcePerson = z.output<typeof SalesforcePersonSchema>;
+/** The wire shape, as the API (and the sandbox) sends it. */
+export type SalesforcePersonInput = z.input<typeof SalesforcePersonSchema>;
+
+export const personStream = defineStream({
+  kind: "person",
+  path: "/v1/people",
+  schema: SalesforcePersonSchema,
+  mappings: [
+    { kind: "person", sourceField: "id", targetField: "externalId", transform: "none", required: true },
+    { kind: "person", sourceField: "email", targetField: "email", transform: "lowercase", required: false },
+    { kind: "person", sourceField: "first_name", targetField: "firstName", transform: "trim", required: false },
+    { kind: "person", sourceField: "last_name", targetField: "lastName", transform: "trim", required: false },
+    { kind: "person", sourceField: "title", targetField: "title", transform: "trim", required: false },
+    { kind: "person", sourceField: "phone", targetField: "phone", transform: "trim", required: false },
+    { kind: "person", sourceField: "account_id", targetField: "accountExternalId", transform: "none", required: false },
+    { kind: "person", sourceField: "created_at", targetField: "remoteCreatedAt", transform: "none", required: false },
+    { kind: "person", sourceField: "updated_at", targetField: "remoteUpdatedAt", transform: "none", required: true },
+    { kind: "person", sourceField: "deleted", targetField: "isDeleted", transform: "none", required: false },
+  ],
+});

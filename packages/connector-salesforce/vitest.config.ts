@@ -1,0 +1,3 @@
+import { definePackageConfig } from "@gtm-clarity/vitest-config";
+
+export default definePackageConfig();
