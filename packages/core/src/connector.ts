@@ -65,6 +65,16 @@ export interface SyncStats {
   errors: number;
   /** HTTP requests made for this page, including retries. */
   requests?: number;
+  /**
+   * Named counts specific to a connector (`quality.normalised`, `quality.duplicates`, `backfill.days`, ...): the
+   * runner sums each name over a run's pages and records the totals with the run. Counts only, never values.
+   */
+  counts?: Record<string, number>;
+  /**
+   * Facts about the data a person should see once per run (e.g. "the API keeps 30 days of history: older activity
+   * was not backfilled"); the runner keeps each distinct notice once. Never record contents or secrets.
+   */
+  notices?: string[];
   /** @deprecated A connector's guess at new records; the store's counts are authoritative. */
   created?: number;
   /** @deprecated A connector's guess at changed records; the store's counts are authoritative. */
@@ -186,10 +196,23 @@ export interface WritebackResult {
   externalId: string;
   ok: boolean;
   error?: string;
+  /** For a failed record: whether sending it again later may succeed (a locked row) or never will (a bad value). */
+  retryable?: boolean;
 }
 
-export interface WritebackCapability {
-  push(credentials: Credentials, records: CanonicalRecord[]): Promise<WritebackResult[]>;
+export interface WritebackOptions<S = Record<string, unknown>> {
+  /** The connection's settings, parsed with the connector's `settingsSchema`. */
+  settings?: S;
+  signal?: AbortSignal;
+  logger?: Logger;
+}
+
+export interface WritebackCapability<S = Record<string, unknown>> {
+  /**
+   * Pushes canonical changes to the source and answers per record, in the order given. Must be idempotent: pushing
+   * a change that was already applied changes nothing (the caller's outbox re-sends after a crash).
+   */
+  push(credentials: Credentials, records: CanonicalRecord[], options?: WritebackOptions<S>): Promise<WritebackResult[]>;
 }
 
 // ---- the interface ---------------------------------------------------------------------------------------------
@@ -222,7 +245,7 @@ export interface Connector<R extends CanonicalRecord = AnyCanonical, S = Record<
   healthCheck(credentials: Credentials, options?: HealthCheckOptions<S>): Promise<ConnectorHealthStatus>;
   readonly oauth?: OAuthCapability;
   readonly webhooks?: WebhookCapability;
-  readonly writeback?: WritebackCapability;
+  readonly writeback?: WritebackCapability<S>;
   /** Whether the tenant must have accepted the data processing agreement before this connector may sync. */
   readonly requiresDpa?: boolean;
 }

@@ -44,6 +44,25 @@ describe("buildSyncPage", () => {
     expect(page.records).not.toBe(records);
   });
 
+  it("carries a connector's named counts and notices into the stats and its counts into the log line", () => {
+    const logger = createMemoryLogger();
+    const page = buildSyncPage({
+      connectorId: "salesforce",
+      records,
+      cursor: null,
+      hasMore: false,
+      counts: { "quality.normalised": 3, "quality.duplicates": 1 },
+      notices: ["history starts 30 days back"],
+      logger,
+    });
+    expect(page.stats.counts).toEqual({ "quality.normalised": 3, "quality.duplicates": 1 });
+    expect(page.stats.notices).toEqual(["history starts 30 days back"]);
+    expect(logger.entries[0]?.fields).toMatchObject({ counts: { "quality.normalised": 3 } });
+    const plain = buildSyncPage({ connectorId: "salesforce", records, cursor: null, hasMore: false, notices: [] });
+    expect(plain.stats).not.toHaveProperty("counts");
+    expect(plain.stats).not.toHaveProperty("notices");
+  });
+
   it("logs one info line per page with the same fields for every connector, and a warn line naming quarantined ids", () => {
     const logger = createMemoryLogger();
     const document = {

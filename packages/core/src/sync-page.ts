@@ -21,6 +21,10 @@ export interface SyncPageInput<R extends CanonicalRecord> {
   requests?: number;
   /** The stream the page belongs to, for connectors with several. */
   stream?: string;
+  /** Connector-specific named counts for the run's totals (`SyncStats.counts`). */
+  counts?: Readonly<Record<string, number>>;
+  /** Facts a person should see once per run (`SyncStats.notices`). */
+  notices?: readonly string[];
   logger?: Logger;
   /** `syncedAt`; default the current time. */
   now?: Date;
@@ -37,6 +41,8 @@ export function buildSyncPage<R extends CanonicalRecord>(input: SyncPageInput<R>
   const quarantined = [...(input.quarantined ?? [])];
   const stream = input.stream === undefined ? {} : { stream: input.stream };
   const requests = input.requests === undefined ? {} : { requests: input.requests };
+  const counts = input.counts === undefined ? {} : { counts: { ...input.counts } };
+  const notices = input.notices === undefined || input.notices.length === 0 ? {} : { notices: [...input.notices] };
 
   const byKind: Partial<Record<CanonicalKind, number>> = {};
   for (const record of records) byKind[record.kind] = (byKind[record.kind] ?? 0) + 1;
@@ -48,6 +54,7 @@ export function buildSyncPage<R extends CanonicalRecord>(input: SyncPageInput<R>
     documents: documents.length,
     quarantined: quarantined.length,
     ...requests,
+    ...counts,
     hasMore,
   });
   if (quarantined.length > 0) {
@@ -64,7 +71,14 @@ export function buildSyncPage<R extends CanonicalRecord>(input: SyncPageInput<R>
     cursor: input.cursor,
     hasMore,
     syncedAt: input.now ?? new Date(),
-    stats: { records: records.length, quarantined: quarantined.length, errors: quarantined.length, ...requests },
+    stats: {
+      records: records.length,
+      quarantined: quarantined.length,
+      errors: quarantined.length,
+      ...requests,
+      ...counts,
+      ...notices,
+    },
     documents,
     quarantined,
   };
