@@ -28,6 +28,11 @@ export interface ConnectorConfig<S = Record<string, unknown>> {
    * `secretsSchema`. Plain text in memory only: the store encrypts what `authenticate` returns, and nothing logs it.
    */
   secrets?: Credentials;
+  /**
+   * When the tenant accepted the data processing agreement, as the caller read it from the store; null or absent
+   * when it has not. A connector with `requiresDpa` refuses (`assertDpaAccepted`) before any request leaves.
+   */
+  dpaAcceptedAt?: Date | null;
 }
 
 export interface AuthenticateResult {
@@ -44,11 +49,21 @@ export interface SyncOptions<S = Record<string, unknown>> {
   logger?: Logger;
   /** The connection's settings, parsed with the connector's `settingsSchema` (`parseConnectorSettings`). */
   settings?: S;
+  /**
+   * When the tenant accepted the data processing agreement, as the caller read it from the store; null or absent
+   * when it has not. A connector with `requiresDpa` refuses (`assertDpaAccepted`) before any request leaves.
+   */
+  dpaAcceptedAt?: Date | null;
 }
 
 export interface HealthCheckOptions<S = Record<string, unknown>> {
   settings?: S;
   signal?: AbortSignal;
+  /**
+   * When the tenant accepted the data processing agreement, as the caller read it from the store; null or absent
+   * when it has not. A connector with `requiresDpa` refuses (`assertDpaAccepted`) before any request leaves.
+   */
+  dpaAcceptedAt?: Date | null;
 }
 
 /**
