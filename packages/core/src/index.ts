@@ -20,3 +20,4 @@ export * from "./connector-settings.js";
 export * from "./settings-fields.js";
 export * from "./watermark-cursor.js";
 export * from "./sync-page.js";
+export * from "./buying-role.js";
