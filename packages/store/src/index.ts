@@ -23,4 +23,5 @@ export {
   type RefreshCredentialsResult,
 } from "./credentials-refresh.js";
 export { MAX_PAGE_RECORDS } from "./schemas.js";
+export type { PendingOAuthFlow, TakenOAuthFlow } from "./oauth-flows.js";
 export type * from "./types.js";

@@ -15,6 +15,7 @@ import {
 import type { StoreContext } from "./context.js";
 import { createPgDriver, createPgliteDriver, type SqlDriver, type SqlExecutor } from "./driver.js";
 import { migrate, type MigrationResult } from "./migrate.js";
+import * as oauthFlows from "./oauth-flows.js";
 import { defaultDataDir } from "./paths.js";
 import { preparePage } from "./prepare.js";
 import * as reads from "./reads.js";
@@ -127,6 +128,11 @@ export interface Store {
   markUnseenAsDeleted(input: Input<typeof MarkUnseenSchema>): Promise<{ deleted: number }>;
   recordWebhookEvent(input: Input<typeof WebhookEventSchema>): Promise<boolean>;
 
+  /** Keeps a started OAuth flow (its PKCE verifier encrypted) until the callback takes it; see oauth-flows.ts. */
+  saveOAuthFlow(input: Input<typeof oauthFlows.SaveOAuthFlowSchema>): Promise<void>;
+  /** Takes a pending OAuth flow exactly once (DELETE ... RETURNING): `ok`, `expired` or `unknown`. */
+  takeOAuthFlow(input: Input<typeof oauthFlows.TakeOAuthFlowSchema>): Promise<oauthFlows.TakenOAuthFlow>;
+
   getRecord(input: Input<typeof GetRecordSchema>): Promise<StoredRecord | null>;
   listRecords(input: Input<typeof ListRecordsSchema>): Promise<StoredRecord[]>;
   listQuarantine(input: Input<typeof ListQuarantineSchema>): Promise<QuarantineEntry[]>;
@@ -207,6 +213,8 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     commitPage: (input) => commitPage(ctx, input),
     markUnseenAsDeleted: (input) => runs.markUnseenAsDeleted(ctx, input),
     recordWebhookEvent: (input) => runs.recordWebhookEvent(ctx, input),
+    saveOAuthFlow: (input) => oauthFlows.saveOAuthFlow(ctx, input),
+    takeOAuthFlow: (input) => oauthFlows.takeOAuthFlow(ctx, input),
     getRecord: (input) => reads.getRecord(ctx, input),
     listRecords: (input) => reads.listRecords(ctx, input),
     listQuarantine: (input) => reads.listQuarantine(ctx, input),
