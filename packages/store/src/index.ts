@@ -23,5 +23,13 @@ export {
   type RefreshCredentialsResult,
 } from "./credentials-refresh.js";
 export { MAX_PAGE_RECORDS } from "./schemas.js";
+export type {
+  ActivitySummary,
+  BuyingGroup,
+  BuyingGroupAccount,
+  BuyingGroupMember,
+  BuyingGroupSource,
+  GetBuyingGroupInput,
+} from "./buying-group-schemas.js";
 export type { PendingOAuthFlow, TakenOAuthFlow } from "./oauth-flows.js";
 export type * from "./types.js";

@@ -5,6 +5,8 @@
  */
 import { type Credentials, type KeyRing, loadKeyRing, type Logger, noopLogger } from "@gtm-clarity/core";
 import type { z } from "zod";
+import { getBuyingGroup } from "./buying-group.js";
+import type { BuyingGroup, GetBuyingGroupInput } from "./buying-group-schemas.js";
 import { type BatchHook, commitPreparedPage } from "./commit-page.js";
 import * as connections from "./connections.js";
 import {
@@ -138,6 +140,11 @@ export interface Store {
   listQuarantine(input: Input<typeof ListQuarantineSchema>): Promise<QuarantineEntry[]>;
   getDocument(input: Input<typeof GetDocumentSchema>): Promise<StoredDocument | null>;
   listDocuments(input: Input<typeof ListDocumentsSchema>): Promise<StoredDocument[]>;
+  /**
+   * One account's buying group across every connector: the account (by `accountId` or `domain`), its people (linked
+   * by account or by email domain) with role, last activity and activity counts. See buying-group.ts.
+   */
+  getBuyingGroup(input: GetBuyingGroupInput): Promise<BuyingGroup>;
 
   /**
    * Runs `fn` in one transaction scoped to `tenantId` (role gtm_app, row-level security on). For queries the API
@@ -220,6 +227,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     listQuarantine: (input) => reads.listQuarantine(ctx, input),
     getDocument: (input) => reads.getDocument(ctx, input),
     listDocuments: (input) => reads.listDocuments(ctx, input),
+    getBuyingGroup: (input) => getBuyingGroup(ctx, input),
     withTenant: async (tenantId, fn) =>
       withTenantTransaction(driver, parseInput(TenantIdSchema, tenantId, "tenantId"), fn),
     rotateCredentials: (ring, rotateOptions) => rotateCredentials(ctx, ring ?? ctx.keyRing(), rotateOptions),
