@@ -33,3 +33,14 @@ export type {
 } from "./buying-group-schemas.js";
 export type { PendingOAuthFlow, TakenOAuthFlow } from "./oauth-flows.js";
 export type * from "./types.js";
+export type { EnqueueWritebackInput, Outbox } from "./outbox.js";
+export {
+  MAX_OUTBOX_CLAIM,
+  OUTBOX_STATUSES,
+  type ClaimedBatch,
+  type OutboxCounts,
+  type OutboxEntry,
+  type OutboxStatus,
+  type SettleOutcome,
+  type SettleResult,
+} from "./outbox-schemas.js";

@@ -18,6 +18,7 @@ import type { StoreContext } from "./context.js";
 import { createPgDriver, createPgliteDriver, type SqlDriver, type SqlExecutor } from "./driver.js";
 import { migrate, type MigrationResult } from "./migrate.js";
 import * as oauthFlows from "./oauth-flows.js";
+import { createOutbox, type Outbox } from "./outbox.js";
 import { defaultDataDir } from "./paths.js";
 import { preparePage } from "./prepare.js";
 import * as reads from "./reads.js";
@@ -146,6 +147,9 @@ export interface Store {
    */
   getBuyingGroup(input: GetBuyingGroupInput): Promise<BuyingGroup>;
 
+  /** Canonical changes queued for a connection's source (see outbox.ts). */
+  readonly outbox: Outbox;
+
   /**
    * Runs `fn` in one transaction scoped to `tenantId` (role gtm_app, row-level security on). For queries the API
    * does not cover; `tx` sees only that tenant's rows and cannot write another tenant's.
@@ -228,6 +232,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     getDocument: (input) => reads.getDocument(ctx, input),
     listDocuments: (input) => reads.listDocuments(ctx, input),
     getBuyingGroup: (input) => getBuyingGroup(ctx, input),
+    outbox: createOutbox(ctx),
     withTenant: async (tenantId, fn) =>
       withTenantTransaction(driver, parseInput(TenantIdSchema, tenantId, "tenantId"), fn),
     rotateCredentials: (ring, rotateOptions) => rotateCredentials(ctx, ring ?? ctx.keyRing(), rotateOptions),
