@@ -1,27 +1,59 @@
 /**
- * Zod schemas of the Customer.io API's envelopes (each kind's record schema is in `kinds/`). Replace them with the
- * real API's shapes. Unknown fields are stripped, so the API adding a field never breaks a sync.
+ * Zod schemas of the App API's envelopes. Items stay `unknown` here and are validated one by one by the transforms,
+ * so one malformed item is quarantined while the rest of its page goes through. Unknown fields are stripped.
  *
- * A page is validated in two steps: the envelope here, with `data` as `unknown[]`, then each record on its own in
- * `sync/transform.ts`, so one malformed record is quarantined while the rest of its page goes through.
+ * Paging: the cursor is the `next` property, sent back as `start=<next>`; an empty string or no `next` means done.
  */
 import { z } from "zod";
 
-/** Every list endpoint: `{ data, next_cursor }`, with `next_cursor: null` on the last page. */
-export const CustomerioPageSchema = z.object({
-  data: z.array(z.unknown()),
-  next_cursor: z.string().min(1).nullable(),
+const nextToken = z
+  .string()
+  .nullish()
+  .transform((next) => (next === undefined || next === null || next === "" ? null : next));
+
+/** `GET /v1/activities`: the workspace activity log, newest first. */
+export const ActivitiesPageSchema = z.object({
+  activities: z.array(z.unknown()),
+  next: nextToken,
+});
+export type ActivitiesPage = z.output<typeof ActivitiesPageSchema>;
+
+/** One entry of a search's `identifiers`: `id` may be empty in email-first workspaces; `cio_id` never is. */
+export const CustomerIdentifiersSchema = z.object({
+  id: z.string().nullish(),
+  email: z.string().nullish(),
+  cio_id: z.string().nullish(),
+});
+export type CustomerIdentifiers = z.output<typeof CustomerIdentifiersSchema>;
+
+/** `POST /v1/customers`: identifiers only; attributes come from `/v1/customers/attributes`. */
+export const CustomerSearchPageSchema = z.object({
+  identifiers: z.array(z.unknown()).default([]),
+  ids: z.array(z.unknown()).optional(),
+  next: nextToken,
+});
+export type CustomerSearchPage = z.output<typeof CustomerSearchPageSchema>;
+
+/** `POST /v1/customers/attributes`: up to 100 people. */
+export const CustomerAttributesPageSchema = z.object({
+  customers: z.array(z.unknown()),
 });
 
-/** `GET /v1/me`: who the credentials belong to. The cheapest authenticated call, used by the health check. */
-export const CustomerioMeSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-});
+/**
+ * Errors are `{"meta":{"error":"…"}}` or `{"errors":[{"detail","status"}]}` depending on the endpoint (not verified
+ * against a live workspace, so both are read and neither is required).
+ */
+export const CustomerioErrorSchema = z.union([
+  z.object({ meta: z.object({ error: z.string() }) }),
+  z.object({ errors: z.array(z.object({ detail: z.string().optional(), status: z.union([z.string(), z.number()]).optional() })).min(1) }),
+]);
+export type CustomerioErrorBody = z.output<typeof CustomerioErrorSchema>;
 
-/** Every error: `{ error: { code, message } }`. The HTTP client puts both on the errors it throws. */
-export const CustomerioErrorSchema = z.object({
-  error: z.object({ code: z.string().optional(), message: z.string().optional() }),
-});
-
-export type CustomerioPage = z.output<typeof CustomerioPageSchema>;
+export function readCustomerioError(body: CustomerioErrorBody): { code?: string; message?: string } {
+  if ("meta" in body) return { message: body.meta.error };
+  const [first] = body.errors;
+  return {
+    ...(first?.status === undefined ? {} : { code: String(first.status) }),
+    ...(first?.detail === undefined ? {} : { message: first.detail }),
+  };
+}

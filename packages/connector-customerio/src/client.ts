@@ -1,7 +1,7 @@
 /**
- * The Customer.io HTTP client: core's client (pacing, Retry-After and RateLimit-* headers, backoff with a
- * total-wait cap, AuthError on 401, zod-validated bodies) with Customer.io's rate-limit policy. Clients are kept
- * per base URL and credential for the connector's lifetime, so pacing state carries across the pages of a sync.
+ * The App API client: core's HTTP client (pacing, backoff with a total-wait cap, AuthError on 401, zod-validated
+ * bodies) with Customer.io's budget. Clients are kept per (base URL, credential) for the connector's lifetime, so
+ * pacing carries across the pages of a sync and across syncs of one workspace.
  */
 import {
   createHttpClient,
@@ -13,20 +13,19 @@ import {
   type RateLimitPolicy,
   type RetryPolicy,
 } from "@gtm-clarity/core";
-import { CustomerioErrorSchema } from "./api-schema.js";
-
-/** The production API. A connection may point elsewhere with `settings.baseUrl` (the sandbox does). */
-export const CUSTOMERIO_BASE_URL = "https://api.customerio.example";
+import { CustomerioErrorSchema, readCustomerioError } from "./api-schema.js";
 
 /**
- * Customer.io's budget, paced on our side so that a 429 stays the exception. Replace these with the documented numbers;
- * the server's RateLimit-* headers slow the client down further whenever they say so.
+ * The App API allows 10 requests per second per workspace and sends no rate-limit headers, so the client paces
+ * itself. The window is 1,050 ms rather than 1,000: the server counts arrivals, not departures, and a request that
+ * leaves on time can arrive in the next server window a little early; 5% of the budget buys no 429 at all.
  */
-export const CUSTOMERIO_RATE_LIMIT: RateLimitPolicy = { requests: 100, windowMs: 60_000, respectHeaders: true };
+export const CUSTOMERIO_RATE_LIMIT: RateLimitPolicy = { requests: 10, windowMs: 1_050, respectHeaders: false };
 
+/** A 429 has no Retry-After: the exponential backoff (from 1 s, the length of the window) decides the wait. */
 export const CUSTOMERIO_RETRY: RetryPolicy = {
-  maxAttempts: 5,
-  baseDelayMs: 500,
+  maxAttempts: 6,
+  baseDelayMs: 1_000,
   maxDelayMs: 30_000,
   maxTotalWaitMs: 120_000,
 };
@@ -40,7 +39,6 @@ export interface CustomerioClientOptions {
   clock?: NonNullable<HttpClientOptions["clock"]>;
 }
 
-/** HTTP clients per (base URL, auth headers); the least recently used is evicted first. */
 export class CustomerioClients {
   readonly #options: CustomerioClientOptions;
   readonly #pool = createHttpClientPool();
@@ -50,14 +48,13 @@ export class CustomerioClients {
   }
 
   get(baseUrl: string, authHeaders: Record<string, string>, logger: Logger = noopLogger): HttpClient {
-    // The pool hashes the identity: the credential in the auth headers is never kept as a key.
+    // The pool hashes the identity: the key in the auth header is never kept as a map key.
     return this.#pool.get([baseUrl, JSON.stringify(authHeaders)], logger, (log) =>
       createHttpClient({
         name: "customerio",
         baseUrl,
         headers: { Accept: "application/json", ...authHeaders },
-        // Errors carry the API's own code and message (`vendorCode`, `vendorMessage`), secrets scrubbed by core.
-        errorBody: { schema: CustomerioErrorSchema, read: (body) => body.error },
+        errorBody: { schema: CustomerioErrorSchema, read: readCustomerioError },
         rateLimit: this.#options.rateLimit ?? CUSTOMERIO_RATE_LIMIT,
         retry: this.#options.retry ?? CUSTOMERIO_RETRY,
         logger: log,

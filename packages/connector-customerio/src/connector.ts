@@ -1,89 +1,86 @@
 /**
- * The Customer.io connector: the record kinds in `streams.ts`, the authentication wired in `auth.ts`.
+ * The Customer.io connector: reporting webhooks (`webhook.ts`) and the App API pull (`sync`), which produce the same
+ * record for the same message event (see transform/message-event.ts).
  *
- * `sync` returns one page per call: one page of the current stream and, when that page ends the stream, the first
- * page of the next one, so an incremental sync with little to do finishes in a single call. HTTP clients are kept
- * per (base URL, credential) for the connector's lifetime, so pacing state carries across pages.
- *
- * Settings and secrets travel apart: `settingsSchema` (`src/settings.ts`) is what anyone may read, the credentials
- * (`src/auth/`) hold secrets only. `authenticate` reads `config.settings` and `config.secrets`; `sync` and
- * `healthCheck` read `options.settings` (absent: the defaults, i.e. the production API).
+ * `sync` returns one page per call: one page of the current stream and, when that page ends the stream, the first page
+ * of the next, so an incremental sync with little to do finishes in one call. A first (or full) run of the activity
+ * stream says in its stats that the API only keeps about 30 days of history.
  */
-import { buildSyncPage, noopLogger, parseConnectorSecrets, parseConnectorSettings } from "@gtm-clarity/core";
-import type {
-  AuthenticateResult,
-  CanonicalRecord,
-  Connector,
-  ConnectorConfig,
-  ConnectorHealthStatus,
-  Credentials,
-  FieldMapping,
-  HealthCheckOptions,
-  HttpClient,
-  Logger,
-  OAuthCapability,
-  QuarantinedRecord,
-  SyncOptions,
-  SyncResult,
-} from "@gtm-clarity/core";
-import type { z } from "zod";
-import pkg from "../package.json" with { type: "json" };
-import { CustomerioMeSchema } from "./api-schema.js";
 import {
-  authHeaders,
-  createCustomerioAuth,
-  parseCustomerioCredentials,
-  type CustomerioAuth,
-  type CustomerioAuthOptions,
-  type CustomerioCredentials,
-} from "./auth.js";
+  buildSyncPage,
+  noopLogger,
+  parseConnectorSettings,
+  type AuthenticateResult,
+  type CanonicalRecord,
+  type Connector,
+  type ConnectorConfig,
+  type ConnectorHealthStatus,
+  type Credentials,
+  type FieldMapping,
+  type HealthCheckOptions,
+  type HttpClient,
+  type Logger,
+  type QuarantinedRecord,
+  type SyncOptions,
+  type SyncResult,
+  type WatermarkWindow,
+} from "@gtm-clarity/core";
+import pkg from "../package.json" with { type: "json" };
+import { authHeaders, CustomerioSecretsSchema, parseCustomerioCredentials, parseCustomerioSecrets } from "./auth.js";
 import { CustomerioClients, type CustomerioClientOptions } from "./client.js";
-import { customerioCursor } from "./cursor.js";
+import { customerioCursor, STREAMS, type CustomerioStream } from "./cursor.js";
 import { customerioFieldMappings } from "./schema.js";
-import { CustomerioSettingsSchema, type CustomerioSettings, type CustomerioSettingsInput } from "./settings.js";
-import { fetchPage } from "./sync/pull.js";
-import { transformRecord, updatedAtOf } from "./sync/transform.js";
+import { appApiUrl, CustomerioSettingsSchema, type CustomerioSettings, type CustomerioSettingsInput } from "./settings.js";
+import { activityTimestamp, fetchActivityPage } from "./sync/activities.js";
+import { fetchPeoplePage } from "./sync/people.js";
+import { transformActivity } from "./transform/activity.js";
+import { transformCustomer } from "./transform/person.js";
+import { quarantine, type TransformResult } from "./transform/record.js";
 import { CustomerioWebhooks } from "./webhook.js";
 
 export const CUSTOMERIO_CONNECTOR_ID = "customerio";
 
-export interface CustomerioConnectorOptions extends CustomerioClientOptions, CustomerioAuthOptions {
+/** Shown once per run whose activity stream starts from nothing (a first sync, or a full resync). */
+export const HISTORY_NOTICE =
+  "Customer.io's App API keeps about 30 days of activity history: this sync backfilled what the API still holds; " +
+  "older activity cannot be pulled (reporting webhooks deliver everything from now on).";
+
+export interface CustomerioConnectorOptions extends CustomerioClientOptions {
   logger?: Logger;
 }
+
+interface PageOutcome {
+  results: TransformResult[];
+  next: string | null;
+  seen: { at: Date; id: string | null }[];
+  counts: Record<string, number>;
+  notices: string[];
+}
+
+type Window = WatermarkWindow<CustomerioStream, string>;
 
 export class CustomerioConnector implements Connector<CanonicalRecord, CustomerioSettings> {
   readonly id = CUSTOMERIO_CONNECTOR_ID;
   readonly name = "Customer.io";
   readonly version: string = pkg.version;
   readonly settingsSchema = CustomerioSettingsSchema;
-  /** What a person types in to connect (API key); absent with OAuth, whose flow yields the tokens. */
-  readonly secretsSchema?: z.ZodType<Credentials>;
-  readonly oauth?: OAuthCapability;
+  readonly secretsSchema = CustomerioSecretsSchema;
   readonly webhooks = new CustomerioWebhooks();
 
   readonly #options: CustomerioConnectorOptions;
   readonly #clients: CustomerioClients;
-  readonly #auth: CustomerioAuth;
 
   constructor(options: CustomerioConnectorOptions = {}) {
     this.#options = options;
     this.#clients = new CustomerioClients(options);
-    this.#auth = createCustomerioAuth(options);
-    if (this.#auth.secretsSchema !== undefined) this.secretsSchema = this.#auth.secretsSchema;
-    if (this.#auth.oauth !== undefined) this.oauth = this.#auth.oauth;
   }
 
-  /**
-   * Checks what the person connected with (`config.secrets`) against the API at `config.settings.baseUrl` and
-   * returns the credentials to store: secrets only, never settings.
-   */
+  /** Checks the App API key with the cheapest authenticated read (one activity); a 401 is an AuthError. */
   async authenticate(config: ConnectorConfig<CustomerioSettingsInput>): Promise<AuthenticateResult> {
     const settings = parseConnectorSettings(this, config.settings);
-    const secrets = this.secretsSchema === undefined ? config.secrets : parseConnectorSecrets(this, config.secrets);
-    // The cheapest authenticated call there is. A 401 becomes a non-retryable AuthError in the client.
-    return this.#auth.authenticate(secrets, async (credentials) => {
-      await this.#client(parseCustomerioCredentials(credentials), settings).getJson("/v1/me", CustomerioMeSchema);
-    });
+    const credentials = parseCustomerioSecrets(config.secrets);
+    await fetchActivityPage(this.#client(credentials, settings), null, { limit: 1 });
+    return { credentials };
   }
 
   async sync(
@@ -93,28 +90,32 @@ export class CustomerioConnector implements Connector<CanonicalRecord, Customeri
   ): Promise<SyncResult<CanonicalRecord>> {
     const settings = parseConnectorSettings(this, options.settings);
     const logger = options.logger ?? this.#options.logger ?? noopLogger;
-    const client = this.#client(parseCustomerioCredentials(credentials), settings, logger);
+    const client = this.#client(credentials, settings, logger);
+    const enabled: CustomerioStream[] = settings.syncPeople ? [...STREAMS] : ["activities"];
     const requestsBefore = client.stats().requests;
     const now = new Date();
     let state = customerioCursor.parse(lastSyncCursor);
     const records: CanonicalRecord[] = [];
     const quarantined: QuarantinedRecord[] = [];
+    const counts: Record<string, number> = {};
+    const notices = new Set<string>();
     for (;;) {
-      const window = customerioCursor.begin(state, customerioCursor.nextStream(state), {
-        fullSync: options.fullSync === true,
-        now,
-      });
-      const page = await fetchPage(client, window.stream, { updatedSince: window.since }, window.position, options.signal);
-      for (const item of page.items) {
-        const result = transformRecord(window.stream, item);
+      const stream = customerioCursor.nextStream(state, enabled);
+      const window = customerioCursor.begin(state, stream, { fullSync: options.fullSync === true, now });
+      const page =
+        stream === "activities"
+          ? await this.#activityPage(client, window, options.signal)
+          : await this.#peoplePage(client, window, settings, options.signal);
+      for (const result of page.results) {
         if (result.ok) records.push(result.record);
         else quarantined.push(result.quarantined);
       }
-      const step = customerioCursor.advance(state, window, { next: page.nextCursor, seen: page.items.map(updatedAtOf) });
+      for (const [name, value] of Object.entries(page.counts)) counts[name] = (counts[name] ?? 0) + value;
+      for (const notice of page.notices) notices.add(notice);
+      const step = customerioCursor.advance(state, window, { next: page.next, seen: page.seen, enabled });
       state = step.state;
-      // More pages in this stream: they are the next call's. A stream that just ended hands over to the next one,
-      // so an incremental sync with little to do finishes in a single call.
-      if (!step.hasMore || page.nextCursor !== null) {
+      // More pages in this stream: the next call's. A stream that just ended hands over to the next one.
+      if (!step.hasMore || page.next !== null) {
         return buildSyncPage({
           connectorId: this.id,
           records,
@@ -122,10 +123,62 @@ export class CustomerioConnector implements Connector<CanonicalRecord, Customeri
           cursor: customerioCursor.serialize(state),
           hasMore: step.hasMore,
           requests: client.stats().requests - requestsBefore,
+          counts,
+          notices: [...notices],
           logger,
         });
       }
     }
+  }
+
+  async #activityPage(client: HttpClient, window: Window, signal: AbortSignal | undefined): Promise<PageOutcome> {
+    const page = await fetchActivityPage(client, window.position, signal === undefined ? {} : { signal });
+    const sinceSeconds = window.since === null ? undefined : Date.parse(window.since) / 1000;
+    const results: TransformResult[] = [];
+    const seen: PageOutcome["seen"] = [];
+    let passedWatermark = false;
+    let oldest: number | undefined;
+    for (const item of page.items) {
+      const timestamp = activityTimestamp(item);
+      if (timestamp !== undefined) {
+        // Newest first: an entry older than the window means everything after it was read by an earlier run.
+        if (sinceSeconds !== undefined && timestamp < sinceSeconds) {
+          passedWatermark = true;
+          continue;
+        }
+        oldest = Math.min(oldest ?? timestamp, timestamp);
+        seen.push({ at: new Date(timestamp * 1000), id: null });
+      }
+      results.push(transformActivity(item));
+    }
+    const next = passedWatermark ? null : page.next;
+    const backfill = window.watermark === null;
+    const counts: Record<string, number> = { "activities.read": results.length };
+    if (backfill) counts["backfill.activities"] = results.length;
+    // The log is newest first, so the last page of a backfill holds its oldest entry: how far back history went.
+    if (backfill && next === null && oldest !== undefined) {
+      counts["backfill.days"] = Math.ceil((Date.parse(window.until) / 1000 - oldest) / 86_400);
+    }
+    return { results, next, seen, counts, notices: backfill ? [HISTORY_NOTICE] : [] };
+  }
+
+  async #peoplePage(
+    client: HttpClient,
+    window: Window,
+    settings: CustomerioSettings,
+    signal: AbortSignal | undefined,
+  ): Promise<PageOutcome> {
+    const page = await fetchPeoplePage(client, window.position, {
+      segmentId: settings.peopleSegmentId,
+      ...(signal === undefined ? {} : { signal }),
+    });
+    const results = [
+      ...page.customers.map((customer) => transformCustomer(customer)),
+      ...page.unreadable.map((raw) =>
+        quarantine(raw, [{ path: "identifiers", message: "the search returned a person with neither id nor cio_id" }]),
+      ),
+    ];
+    return { results, next: page.next, seen: [], counts: { "people.read": page.customers.length }, notices: [] };
   }
 
   getSchema(): FieldMapping[] {
@@ -139,25 +192,20 @@ export class CustomerioConnector implements Connector<CanonicalRecord, Customeri
     const started = Date.now();
     try {
       const settings = parseConnectorSettings(this, options.settings);
-      const client = this.#client(parseCustomerioCredentials(credentials), settings);
-      await client.getJson("/v1/me", CustomerioMeSchema, options.signal === undefined ? {} : { signal: options.signal });
+      const signal = options.signal === undefined ? {} : { signal: options.signal };
+      await fetchActivityPage(this.#client(credentials, settings), null, { limit: 1, ...signal });
       return { healthy: true, lastSync: null, latencyMs: Date.now() - started };
     } catch (error) {
-      const latencyMs = Date.now() - started;
-      return { healthy: false, lastSync: null, latencyMs, error: describeError(error, credentials) };
+      return { healthy: false, lastSync: null, latencyMs: Date.now() - started, error: describeError(error, credentials) };
     }
   }
 
-  #client(
-    credentials: CustomerioCredentials,
-    settings: CustomerioSettings,
-    logger: Logger = this.#options.logger ?? noopLogger,
-  ): HttpClient {
-    return this.#clients.get(settings.baseUrl, authHeaders(credentials), logger);
+  #client(credentials: Credentials, settings: CustomerioSettings, logger: Logger = this.#options.logger ?? noopLogger): HttpClient {
+    return this.#clients.get(appApiUrl(settings), authHeaders(parseCustomerioCredentials(credentials)), logger);
   }
 }
 
-/** An error as one line for a health status, with every credential (all secrets) scrubbed even if echoed. */
+/** An error as one line for a health status, every credential value scrubbed even if a server echoed it. */
 function describeError(error: unknown, credentials: Credentials): string {
   let message = error instanceof Error ? `${error.name}: ${error.message}` : "unknown error";
   for (const value of Object.values(credentials)) {

@@ -1,41 +1,41 @@
 /**
- * `@gtm-clarity/connector-customerio`: importing this module registers the Customer.io connector (see the last line and
- * `sideEffects` in package.json).
+ * `@gtm-clarity/connector-customerio`: importing this module registers the Customer.io connector (see the last line
+ * and `sideEffects` in package.json). The sandbox is `@gtm-clarity/connector-customerio/sandbox`.
  */
 import { connectorRegistry } from "@gtm-clarity/core";
 import { CustomerioConnector } from "./connector.js";
 
-export { CustomerioConnector, CUSTOMERIO_CONNECTOR_ID, type CustomerioConnectorOptions } from "./connector.js";
 export {
-  CustomerioClients,
-  CUSTOMERIO_BASE_URL,
-  CUSTOMERIO_RATE_LIMIT,
-  CUSTOMERIO_RETRY,
-  type CustomerioClientOptions,
-} from "./client.js";
-export * from "./auth.js";
+  CustomerioConnector,
+  CUSTOMERIO_CONNECTOR_ID,
+  HISTORY_NOTICE,
+  type CustomerioConnectorOptions,
+} from "./connector.js";
+export { CUSTOMERIO_RATE_LIMIT, CUSTOMERIO_RETRY, type CustomerioClientOptions } from "./client.js";
+export { CustomerioSecretsSchema, CUSTOMERIO_AUTH_METHOD, type CustomerioCredentials } from "./auth.js";
 export {
-  httpUrl,
+  appApiUrl,
+  CUSTOMERIO_APP_API_URLS,
   CustomerioSettingsSchema,
   type CustomerioSettings,
   type CustomerioSettingsInput,
 } from "./settings.js";
-export * from "./webhook.js";
-export { CustomerioErrorSchema, CustomerioMeSchema, CustomerioPageSchema, type CustomerioPage } from "./api-schema.js";
-export type { StreamDefinition } from "./kinds/stream.js";
-export * from "./kinds/person.js";
-export * from "./kinds/account.js";
-export * from "./kinds/activity.js";
-export { customerioCursor } from "./cursor.js";
-export { customerioFieldMappings } from "./schema.js";
-export { STREAMS, STREAM_KINDS, streamOf, type StreamKind } from "./streams.js";
-export { fetchPage, pullStream, customerioPaging, PAGE_SIZE, type StreamPage, type StreamQuery } from "./sync/pull.js";
+export { CustomerioWebhooks, type CustomerioWebhookOptions } from "./webhook.js";
 export {
-  transformRecord,
-  updatedAtOf,
-  type TransformResult,
-} from "./sync/transform.js";
+  CIO_SIGNATURE_HEADER,
+  CIO_TIMESTAMP_HEADER,
+  MAX_WEBHOOK_BODY_BYTES,
+  verifyCioSignature,
+  WEBHOOK_TOLERANCE_SECONDS,
+} from "./webhook-signature.js";
+export { customerioFieldMappings } from "./schema.js";
+export { customerioCursor } from "./cursor.js";
+export { transformActivity } from "./transform/activity.js";
+export { transformCustomer } from "./transform/person.js";
+export { transformWebhookEvent } from "./transform/webhook-event.js";
+export { messageExternalId } from "./transform/message-event.js";
+export type { TransformResult } from "./transform/record.js";
+export { MESSAGE_CHANNELS, MESSAGE_METRICS, CUSTOMER_METRICS } from "./vendor/metrics.js";
 
-// Self-registration: importing this module is what makes the connector discoverable
-// (`connectorRegistry.get("customerio")`).
+// Self-registration: importing this module is what makes the connector discoverable (`connectorRegistry.get("customerio")`).
 connectorRegistry.register(new CustomerioConnector());

@@ -1,9 +1,9 @@
 /**
- * Default field mappings: which Customer.io field feeds which canonical field, per record kind (each kind's file in
- * `kinds/` holds its own). `sync/transform.ts` applies exactly these, so a tenant override of one mapping (same kind
- * and targetField) changes what a sync produces.
+ * Default field mappings, per kind: the flat views the transforms build (`transform/person.ts`,
+ * `transform/message-event.ts`) are what `sourceField` paths read.
  */
 import type { FieldMapping } from "@gtm-clarity/core";
-import { STREAMS } from "./streams.js";
+import { activityMappings } from "./transform/message-event.js";
+import { personMappings } from "./transform/person.js";
 
-export const customerioFieldMappings: FieldMapping[] = STREAMS.flatMap((stream) => stream.mappings);
+export const customerioFieldMappings: FieldMapping[] = [...personMappings, ...activityMappings];

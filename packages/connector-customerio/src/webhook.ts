@@ -1,74 +1,62 @@
 /**
- * Customer.io webhooks, signed with Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>`
- * over `${id}.${timestamp}.${rawBody}`). Core verifies the signature on the raw bytes before anything is parsed.
- * The body is `{ "type": "<kind>.<created|updated|deleted>", "data": <record> }`, and `data` goes through the
- * same transform as a pulled record, so a webhook and a sync produce identical records.
- *
- * `eventId` is the `webhook-id`, which the sender keeps when it re-sends a message: the store dedupes on it.
+ * Customer.io reporting webhooks: verify (`webhook-signature.ts`), parse, transform. The event's `event_id` (a ULID,
+ * kept by Customer.io across its retries) is `WebhookEvent.eventId`, the key the store dedupes deliveries on. A
+ * signed body whose event cannot become a record is quarantined, not thrown: Customer.io would only send the same
+ * bytes again, for up to 7 days, and hold every later event behind it (deliveries are ordered).
  */
+import { createHash } from "node:crypto";
 import {
-  readStandardWebhook,
-  toSchemaIssues,
+  SchemaError,
   type FieldMapping,
   type WebhookCapability,
   type WebhookEvent,
   type WebhookRequest,
 } from "@gtm-clarity/core";
-import { z } from "zod";
-import { customerioFieldMappings } from "./schema.js";
-import { STREAM_KINDS, type StreamKind } from "./streams.js";
-import { transformRecord } from "./sync/transform.js";
+import { activityMappings } from "./transform/message-event.js";
+import { personMappings } from "./transform/person.js";
+import { transformWebhookEvent } from "./transform/webhook-event.js";
+import { verifyCioSignature } from "./webhook-signature.js";
 
-/** The Standard Webhooks replay window: 5 minutes either way. */
-export const WEBHOOK_TOLERANCE_SECONDS = 5 * 60;
+export interface CustomerioWebhookOptions {
+  /** Default 1 MiB (`MAX_WEBHOOK_BODY_BYTES`). */
+  maxBodyBytes?: number;
+  /** Default 300 s either way. */
+  toleranceSeconds?: number;
+  mappings?: readonly FieldMapping[];
+}
 
-export const WEBHOOK_ACTIONS = ["created", "updated", "deleted"] as const;
-export type WebhookAction = (typeof WEBHOOK_ACTIONS)[number];
-
-export const CustomerioWebhookBodySchema = z.object({
-  type: z.string().min(1),
-  data: z.unknown(),
-});
-
-/** `person.updated` -> { kind: "person", action: "updated" }; undefined for an event this connector does not handle. */
-export function parseEventType(type: string): { kind: StreamKind; action: WebhookAction } | undefined {
-  const [kindPart, actionPart, ...rest] = type.split(".");
-  const kind = STREAM_KINDS.find((candidate) => candidate === kindPart);
-  const action = WEBHOOK_ACTIONS.find((candidate) => candidate === actionPart);
-  return kind === undefined || action === undefined || rest.length > 0 ? undefined : { kind, action };
+/** The event's id; for a signed body without one, a hash of the body, so a re-sent copy still dedupes. */
+function eventIdOf(body: unknown, raw: Buffer): string {
+  if (body !== null && typeof body === "object") {
+    const id = (body as Record<string, unknown>)["event_id"];
+    if (typeof id === "string" && id !== "" && id.length <= 256) return id;
+  }
+  return `body-sha256:${createHash("sha256").update(raw).digest("hex")}`;
 }
 
 export class CustomerioWebhooks implements WebhookCapability {
-  readonly #mappings: readonly FieldMapping[];
+  readonly #options: CustomerioWebhookOptions;
 
-  constructor(mappings: readonly FieldMapping[] = customerioFieldMappings) {
-    this.#mappings = mappings;
+  constructor(options: CustomerioWebhookOptions = {}) {
+    this.#options = options;
   }
 
   async handle(request: WebhookRequest): Promise<WebhookEvent> {
-    const { id, body: json } = readStandardWebhook(request, {
-      source: "Customer.io",
-      toleranceSeconds: WEBHOOK_TOLERANCE_SECONDS,
-    });
-    const event: WebhookEvent = { eventId: id, records: [], documents: [], quarantined: [] };
-    const body = CustomerioWebhookBodySchema.safeParse(json);
-    if (!body.success) {
-      event.quarantined.push({ raw: json, reasons: toSchemaIssues(body.error.issues) });
-      return event;
+    const verified = verifyCioSignature(request, this.#options);
+    let body: unknown;
+    try {
+      body = JSON.parse(verified.body.toString("utf8"));
+    } catch (error) {
+      throw new SchemaError("Customer.io webhook body is not JSON", [{ path: "", message: "invalid JSON" }], { cause: error });
     }
-    const type = parseEventType(body.data.type);
-    // Signed, so genuinely from Customer.io, but not an event this connector handles: acknowledged and ignored.
-    if (type === undefined) return event;
-    const raw = body.data.data;
-    const data = type.action === "deleted" && isObject(raw) ? { ...raw, deleted: true } : raw;
-    // A signed but malformed record is quarantined, not thrown: the sender would only re-send the same bytes.
-    const result = transformRecord(type.kind, data, this.#mappings);
-    if (result.ok) event.records.push(result.record);
-    else event.quarantined.push(result.quarantined);
-    return event;
+    const eventId = eventIdOf(body, verified.body);
+    const mappings = this.#options.mappings;
+    const result = transformWebhookEvent(body, {
+      person: mappings?.filter((mapping) => mapping.kind === "person") ?? personMappings,
+      activity: mappings?.filter((mapping) => mapping.kind === "activity") ?? activityMappings,
+    });
+    return result.ok
+      ? { eventId, records: [result.record], documents: [], quarantined: [] }
+      : { eventId, records: [], documents: [], quarantined: [result.quarantined] };
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }

@@ -1,36 +1,22 @@
 /**
  * The sandbox as the conformance suite, the worker's demo and benchmarks start it: testkit's `SandboxDescriptor`.
- * `size` is records per kind; the same `seed` gives the same records.
+ * `size` is people (about two deliveries each); the same `seed` gives the same workspace, API key and webhook secret.
+ * The one rate window is `app` (10 per second).
  */
-import { FaultPlan, type SandboxDescriptor } from "@gtm-clarity/testkit/sandbox";
-import type { CustomerioSettings } from "../settings.js";
+import type { SandboxDescriptor } from "@gtm-clarity/testkit/sandbox";
 import { CUSTOMERIO_CONNECTOR_ID } from "../connector.js";
-import { STREAM_KINDS } from "../streams.js";
-import { sandboxData } from "./data.js";
+import type { CustomerioSettingsInput } from "../settings.js";
 import { startCustomerioSandbox, type CustomerioSandbox } from "./server.js";
 
-export const customerioSandbox: SandboxDescriptor<CustomerioSettings, CustomerioSandbox> = {
+export const customerioSandbox: SandboxDescriptor<CustomerioSettingsInput, CustomerioSandbox> = {
   connectorId: CUSTOMERIO_CONNECTOR_ID,
   start(options = {}) {
-    const { size, seed, rateLimit, faults, clock } = options;
-    const api = rateLimit === false ? undefined : rateLimit?.["api"];
     return startCustomerioSandbox({
-      ...(seed === undefined ? {} : { seed }),
-      ...(size === undefined
-        ? {}
-        : { data: sandboxData(Object.fromEntries(STREAM_KINDS.map((kind) => [kind, size])), seed) }),
-      ...(rateLimit === false
-        ? { rateLimit: false }
-        : api === undefined
-          ? {}
-          : {
-              rateLimit: {
-                ...(api.limit === undefined ? {} : { requests: api.limit }),
-                ...(api.windowMs === undefined ? {} : { windowMs: api.windowMs }),
-              },
-            }),
-      faults: new FaultPlan(faults ?? []),
-      ...(clock === undefined ? {} : { clock }),
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.size === undefined ? {} : { size: options.size }),
+      ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+      ...(options.faults === undefined ? {} : { faults: options.faults }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
     });
   },
 };

@@ -1,194 +1,207 @@
 /**
- * A loopback fake of the Customer.io API on testkit's sandbox kit, close enough to test the connector end to end:
- * the credentials of the wired auth variant (`auth.ts`, or `options.auth`), `GET /v1/<stream>` in cursor pages
- * (`limit` capped by the server, `next_cursor: null` at the end) filtered by `updated_since`, `RateLimit-*` headers
- * with a 429 (and `Retry-After`) beyond the budget and, by default, the budget used up once early on, so that every
- * test run proves the client waits and retries; faults from a kit `FaultPlan`. Errors are `{ error: { code, message } }`.
+ * A loopback fake of Customer.io's App API and reporting webhooks, on testkit's sandbox kit: `Authorization: Bearer`
+ * with the workspace's App API key (401 `{"meta":{"error"}}` otherwise), the documented 10 requests per second per
+ * workspace (a rolling window; 429 "Your request is over the 10-per-second limit" with no rate-limit headers and no
+ * Retry-After, as Customer.io documents none), 30 days of activity history, `start`/`next` paging, the kit's faults,
+ * and webhooks signed and delivered as Customer.io sends them (`webhooks.ts`).
  */
 import {
+  createSigningSecret,
   FaultPlan,
-  json,
   RateLimiter,
   rateLimitGuard,
-  route,
+  requireBearer,
+  resolveRateWindows,
+  sandboxSecret,
   startSandboxServer,
+  TokenSet,
   type Clock,
-  type Reply,
+  type FaultSpec,
+  type NamedRateWindow,
+  type RequestRecord,
   type RunningSandbox,
-  type SandboxRequest,
   type SandboxStats,
+  type SandboxWebhookOptions,
+  type SandboxWebhooks,
+  type WebhookDelivery,
 } from "@gtm-clarity/testkit/sandbox";
-import { CustomerioSettingsSchema, type CustomerioSettings } from "../settings.js";
-import { STREAMS, STREAM_KINDS, type StreamKind } from "../streams.js";
-import { createSandboxAuth, type SandboxAuth } from "./auth.js";
-import { sandboxRecords, SANDBOX_KINDS, type SandboxData } from "./data.js";
+import type { CustomerioSettingsInput } from "../settings.js";
+import { appApiRoutes, cioError } from "./app-api.js";
+import {
+  DAY_SECONDS,
+  freshSeed,
+  HISTORY_DAYS,
+  makeDelivery,
+  makeWorkspace,
+  newestFirst,
+  toActivity,
+  toWebhookBody,
+  ulid,
+  type SandboxEvent,
+  type SandboxPerson,
+} from "./data.js";
+import { deliverInOrder, type DeliverOptions, type OrderedDelivery } from "./webhooks.js";
+
+/** Customer.io's documented App API budget. */
+export const CUSTOMERIO_WINDOWS: readonly NamedRateWindow[] = [{ name: "app", limit: 10, windowMs: 1_000, mode: "sliding" }];
 
 export interface CustomerioSandboxOptions {
-  /** Records per stream (wire shape, malformed ones allowed). Default: `sandboxData({}, seed)`. */
-  data?: SandboxData;
-  /** Seed of the default data. */
+  /** The App API key the sandbox accepts. Default: derived from the seed (random without one). */
+  apiKey?: string;
+  /** The reporting webhook's signing secret. Default: derived from the seed (random without one). */
+  webhookSecret?: string;
   seed?: number;
-  /** Items per page at most, whatever `limit` asks. Default 10, so the default data spans several pages. */
-  pageSize?: number;
-  /** How requests authenticate. Default: the wired variant's `createSandboxAuth()`. */
-  auth?: SandboxAuth;
-  /**
-   * The budget: `requests` per `windowMs`. Default 100 per second, a short window so that a 429 costs a test
-   * well under a second. `false` turns rate limiting (and its headers) off.
-   */
-  rateLimit?: { requests?: number; windowMs?: number } | false;
-  /**
-   * 1-based numbers of list requests for which the budget is used up (as by another client of the account), so
-   * they get a 429 and the client must wait for the window to reset. Default [2]; [] for none.
-   */
-  rateLimitOnRequests?: readonly number[];
-  faults?: FaultPlan;
+  /** People in the workspace (about two deliveries each). Default 25. */
+  size?: number;
+  /** Windows by name (`app`), or false for none. Default: 10 per second. */
+  rateLimit?: false | Readonly<Record<string, Partial<Omit<NamedRateWindow, "name" | "applies">>>>;
+  faults?: readonly FaultSpec[];
   clock?: Clock;
 }
 
-export interface CustomerioSandbox extends RunningSandbox<CustomerioSettings> {
-  readonly auth: SandboxAuth;
-  /** Records served, malformed ones included: what a full sync must emit or quarantine. */
-  recordCount(): number;
-  /** Adds or replaces a record (matched by `id`), as if it changed at the source. */
-  put(kind: StreamKind, record: { id: string; updated_at: string }): void;
-  /** The kit's counters, and `listRequests`: requests to list endpoints, 429s included. */
-  stats(): SandboxStats;
+export interface CustomerioSandboxStats extends SandboxStats {
+  readonly activityRequests: number;
+  readonly searchRequests: number;
+  readonly attributeRequests: number;
 }
 
-function field(record: unknown, name: string): unknown {
-  return record !== null && typeof record === "object" ? (record as Record<string, unknown>)[name] : undefined;
+export interface CustomerioSandbox extends RunningSandbox<CustomerioSettingsInput, CustomerioSandboxStats> {
+  readonly apiKey: string;
+  readonly webhookSecret: string;
+  readonly webhooks: SandboxWebhooks;
+  /** The people, in search order. */
+  people(): readonly SandboxPerson[];
+  /** The events the activity log serves now (30 days, newest first), as the sandbox knows them. */
+  events(): readonly SandboxEvent[];
+  /** A new delivery (its events up to now) added at the head of the log; returns its events, oldest first. */
+  addDelivery(options?: { channel?: string; personIndex?: number }): SandboxEvent[];
+  /** A customer event (`subscribed`, `unsubscribed`, `cio_subscription_preferences_changed`); not in the log. */
+  customerEvent(metric: string, personIndex?: number): SandboxEvent;
+  webhookBody(event: SandboxEvent): Record<string, unknown>;
+  activityEntry(event: SandboxEvent): Record<string, unknown>;
+  /** Delivers events in order with retries, as Customer.io does. */
+  deliver(url: string, events: readonly SandboxEvent[], options?: DeliverOptions): Promise<OrderedDelivery>;
+  requests(): RequestRecord[];
+  resetStats(): void;
 }
-
-function updatedAtMs(record: unknown): number {
-  const value = field(record, "updated_at");
-  const time = typeof value === "string" ? Date.parse(value) : Number.NaN;
-  return Number.isNaN(time) ? 0 : time;
-}
-
-function idOf(record: unknown): string {
-  const value = field(record, "id");
-  return typeof value === "string" ? value : "";
-}
-
-/** Oldest change first, ties by id: a stable order for cursors and for `updated_since`. */
-function byUpdate(a: unknown, b: unknown): number {
-  return updatedAtMs(a) - updatedAtMs(b) || idOf(a).localeCompare(idOf(b));
-}
-
-function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset })).toString("base64url");
-}
-
-function decodeCursor(cursor: string): number | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    const offset = field(value, "offset");
-    return typeof offset === "number" && Number.isInteger(offset) && offset >= 0 ? offset : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const API_ERROR = (status: number, code: string, message: string): Reply => json(status, { error: { code, message } });
 
 export async function startCustomerioSandbox(options: CustomerioSandboxOptions = {}): Promise<CustomerioSandbox> {
-  const streams = new Map<StreamKind, unknown[]>(
-    STREAM_KINDS.map((kind) => [kind, [...(options.data?.[kind] ?? sandboxRecords(kind, undefined, options.seed))].sort(byUpdate)]),
-  );
-  const auth = options.auth ?? createSandboxAuth();
-  const pageSize = options.pageSize ?? 10;
-  const clock = options.clock === undefined ? {} : { clock: options.clock };
-  const limiter =
-    options.rateLimit === false
-      ? undefined
-      : new RateLimiter({
-          windows: [
-            {
-              name: "api",
-              limit: options.rateLimit?.requests ?? 100,
-              windowMs: options.rateLimit?.windowMs ?? 1000,
-              mode: "fixed",
-            },
-          ],
-          // Fractional seconds, as some APIs send them, so that a sandbox window can be short.
-          rateLimitHeaders: "fractional",
-          retryAfter: "fractional",
-          ...clock,
-        });
-  const exhaustOn = new Set(options.rateLimitOnRequests ?? [2]);
-  let listRequests = 0;
-  const isList = (req: SandboxRequest) => STREAMS.some((stream) => stream.path === req.path);
+  const seeded = options.seed === undefined ? {} : { seed: options.seed };
+  const seed = options.seed ?? 1;
+  const apiKey = options.apiKey ?? sandboxSecret("cio_app_", seeded);
+  const webhookSecret = options.webhookSecret ?? (options.seed === undefined ? createSigningSecret() : sandboxSecret("", { ...seeded, bytes: 32 }));
+  const clock: Clock = options.clock ?? Date.now;
+  const nowSeconds = () => Math.floor(clock() / 1000);
+  const workspace = makeWorkspace(seed, options.size ?? 25, nowSeconds());
+  let sequence = workspace.people.length * 2 + 1_000;
+  const visible = () => workspace.events.filter((event) => event.timestamp >= nowSeconds() - HISTORY_DAYS * DAY_SECONDS);
 
-  const list = (kind: StreamKind, req: SandboxRequest): Reply => {
-    const since = req.query.get("updated_since");
-    const sinceMs = since === null ? undefined : Date.parse(since);
-    if (sinceMs !== undefined && Number.isNaN(sinceMs)) {
-      return API_ERROR(400, "invalid_request", "updated_since is not a date");
-    }
-    const cursor = req.query.get("cursor");
-    const offset = cursor === null ? 0 : decodeCursor(cursor);
-    if (offset === undefined) return API_ERROR(400, "invalid_request", "cursor is not valid");
-    const limit = Number(req.query.get("limit") ?? pageSize);
-    const size = Math.min(pageSize, Number.isInteger(limit) && limit > 0 ? limit : pageSize);
-    const all = streams.get(kind) ?? [];
-    const matching = sinceMs === undefined ? all : all.filter((record) => updatedAtMs(record) >= sinceMs);
-    const data = matching.slice(offset, offset + size);
-    const next = offset + size < matching.length ? encodeCursor(offset + size) : null;
-    return json(200, { data, next_cursor: next });
+  const tokens = new TokenSet();
+  tokens.add(apiKey);
+  const windows = resolveRateWindows(CUSTOMERIO_WINDOWS, options.rateLimit);
+  const limiter =
+    windows &&
+    new RateLimiter({
+      windows,
+      key: (req) => req.header("authorization") ?? "",
+      rateLimitHeaders: "none",
+      retryAfter: "none",
+      clock,
+    });
+  const faults = new FaultPlan(options.faults ?? []);
+  const server = await startSandboxServer({
+    routes: appApiRoutes({ people: () => workspace.people, events: visible, nowSeconds }),
+    guards: [
+      requireBearer(tokens, () => cioError(401, "Unauthorized request")),
+      ...(limiter ? [rateLimitGuard(limiter, () => cioError(429, "Your request is over the 10-per-second limit"))] : []),
+    ],
+    faults,
+    errorReply: ({ status, message }) => cioError(status, message),
+    counters: ["activityRequests", "searchRequests", "attributeRequests"],
+    clock,
+  });
+
+  const person = (index: number | undefined): SandboxPerson => {
+    const people = workspace.people;
+    const chosen = people[(index ?? sequence) % Math.max(people.length, 1)];
+    if (chosen === undefined) throw new Error("the sandbox workspace has no people");
+    return chosen;
+  };
+  const addDelivery = (choice: { channel?: string; personIndex?: number } = {}): SandboxEvent[] => {
+    sequence += 1;
+    const start = nowSeconds() - 3 * 3_600;
+    const events = makeDelivery(freshSeed(), sequence, person(choice.personIndex), start)
+      .filter((event) => event.timestamp <= nowSeconds())
+      .map((event) => (choice.channel === undefined ? event : { ...event, objectType: choice.channel }));
+    workspace.events.push(...events);
+    workspace.events.sort(newestFirst);
+    return events;
+  };
+  const webhooks: SandboxWebhooks = {
+    secret: webhookSecret,
+    async send(url: string, sendOptions: SandboxWebhookOptions = {}): Promise<WebhookDelivery> {
+      const body = sendOptions.event ?? toWebhookBody(visible()[0] ?? addDelivery()[0] ?? customer("subscribed"));
+      const bodyRecord = body !== null && typeof body === "object" ? (body as Record<string, unknown>) : { value: body };
+      const result = await deliverInOrder(url, webhookSecret, [bodyRecord], {
+        ...(sendOptions.retryDelaysMs === undefined ? {} : { retryDelaysMs: sendOptions.retryDelaysMs }),
+        ...(sendOptions.secret === undefined ? {} : { secret: sendOptions.secret }),
+        ...(sendOptions.timestamp === undefined ? {} : { timestamp: sendOptions.timestamp }),
+        clock,
+      });
+      const [delivery] = result.deliveries;
+      if (delivery === undefined) throw new Error("nothing was delivered");
+      return delivery;
+    },
+  };
+  const customer = (metric: string, personIndex?: number): SandboxEvent => {
+    const at = nowSeconds();
+    return {
+      eventId: ulid(at * 1000, Math.random),
+      activityId: ulid(at * 1000 + 3, Math.random),
+      objectType: "customer",
+      metric,
+      timestamp: at,
+      person: person(personIndex),
+    };
   };
 
-  const server = await startSandboxServer({
-    routes: [
-      ...auth.routes,
-      route("GET", "/v1/me", () => json(200, { id: "usr_sandbox", name: "Sandbox User" })),
-      ...STREAMS.map((stream) => route("GET", stream.path, (req) => list(stream.kind, req))),
-    ],
-    guards: [
-      auth.guard,
-      (req) => {
-        if (!isList(req)) return undefined;
-        listRequests += 1;
-        req.count("listRequests");
-        if (exhaustOn.has(listRequests)) limiter?.exhaust("", "api");
-        return undefined;
-      },
-      ...(limiter === undefined
-        ? []
-        : [rateLimitGuard(limiter, () => API_ERROR(429, "rate_limited", "Too many requests"))]),
-    ],
-    faults: options.faults ?? new FaultPlan(),
-    counters: ["listRequests"],
-    ...clock,
-  });
-  const recordCount = () => [...streams.values()].reduce((total, records) => total + records.length, 0);
   return {
     url: server.baseUrl,
-    auth,
-    // Settings point at the sandbox (the binding changes nothing: no secret lives in settings).
-    settings: () => CustomerioSettingsSchema.parse({ baseUrl: server.baseUrl }),
-    credentials: auth.credentials(),
-    badCredentials: auth.badCredentials(),
+    apiKey,
+    webhookSecret,
+    credentials: { apiKey },
+    badCredentials: { apiKey: `${apiKey}-revoked` },
+    settings: () => ({ baseUrl: server.baseUrl }),
     get expectedRecords() {
-      return recordCount();
+      // Every person once, and every event the log serves once (the malformed one as a quarantined record).
+      return workspace.people.length + visible().length;
     },
-    recordCount,
     async addNewData(count) {
-      // New records of the first kind, after everything there: what an incremental sync must pick up.
-      const [kind] = STREAM_KINDS;
-      const records = streams.get(kind) ?? [];
-      const added = Array.from({ length: count }, (_, index) =>
-        SANDBOX_KINDS[kind].make(records.length + index, options.seed),
-      );
-      streams.set(kind, [...records, ...added].sort(byUpdate));
-      return count;
+      let added = 0;
+      while (added < count) added += addDelivery().length;
+      return added;
     },
-    put(kind, record) {
-      const records = (streams.get(kind) ?? []).filter((existing) => idOf(existing) !== record.id);
-      streams.set(kind, [...records, record].sort(byUpdate));
+    faults,
+    webhooks,
+    people: () => workspace.people,
+    events: visible,
+    addDelivery,
+    customerEvent: customer,
+    webhookBody: toWebhookBody,
+    activityEntry: toActivity,
+    deliver: (url, events, deliverOptions = {}) => deliverInOrder(url, webhookSecret, events.map(toWebhookBody), { clock, ...deliverOptions }),
+    stats() {
+      const stats = server.stats();
+      const counter = (name: string) => stats[name] ?? 0;
+      return {
+        ...stats,
+        activityRequests: counter("activityRequests"),
+        searchRequests: counter("searchRequests"),
+        attributeRequests: counter("attributeRequests"),
+      };
     },
-    faults: server.faults,
-    stats: () => server.stats(),
+    requests: () => server.requests(),
+    resetStats: () => server.resetStats(),
     close: () => server.close(),
   };
 }
