@@ -1,6 +1,3 @@
-/**
- * The authentication this connector uses: one of the variants in `auth/`. Generation keeps the chosen variant and
- * points this line at it; every other module imports auth from here, so nothing else changes.
- */
+/** Authentication: MSAL Node with a per-connection token cache (see `auth/`). */
 export * from "./auth/oauth.js";
-export type { ConnectionBinding, O365Auth } from "./auth/shared.js";
+export { DEFAULT_AUTHORITY, O365_SCOPES, fromMsalError, type EntraAuthority } from "./auth/msal.js";

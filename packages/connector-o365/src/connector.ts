@@ -1,15 +1,15 @@
 /**
- * The Microsoft 365 connector: the record kinds in `streams.ts`, the authentication wired in `auth.ts`.
- *
- * `sync` returns one page per call: one page of the current stream and, when that page ends the stream, the first
- * page of the next one, so an incremental sync with little to do finishes in a single call. HTTP clients are kept
- * per (base URL, credential) for the connector's lifetime, so pacing state carries across pages.
- *
- * Settings and secrets travel apart: `settingsSchema` (`src/settings.ts`) is what anyone may read, the credentials
- * (`src/auth/`) hold secrets only. `authenticate` reads `config.settings` and `config.secrets`; `sync` and
- * `healthCheck` read `options.settings` (absent: the defaults, i.e. the production API).
+ * The Microsoft 365 connector: directory people, mail and meeting metadata through Graph delta queries, never a
+ * message body. Every method that could reach Microsoft refuses first without the tenant's DPA acceptance
+ * (`requiresDpa`). `sync` returns one Graph page of one stream per call (see `sync/step.ts`).
  */
-import { buildSyncPage, noopLogger, parseConnectorSecrets, parseConnectorSettings } from "@gtm-clarity/core";
+import {
+  assertDpaAccepted,
+  buildSyncPage,
+  ConfigError,
+  noopLogger,
+  parseConnectorSettings,
+} from "@gtm-clarity/core";
 import type {
   AuthenticateResult,
   CanonicalRecord,
@@ -19,69 +19,63 @@ import type {
   Credentials,
   FieldMapping,
   HealthCheckOptions,
-  HttpClient,
   Logger,
-  OAuthCapability,
-  QuarantinedRecord,
   SyncOptions,
   SyncResult,
 } from "@gtm-clarity/core";
-import type { z } from "zod";
 import pkg from "../package.json" with { type: "json" };
-import { O365MeSchema } from "./api-schema.js";
-import {
-  authHeaders,
-  createO365Auth,
-  parseO365Credentials,
-  type O365Auth,
-  type O365AuthOptions,
-  type O365Credentials,
-} from "./auth.js";
-import { O365Clients, type O365ClientOptions } from "./client.js";
-import { o365Cursor } from "./cursor.js";
+import { CONNECTOR_NAME, O365OAuth, parseO365Credentials, type O365OAuthOptions } from "./auth/oauth.js";
+import { GraphClients, graphPreferHeader, type GraphClientOptions } from "./graph/client.js";
+import { MeSchema } from "./graph/schemas.js";
 import { o365FieldMappings } from "./schema.js";
 import { O365SettingsSchema, type O365Settings, type O365SettingsInput } from "./settings.js";
-import { fetchPage } from "./sync/pull.js";
-import { transformRecord, updatedAtOf } from "./sync/transform.js";
+import { parseCursor, serializeCursor } from "./sync/cursor.js";
+import { syncStep } from "./sync/step.js";
 
 export const O365_CONNECTOR_ID = "o365";
 
-export interface O365ConnectorOptions extends O365ClientOptions, O365AuthOptions {
+export interface O365ConnectorOptions extends GraphClientOptions {
+  /** The app registration and authority; by default from the environment (`O365_OAUTH_ENV`). */
+  oauth?: O365OAuthOptions;
   logger?: Logger;
+  /** Clock for the calendar window and tombstone times (tests). */
+  now?: () => Date;
 }
 
 export class O365Connector implements Connector<CanonicalRecord, O365Settings> {
   readonly id = O365_CONNECTOR_ID;
-  readonly name = "Microsoft 365";
+  readonly name = CONNECTOR_NAME;
   readonly version: string = pkg.version;
   readonly settingsSchema = O365SettingsSchema;
-  /** What a person types in to connect (API key); absent with OAuth, whose flow yields the tokens. */
-  readonly secretsSchema?: z.ZodType<Credentials>;
-  readonly oauth?: OAuthCapability;
+  readonly requiresDpa = true;
+  readonly oauth: O365OAuth;
 
   readonly #options: O365ConnectorOptions;
-  readonly #clients: O365Clients;
-  readonly #auth: O365Auth;
+  readonly #clients: GraphClients;
 
   constructor(options: O365ConnectorOptions = {}) {
     this.#options = options;
-    this.#clients = new O365Clients(options);
-    this.#auth = createO365Auth(options);
-    if (this.#auth.secretsSchema !== undefined) this.secretsSchema = this.#auth.secretsSchema;
-    if (this.#auth.oauth !== undefined) this.oauth = this.#auth.oauth;
+    this.#clients = new GraphClients(options);
+    this.oauth = new O365OAuth(options.oauth);
   }
 
   /**
-   * Checks what the person connected with (`config.secrets`) against the API at `config.settings.baseUrl` and
-   * returns the credentials to store: secrets only, never settings.
+   * `config.secrets` are the credentials `oauth.exchangeCode` returned. Refreshes them through MSAL (so they are
+   * known to work and fresh) and reads `/me`; the caller stores what comes back, rotated cache included.
    */
   async authenticate(config: ConnectorConfig<O365SettingsInput>): Promise<AuthenticateResult> {
+    assertDpaAccepted(this.name, config.dpaAcceptedAt);
     const settings = parseConnectorSettings(this, config.settings);
-    const secrets = this.secretsSchema === undefined ? config.secrets : parseConnectorSecrets(this, config.secrets);
-    // The cheapest authenticated call there is. A 401 becomes a non-retryable AuthError in the client.
-    return this.#auth.authenticate(secrets, async (credentials) => {
-      await this.#client(parseO365Credentials(credentials), settings).getJson("/v1/me", O365MeSchema);
+    if (config.secrets === undefined) {
+      throw new ConfigError("Microsoft 365 connects through its OAuth flow: pass the credentials exchangeCode returned");
+    }
+    const tokens = await this.oauth.refresh(config.secrets, { dpaAcceptedAt: config.dpaAcceptedAt });
+    const credentials = parseO365Credentials(tokens.credentials);
+    const client = this.#clients.get(settings.baseUrl, credentials.homeAccountId, this.#logger());
+    await client.getJson("/me?$select=id,userPrincipalName", MeSchema, {
+      headers: { Authorization: `Bearer ${credentials.accessToken}`, Prefer: graphPreferHeader() },
     });
+    return tokens;
   }
 
   async sync(
@@ -89,41 +83,33 @@ export class O365Connector implements Connector<CanonicalRecord, O365Settings> {
     lastSyncCursor: string | null,
     options: SyncOptions<O365SettingsInput> = {},
   ): Promise<SyncResult<CanonicalRecord>> {
+    assertDpaAccepted(this.name, options.dpaAcceptedAt);
     const settings = parseConnectorSettings(this, options.settings);
-    const logger = options.logger ?? this.#options.logger ?? noopLogger;
-    const client = this.#client(parseO365Credentials(credentials), settings, logger);
+    const logger = this.#logger(options.logger);
+    const { accessToken, homeAccountId } = parseO365Credentials(credentials);
+    const client = this.#clients.get(settings.baseUrl, homeAccountId, logger);
     const requestsBefore = client.stats().requests;
-    const now = new Date();
-    let state = o365Cursor.parse(lastSyncCursor);
-    const records: CanonicalRecord[] = [];
-    const quarantined: QuarantinedRecord[] = [];
-    for (;;) {
-      const window = o365Cursor.begin(state, o365Cursor.nextStream(state), {
-        fullSync: options.fullSync === true,
-        now,
-      });
-      const page = await fetchPage(client, window.stream, { updatedSince: window.since }, window.position, options.signal);
-      for (const item of page.items) {
-        const result = transformRecord(window.stream, item);
-        if (result.ok) records.push(result.record);
-        else quarantined.push(result.quarantined);
-      }
-      const step = o365Cursor.advance(state, window, { next: page.nextCursor, seen: page.items.map(updatedAtOf) });
-      state = step.state;
-      // More pages in this stream: they are the next call's. A stream that just ended hands over to the next one,
-      // so an incremental sync with little to do finishes in a single call.
-      if (!step.hasMore || page.nextCursor !== null) {
-        return buildSyncPage({
-          connectorId: this.id,
-          records,
-          quarantined,
-          cursor: o365Cursor.serialize(state),
-          hasMore: step.hasMore,
-          requests: client.stats().requests - requestsBefore,
-          logger,
-        });
-      }
-    }
+    const step = await syncStep({
+      client,
+      accessToken,
+      settings,
+      cursor: parseCursor(lastSyncCursor),
+      fullSync: options.fullSync === true,
+      now: this.#options.now?.() ?? new Date(),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    return buildSyncPage({
+      connectorId: this.id,
+      stream: step.stream,
+      records: step.records,
+      quarantined: step.quarantined,
+      cursor: serializeCursor(step.cursor),
+      hasMore: step.hasMore,
+      requests: client.stats().requests - requestsBefore,
+      counts: step.counts,
+      notices: step.notices,
+      logger,
+    });
   }
 
   getSchema(): FieldMapping[] {
@@ -136,26 +122,26 @@ export class O365Connector implements Connector<CanonicalRecord, O365Settings> {
   ): Promise<ConnectorHealthStatus> {
     const started = Date.now();
     try {
+      assertDpaAccepted(this.name, options.dpaAcceptedAt);
       const settings = parseConnectorSettings(this, options.settings);
-      const client = this.#client(parseO365Credentials(credentials), settings);
-      await client.getJson("/v1/me", O365MeSchema, options.signal === undefined ? {} : { signal: options.signal });
+      const { accessToken, homeAccountId } = parseO365Credentials(credentials);
+      const client = this.#clients.get(settings.baseUrl, homeAccountId, this.#logger());
+      await client.getJson("/me?$select=id,userPrincipalName", MeSchema, {
+        headers: { Authorization: `Bearer ${accessToken}`, Prefer: graphPreferHeader() },
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
       return { healthy: true, lastSync: null, latencyMs: Date.now() - started };
     } catch (error) {
-      const latencyMs = Date.now() - started;
-      return { healthy: false, lastSync: null, latencyMs, error: describeError(error, credentials) };
+      return { healthy: false, lastSync: null, latencyMs: Date.now() - started, error: describeError(error, credentials) };
     }
   }
 
-  #client(
-    credentials: O365Credentials,
-    settings: O365Settings,
-    logger: Logger = this.#options.logger ?? noopLogger,
-  ): HttpClient {
-    return this.#clients.get(settings.baseUrl, authHeaders(credentials), logger);
+  #logger(logger?: Logger): Logger {
+    return logger ?? this.#options.logger ?? noopLogger;
   }
 }
 
-/** An error as one line for a health status, with every credential (all secrets) scrubbed even if echoed. */
+/** An error as one line for a health status, every credential value scrubbed even if echoed. */
 function describeError(error: unknown, credentials: Credentials): string {
   let message = error instanceof Error ? `${error.name}: ${error.message}` : "unknown error";
   for (const value of Object.values(credentials)) {

@@ -1,24 +1,55 @@
 /**
- * The shared conformance suite from @gtm-clarity/testkit: registration, version, mappings, pure transforms, a
- * full and an incremental sync against the sandbox, health checks, AuthError on bad credentials, no leaked secret.
+ * The shared conformance suite from @gtm-clarity/testkit against the sandbox. The suite does not pass
+ * `dpaAcceptedAt` (it predates DPA gating), so the registered connector's sync and healthCheck are given the
+ * acceptance a worker would read from the store; the `dpa` test file proves they refuse without it.
  */
+import { connectorRegistry, type Connector, type HealthCheckOptions, type SyncOptions } from "@gtm-clarity/core";
 import { runConformanceSuite, transformFixture } from "@gtm-clarity/testkit";
 import pkg from "../package.json" with { type: "json" };
-import { SANDBOX_KINDS, o365Sandbox } from "../src/sandbox/index.js";
-import { STREAM_KINDS } from "../src/streams.js";
-import { transformRecord } from "../src/sync/transform.js";
+import { o365Sandbox } from "../src/sandbox/index.js";
+import { transformItem } from "../src/transform/items.js";
+
+const ACCEPTED = new Date("2026-01-01T00:00:00Z");
+
+function withDpaAccepted(connector: Connector): void {
+  const sync = connector.sync.bind(connector);
+  const healthCheck = connector.healthCheck.bind(connector);
+  Object.assign(connector, {
+    sync: (credentials: Record<string, string>, cursor: string | null, options: SyncOptions = {}) =>
+      sync(credentials, cursor, { ...options, dpaAcceptedAt: ACCEPTED }),
+    healthCheck: (credentials: Record<string, string>, options: HealthCheckOptions = {}) =>
+      healthCheck(credentials, { ...options, dpaAcceptedAt: ACCEPTED }),
+  });
+}
+
+const context = { domains: new Set(["contoso.example"]), includeSubjects: false, observedAt: ACCEPTED };
 
 runConformanceSuite({
-  load: () => import("../src/index.js"),
+  load: async () => {
+    await import("../src/index.js");
+    withDpaAccepted(connectorRegistry.get("o365"));
+  },
   connectorId: "o365",
   packageJson: pkg,
-  // The descriptor the worker's demo and benchmarks start too.
   sandbox: () => o365Sandbox.start(),
-  transforms: STREAM_KINDS.flatMap((kind) => {
-    const transform = (raw: unknown) => transformRecord(kind, raw);
-    return [
-      transformFixture(kind, transform, SANDBOX_KINDS[kind].make(0)),
-      transformFixture(`malformed ${kind}`, transform, SANDBOX_KINDS[kind].malformed()),
-    ];
-  }),
+  publicCredentialKeys: ["homeAccountId"],
+  extraSecrets: [],
+  transforms: [
+    transformFixture("user", (raw) => transformItem("users", raw, context), {
+      displayName: "Alex Wilber",
+      givenName: "Alex",
+      surname: "Wilber",
+      id: "87d349ed-44d7-43e1-9a83-5f2406dee5bd",
+    }),
+    transformFixture("removed user", (raw) => transformItem("users", raw, context), {
+      id: "87d349ed-44d7-43e1-9a83-5f2406dee5bd",
+      "@removed": { reason: "changed" },
+    }),
+    transformFixture("message without a time", (raw) => transformItem("inbox", raw, context), {
+      "@odata.type": "#microsoft.graph.message",
+      subject: "Holiday",
+      isRead: false,
+      id: "AAMkADNkNAAAgWkAAAA",
+    }),
+  ],
 });

@@ -1,58 +1,203 @@
 /**
- * OAuth 2.0 for Microsoft 365. The tokens come from the OAuth flow (`oauth-flow.ts`: `exchangeCode`, `refresh`) and are
- * the credentials, which the store keeps encrypted (core's AES-256-GCM, bound to the tenant and the connection).
- * There is no `secretsSchema`: nobody types a secret in. Nothing secret goes into the connection's settings.
+ * Microsoft 365 OAuth through MSAL Node: authorization code with PKCE (S256) and core's signed state (tenant,
+ * connection, the hash of the browser's binding cookie, expiry, single-use nonce). The credentials are the
+ * connection's serialised MSAL token cache (which holds the refresh token), its account id and the current access
+ * token; `sync` uses the access token as it is and never refreshes, so a rotated refresh token can only come back
+ * through `refresh`, whose result the worker persists under the connection's lock.
+ *
+ * DPA: every path that sends the user or a request to Microsoft refuses first unless the caller passes the tenant's
+ * `dpaAcceptedAt` (core's `assertDpaAccepted`): `authorizationUrl(request & { dpaAcceptedAt })`,
+ * `exchangeCode(callback & { dpaAcceptedAt })`, `refresh(credentials, { dpaAcceptedAt })`.
  */
-import { ConfigError, type Credentials } from "@gtm-clarity/core";
+import {
+  assertDpaAccepted,
+  AuthError,
+  ConfigError,
+  createMemoryNonceStore,
+  createOAuthState,
+  createPkcePair,
+  toSchemaIssues,
+  verifyOAuthState,
+  type Credentials,
+  type NonceStore,
+  type OAuthAuthorization,
+  type OAuthAuthorizationRequest,
+  type OAuthCallback,
+  type OAuthCapability,
+  type OAuthTokens,
+} from "@gtm-clarity/core";
+import type { AuthenticationResult } from "@azure/msal-node";
 import { z } from "zod";
-import type { O365ClientOptions } from "../client.js";
-import { O365OAuth, type O365OAuthOptions } from "./oauth-flow.js";
-import { parseCredentialsWith, type O365Auth } from "./shared.js";
+import { fromMsalError, O365_SCOPES, openMsal, refreshTokenSecrets, type EntraAuthority, type MsalClient } from "./msal.js";
 
-export const O365_AUTH_METHOD = "oauth";
+export const CONNECTOR_NAME = "Microsoft 365";
 
-/** What `authenticate` returns and `sync`/`healthCheck` receive (the store keeps them encrypted): the tokens only. */
+/** Where a deployment configures the app registration (once for the app, never per tenant). */
+export const O365_OAUTH_ENV = {
+  clientId: "O365_CLIENT_ID",
+  clientSecret: "O365_CLIENT_SECRET",
+  /** The app-wide secret that signs OAuth state: at least 32 bytes. */
+  stateSecret: "OAUTH_STATE_SECRET",
+  /** Default `https://login.microsoftonline.com/organizations`. */
+  authority: "O365_AUTHORITY",
+} as const;
+
+export interface O365OAuthOptions extends EntraAuthority {
+  clientId?: string;
+  clientSecret?: string;
+  stateSecret?: string;
+  scopes?: readonly string[];
+  /** Default 600 s; core refuses more than 900 s. */
+  stateTtlSeconds?: number;
+  /** Remembers used state nonces; the default works within one process only. */
+  nonceStore?: NonceStore;
+}
+
+/** What the store keeps encrypted for a connection. `expiresAt` is added by the worker from `OAuthTokens.expiresAt`. */
 export const O365CredentialsSchema = z.object({
-  accessToken: z.string().trim().min(1, "accessToken is required"),
-  refreshToken: z.string().min(1).optional(),
+  /** MSAL's serialised token cache (JSON): holds the refresh token. */
+  tokenCache: z.string().min(2),
+  /** MSAL's account key, `oid.tid`: which account in the cache, and which mailbox's rate budget. */
+  homeAccountId: z.string().min(3),
+  accessToken: z.string().trim().min(1),
 });
 export type O365Credentials = z.output<typeof O365CredentialsSchema>;
 
 export function parseO365Credentials(credentials: Credentials): O365Credentials {
-  return parseCredentialsWith(O365CredentialsSchema, credentials);
+  const parsed = O365CredentialsSchema.safeParse(credentials);
+  if (!parsed.success) {
+    const fields = [...new Set(toSchemaIssues(parsed.error.issues).map((issue) => issue.path || "(credentials)"))];
+    throw new AuthError(`Invalid Microsoft 365 credentials (check ${fields.join(", ")}): reconnect the connection`);
+  }
+  return parsed.data;
 }
 
-/** The header that authenticates an API request. */
-export function authHeaders(credentials: O365Credentials): Record<string, string> {
-  return { Authorization: `Bearer ${credentials.accessToken}` };
-}
+export type DpaGate = { dpaAcceptedAt?: Date | null | undefined };
+export type O365AuthorizationRequest = OAuthAuthorizationRequest & DpaGate;
+export type O365OAuthCallback = OAuthCallback & DpaGate;
 
-export interface O365AuthOptions extends Pick<O365ClientOptions, "fetch"> {
-  /** The OAuth client; by default configured from the environment (see `oauth-flow.ts`). */
-  oauth?: O365OAuthOptions;
-}
+type Setting = "clientId" | "clientSecret" | "stateSecret";
 
-export function createO365Auth(options: O365AuthOptions = {}): O365Auth & { readonly oauth: O365OAuth } {
-  const oauth = new O365OAuth({ ...(options.fetch === undefined ? {} : { fetch: options.fetch }), ...options.oauth });
-  return {
-    oauth,
-    async authenticate(secrets, verify) {
-      // The tokens `exchangeCode` returned, as the app that ran the flow passes them on.
-      if (secrets === undefined) {
-        throw new ConfigError("Microsoft 365 connects through its OAuth flow: pass the tokens exchangeCode returned");
-      }
-      const stored = parseO365Credentials(secrets);
-      // Access tokens are short-lived: authenticate always refreshes, and hands back the (possibly rotated) tokens,
-      // which the caller stores before using them.
-      const tokens = await oauth.refresh({
-        accessToken: stored.accessToken,
-        ...(stored.refreshToken === undefined ? {} : { refreshToken: stored.refreshToken }),
+export class O365OAuth implements OAuthCapability {
+  readonly #options: O365OAuthOptions;
+  readonly #nonceStore: NonceStore;
+
+  constructor(options: O365OAuthOptions = {}) {
+    this.#options = options;
+    this.#nonceStore = options.nonceStore ?? createMemoryNonceStore();
+  }
+
+  async authorizationUrl(request: O365AuthorizationRequest): Promise<OAuthAuthorization> {
+    assertDpaAccepted(CONNECTOR_NAME, request.dpaAcceptedAt);
+    const { state } = createOAuthState({
+      tenantId: request.tenantId,
+      connectionId: request.connectionId,
+      sessionBinding: request.sessionBinding,
+      secret: this.#setting("stateSecret"),
+      ttlSeconds: this.#options.stateTtlSeconds ?? 600,
+    });
+    const pkce = createPkcePair();
+    const { app } = openMsal(this.#client(), "");
+    // Built locally from the authority's metadata: no request leaves here.
+    const url = await app.getAuthCodeUrl({
+      scopes: this.#scopes(request.scopes),
+      redirectUri: request.redirectUri,
+      state,
+      codeChallenge: pkce.codeChallenge,
+      codeChallengeMethod: "S256",
+      responseMode: "query",
+    });
+    return { url, state, codeVerifier: pkce.codeVerifier };
+  }
+
+  async exchangeCode(callback: O365OAuthCallback): Promise<OAuthTokens> {
+    assertDpaAccepted(CONNECTOR_NAME, callback.dpaAcceptedAt);
+    // Our own state check first (signed, this browser, this tenant, unexpired, unused): only then does the code go
+    // anywhere. MSAL is not given the state payload, which it would parse as its own (the invalid_state pitfall).
+    await verifyOAuthState(callback.state, {
+      secret: this.#setting("stateSecret"),
+      nonceStore: this.#nonceStore,
+      sessionBinding: callback.sessionBinding,
+      expectedTenantId: callback.tenantId,
+    });
+    const msal = openMsal(this.#client(), "");
+    let result: AuthenticationResult | null;
+    try {
+      result = await msal.app.acquireTokenByCode({
+        code: callback.code,
+        scopes: this.#scopes(),
+        redirectUri: callback.redirectUri,
+        codeVerifier: callback.codeVerifier,
       });
-      await verify(tokens.credentials);
-      return tokens;
-    },
+    } catch (error) {
+      throw fromMsalError(error, "Microsoft 365 code exchange");
+    }
+    return tokensOf(result, msal.cache(), false);
+  }
+
+  /**
+   * A new access token from the cached refresh token (MSAL's `acquireTokenSilent` with `forceRefresh`), and the
+   * cache as it is afterwards: `rotated` when Entra ID sent a new refresh token, which must be persisted before use.
+   */
+  async refresh(credentials: Credentials, options: DpaGate = {}): Promise<OAuthTokens> {
+    assertDpaAccepted(CONNECTOR_NAME, options.dpaAcceptedAt);
+    const stored = parseO365Credentials(credentials);
+    const msal = openMsal(this.#client(), stored.tokenCache);
+    const account = await msal.app.getTokenCache().getAccountByHomeId(stored.homeAccountId);
+    if (account === null) {
+      throw new AuthError("Microsoft 365 token cache holds no account for this connection: reconnect the connection");
+    }
+    let result: AuthenticationResult | null;
+    try {
+      result = await msal.app.acquireTokenSilent({ account, scopes: this.#scopes(), forceRefresh: true });
+    } catch (error) {
+      throw fromMsalError(error, "Microsoft 365 token refresh");
+    }
+    const before = refreshTokenSecrets(stored.tokenCache).join("\n");
+    const after = refreshTokenSecrets(msal.cache()).join("\n");
+    return tokensOf(result, msal.cache(), before !== after);
+  }
+
+  #scopes(extra: readonly string[] = []): string[] {
+    return [...new Set([...(this.#options.scopes ?? O365_SCOPES), ...extra])];
+  }
+
+  #client(): MsalClient {
+    const { knownAuthorities, authorityMetadata, cloudDiscoveryMetadata } = this.#options;
+    const authority = this.#options.authority ?? process.env[O365_OAUTH_ENV.authority];
+    return {
+      clientId: this.#setting("clientId"),
+      clientSecret: this.#setting("clientSecret"),
+      entra: {
+        ...(authority === undefined || authority === "" ? {} : { authority }),
+        ...(knownAuthorities === undefined ? {} : { knownAuthorities }),
+        ...(authorityMetadata === undefined ? {} : { authorityMetadata }),
+        ...(cloudDiscoveryMetadata === undefined ? {} : { cloudDiscoveryMetadata }),
+      },
+    };
+  }
+
+  #setting(name: Setting): string {
+    const value = this.#options[name] ?? process.env[O365_OAUTH_ENV[name]];
+    if (value === undefined || value === "") {
+      throw new ConfigError(`Microsoft 365 OAuth is not configured: set ${O365_OAUTH_ENV[name]} (or pass \`${name}\`)`);
+    }
+    return value;
+  }
+}
+
+function tokensOf(result: AuthenticationResult | null, tokenCache: string, rotated: boolean): OAuthTokens {
+  if (result === null || result.account === null || result.accessToken === "") {
+    throw new AuthError("Microsoft 365 sign-in returned no account or access token: reconnect the connection");
+  }
+  const credentials: O365Credentials = {
+    tokenCache,
+    homeAccountId: result.account.homeAccountId,
+    accessToken: result.accessToken,
+  };
+  return {
+    credentials,
+    ...(result.expiresOn === null ? {} : { expiresAt: result.expiresOn }),
+    ...(rotated ? { rotated: true } : {}),
   };
 }
-
-export { O365OAuth, O365TokenResponseSchema, O365_DEFAULT_SCOPES, O365_OAUTH_ENV } from "./oauth-flow.js";
-export type { O365OAuthOptions } from "./oauth-flow.js";

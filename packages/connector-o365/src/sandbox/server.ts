@@ -1,194 +1,229 @@
 /**
- * A loopback fake of the Microsoft 365 API on testkit's sandbox kit, close enough to test the connector end to end:
- * the credentials of the wired auth variant (`auth.ts`, or `options.auth`), `GET /v1/<stream>` in cursor pages
- * (`limit` capped by the server, `next_cursor: null` at the end) filtered by `updated_since`, `RateLimit-*` headers
- * with a 429 (and `Retry-After`) beyond the budget and, by default, the budget used up once early on, so that every
- * test run proves the client waits and retries; faults from a kit `FaultPlan`. Errors are `{ error: { code, message } }`.
+ * `startO365Sandbox`: the fake Entra ID and the fake Graph on one loopback server (testkit's sandbox kit: routes,
+ * guards, faults, counters, request log). Tenants each have a directory and verified domain; every user has a
+ * mailbox and calendar, seeded on first use. `connect(user)` runs MSAL's code exchange against the fake Entra ID
+ * and returns the credentials the connector stores (serialised MSAL cache, account id, access token).
  */
 import {
   FaultPlan,
-  json,
   RateLimiter,
   rateLimitGuard,
-  route,
   startSandboxServer,
   type Clock,
-  type Reply,
   type RunningSandbox,
   type SandboxRequest,
   type SandboxStats,
 } from "@gtm-clarity/testkit/sandbox";
+import type { Credentials } from "@gtm-clarity/core";
+import { createPkcePair } from "@gtm-clarity/core";
+import { openMsal, O365_SCOPES } from "../auth/msal.js";
+import type { O365OAuthOptions } from "../auth/oauth.js";
+import { STREAM_NAMES } from "../sync/streams.js";
+import { transformItem } from "../transform/items.js";
 import { O365SettingsSchema, type O365Settings } from "../settings.js";
-import { STREAMS, STREAM_KINDS, type StreamKind } from "../streams.js";
-import { createSandboxAuth, type SandboxAuth } from "./auth.js";
-import { sandboxRecords, SANDBOX_KINDS, type SandboxData } from "./data.js";
+import { makeEvent, makeMessage, makeTenant, makeUser, type SandboxTenant, type SandboxUser } from "./data.js";
+import { DeltaCollection } from "./delta-collection.js";
+import { FakeEntra } from "./entra.js";
+import { graphError, graphRoutes, type ExpiryStyle, type GraphStream } from "./graph.js";
 
 export interface O365SandboxOptions {
-  /** Records per stream (wire shape, malformed ones allowed). Default: `sandboxData({}, seed)`. */
-  data?: SandboxData;
-  /** Seed of the default data. */
   seed?: number;
-  /** Items per page at most, whatever `limit` asks. Default 10, so the default data spans several pages. */
-  pageSize?: number;
-  /** How requests authenticate. Default: the wired variant's `createSandboxAuth()`. */
-  auth?: SandboxAuth;
-  /**
-   * The budget: `requests` per `windowMs`. Default 100 per second, a short window so that a 429 costs a test
-   * well under a second. `false` turns rate limiting (and its headers) off.
-   */
+  tenants?: number;
+  usersPerTenant?: number;
+  /** Messages per mailbox (split 70/30 between Inbox and Sent Items). Default 60. */
+  messagesPerMailbox?: number;
+  eventsPerMailbox?: number;
+  /** Outlook's per-mailbox budget. Default 10,000 per 10 minutes; `false` for none. */
   rateLimit?: { requests?: number; windowMs?: number } | false;
-  /**
-   * 1-based numbers of list requests for which the budget is used up (as by another client of the account), so
-   * they get a 429 and the client must wait for the window to reset. Default [2]; [] for none.
-   */
-  rateLimitOnRequests?: readonly number[];
+  /** First rounds include an empty page with a nextLink, and replay an item across pages. Default true. */
+  emptyPages?: boolean;
+  replays?: boolean;
+  /** Handler latency, so concurrency can be observed. Default 0. */
+  latencyMs?: number;
   faults?: FaultPlan;
   clock?: Clock;
 }
 
-export interface O365Sandbox extends RunningSandbox<O365Settings> {
-  readonly auth: SandboxAuth;
-  /** Records served, malformed ones included: what a full sync must emit or quarantine. */
-  recordCount(): number;
-  /** Adds or replaces a record (matched by `id`), as if it changed at the source. */
-  put(kind: StreamKind, record: { id: string; updated_at: string }): void;
-  /** The kit's counters, and `listRequests`: requests to list endpoints, 429s included. */
-  stats(): SandboxStats;
+export interface O365SandboxStats extends SandboxStats {
+  /** Highest number of requests a mailbox had in flight at once. */
+  maxInFlightPerMailbox: number;
 }
 
-function field(record: unknown, name: string): unknown {
-  return record !== null && typeof record === "object" ? (record as Record<string, unknown>)[name] : undefined;
+export interface O365Sandbox extends RunningSandbox<O365Settings, O365SandboxStats> {
+  readonly entra: FakeEntra;
+  readonly tenants: readonly SandboxTenant[];
+  readonly users: readonly SandboxUser[];
+  /** OAuth options pointing the connector's MSAL at this fake Entra ID (client id and secret included). */
+  oauthOptions(stateSecret?: string): O365OAuthOptions;
+  /** Signs `user` in (MSAL code exchange against the fake) and returns the connection's credentials. */
+  connect(user?: SandboxUser): Promise<Credentials>;
+  collection(user: SandboxUser, stream: GraphStream): DeltaCollection;
+  /** Makes every delta token of the stream invalid, answered the given way. */
+  expireDeltaTokens(user: SandboxUser, stream: GraphStream, style?: ExpiryStyle): void;
+  /** Seeded data for a mailbox created now (messages and events are made on first use otherwise). */
+  mailboxOf(user: SandboxUser): Record<"inbox" | "sentitems" | "calendar", DeltaCollection>;
+  stats(): O365SandboxStats;
+  /** 429 answers to requests that arrived at or after `since` (clock ms). */
+  rateLimitedAfter(since: number): number;
 }
-
-function updatedAtMs(record: unknown): number {
-  const value = field(record, "updated_at");
-  const time = typeof value === "string" ? Date.parse(value) : Number.NaN;
-  return Number.isNaN(time) ? 0 : time;
-}
-
-function idOf(record: unknown): string {
-  const value = field(record, "id");
-  return typeof value === "string" ? value : "";
-}
-
-/** Oldest change first, ties by id: a stable order for cursors and for `updated_since`. */
-function byUpdate(a: unknown, b: unknown): number {
-  return updatedAtMs(a) - updatedAtMs(b) || idOf(a).localeCompare(idOf(b));
-}
-
-function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset })).toString("base64url");
-}
-
-function decodeCursor(cursor: string): number | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    const offset = field(value, "offset");
-    return typeof offset === "number" && Number.isInteger(offset) && offset >= 0 ? offset : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const API_ERROR = (status: number, code: string, message: string): Reply => json(status, { error: { code, message } });
 
 export async function startO365Sandbox(options: O365SandboxOptions = {}): Promise<O365Sandbox> {
-  const streams = new Map<StreamKind, unknown[]>(
-    STREAM_KINDS.map((kind) => [kind, [...(options.data?.[kind] ?? sandboxRecords(kind, undefined, options.seed))].sort(byUpdate)]),
-  );
-  const auth = options.auth ?? createSandboxAuth();
-  const pageSize = options.pageSize ?? 10;
-  const clock = options.clock === undefined ? {} : { clock: options.clock };
+  const seed = options.seed ?? 365;
+  const clock = options.clock ?? Date.now;
+  const tenants = Array.from({ length: options.tenants ?? 1 }, (_, index) => makeTenant(index, seed));
+  const users = tenants.flatMap((tenant) => Array.from({ length: options.usersPerTenant ?? 12 }, (_, index) => makeUser(tenant, index, seed)));
+  const messages = options.messagesPerMailbox ?? 60;
+  const events = options.eventsPerMailbox ?? 20;
+  const entra = new FakeEntra(() => users);
+  const directories = new Map<string, DeltaCollection>();
+  for (const tenant of tenants) {
+    const directory = new DeltaCollection();
+    for (const user of users.filter((candidate) => candidate.tenantId === tenant.id)) directory.put({ ...user, tenantId: undefined });
+    directories.set(tenant.id, directory);
+  }
+  const mailboxes = new Map<string, Record<"inbox" | "sentitems" | "calendar", DeltaCollection>>();
+  const styles = new Map<string, ExpiryStyle>();
+  let maxInFlight = 0;
+
+  const mailboxOf = (user: SandboxUser) => {
+    let mailbox = mailboxes.get(user.id);
+    if (mailbox === undefined) {
+      const colleagues = users.filter((candidate) => candidate.tenantId === user.tenantId && candidate.id !== user.id);
+      const colleague = colleagues[0] ?? user;
+      mailbox = { inbox: new DeltaCollection(), sentitems: new DeltaCollection(), calendar: new DeltaCollection() };
+      const inboxCount = Math.round(messages * 0.7);
+      for (let i = 0; i < inboxCount; i += 1) mailbox.inbox.put(makeMessage(user, colleague, "inbox", i, seed));
+      for (let i = 0; i < messages - inboxCount; i += 1) mailbox.sentitems.put(makeMessage(user, colleague, "sentitems", i, seed));
+      for (let i = 0; i < events; i += 1) mailbox.calendar.put(makeEvent(user, i, seed, clock()));
+      mailboxes.set(user.id, mailbox);
+    }
+    return mailbox;
+  };
+  const collection = (user: SandboxUser, stream: GraphStream): DeltaCollection =>
+    stream === "users" ? (directories.get(user.tenantId) ?? new DeltaCollection()) : mailboxOf(user)[stream];
+
+  const grantOf = (req: SandboxRequest) => {
+    const header = req.header("authorization") ?? "";
+    return header.startsWith("Bearer ") ? entra.grantFor(header.slice(7), clock()) : undefined;
+  };
   const limiter =
     options.rateLimit === false
       ? undefined
       : new RateLimiter({
-          windows: [
-            {
-              name: "api",
-              limit: options.rateLimit?.requests ?? 100,
-              windowMs: options.rateLimit?.windowMs ?? 1000,
-              mode: "fixed",
-            },
-          ],
-          // Fractional seconds, as some APIs send them, so that a sandbox window can be short.
-          rateLimitHeaders: "fractional",
+          windows: [{ name: "mailbox", limit: options.rateLimit?.requests ?? 10_000, windowMs: options.rateLimit?.windowMs ?? 600_000, mode: "fixed" }],
+          key: (req) => grantOf(req)?.user.id ?? "anonymous",
+          rateLimitHeaders: "none",
           retryAfter: "fractional",
-          ...clock,
+          clock,
         });
-  const exhaustOn = new Set(options.rateLimitOnRequests ?? [2]);
-  let listRequests = 0;
-  const isList = (req: SandboxRequest) => STREAMS.some((stream) => stream.path === req.path);
-
-  const list = (kind: StreamKind, req: SandboxRequest): Reply => {
-    const since = req.query.get("updated_since");
-    const sinceMs = since === null ? undefined : Date.parse(since);
-    if (sinceMs !== undefined && Number.isNaN(sinceMs)) {
-      return API_ERROR(400, "invalid_request", "updated_since is not a date");
-    }
-    const cursor = req.query.get("cursor");
-    const offset = cursor === null ? 0 : decodeCursor(cursor);
-    if (offset === undefined) return API_ERROR(400, "invalid_request", "cursor is not valid");
-    const limit = Number(req.query.get("limit") ?? pageSize);
-    const size = Math.min(pageSize, Number.isInteger(limit) && limit > 0 ? limit : pageSize);
-    const all = streams.get(kind) ?? [];
-    const matching = sinceMs === undefined ? all : all.filter((record) => updatedAtMs(record) >= sinceMs);
-    const data = matching.slice(offset, offset + size);
-    const next = offset + size < matching.length ? encodeCursor(offset + size) : null;
-    return json(200, { data, next_cursor: next });
-  };
+  const quirks = { emptyPages: options.emptyPages ?? true, replays: options.replays ?? true, latencyMs: options.latencyMs ?? 0, maxInFlight: 4 };
+  const isGraph = (req: SandboxRequest) => req.path.startsWith("/v1.0/");
 
   const server = await startSandboxServer({
     routes: [
-      ...auth.routes,
-      route("GET", "/v1/me", () => json(200, { id: "usr_sandbox", name: "Sandbox User" })),
-      ...STREAMS.map((stream) => route("GET", stream.path, (req) => list(stream.kind, req))),
+      ...entra.routes(),
+      ...graphRoutes({
+        userOf: (req) => {
+          const grant = grantOf(req);
+          if (grant === undefined) throw new Error("unauthenticated request reached a handler");
+          return grant.user;
+        },
+        tenantOf: (user) => tenants.find((tenant) => tenant.id === user.tenantId) ?? makeTenant(0, seed),
+        collection,
+        expiryStyle: (user, stream) => styles.get(`${user.id}:${stream}`) ?? (stream === "users" ? "syncStateNotFound" : "gone"),
+        origin: () => server.url,
+        quirks,
+        inFlight: (_user, count) => {
+          maxInFlight = Math.max(maxInFlight, count);
+        },
+      }),
     ],
     guards: [
-      auth.guard,
-      (req) => {
-        if (!isList(req)) return undefined;
-        listRequests += 1;
-        req.count("listRequests");
-        if (exhaustOn.has(listRequests)) limiter?.exhaust("", "api");
-        return undefined;
-      },
+      (req) =>
+        isGraph(req) && grantOf(req) === undefined
+          ? graphError(401, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.")
+          : undefined,
       ...(limiter === undefined
         ? []
-        : [rateLimitGuard(limiter, () => API_ERROR(429, "rate_limited", "Too many requests"))]),
+        : [
+            (req: SandboxRequest) =>
+              isGraph(req)
+                ? rateLimitGuard(limiter, () => graphError(429, "TooManyRequests", "Please retry again later."))(req)
+                : undefined,
+          ]),
     ],
+    errorReply: ({ status, message, code }) => graphError(status, code ?? "BadRequest", message),
     faults: options.faults ?? new FaultPlan(),
-    counters: ["listRequests"],
-    ...clock,
+    clock,
   });
-  const recordCount = () => [...streams.values()].reduce((total, records) => total + records.length, 0);
+  entra.origin = server.url;
+  const baseUrl = `${server.url}/v1.0`;
+
+  const oauthOptions = (stateSecret = "sandbox-state-secret-0123456789abcdef0123456789") => ({
+    ...entra.authority(),
+    clientId: entra.clientId,
+    clientSecret: entra.clientSecret,
+    stateSecret,
+  });
+  const connect = async (user: SandboxUser = users[0] ?? makeUser(tenants[0] ?? makeTenant(0, seed), 0, seed)) => {
+    const msal = openMsal({ clientId: entra.clientId, clientSecret: entra.clientSecret, entra: entra.authority() }, "");
+    const pkce = createPkcePair();
+    const redirectUri = "http://127.0.0.1/callback";
+    const code = entra.issueCode(user.id, pkce.codeChallenge, redirectUri);
+    const result = await msal.app.acquireTokenByCode({ code, scopes: [...O365_SCOPES], redirectUri, codeVerifier: pkce.codeVerifier });
+    if (result.account === null) throw new Error("the sandbox sign-in returned no account");
+    return { tokenCache: msal.cache(), homeAccountId: result.account.homeAccountId, accessToken: result.accessToken };
+  };
+  const credentials = await connect();
+  /** Distinct records (and quarantined items) a full sync of the first user's connection must see. */
+  const expectedRecords = () => {
+    const user = users[0];
+    if (user === undefined) return 0;
+    const domains = new Set(tenants.filter((tenant) => tenant.id === user.tenantId).map((tenant) => tenant.domain));
+    const context = { domains, includeSubjects: false, observedAt: new Date(clock()) };
+    const keys = new Set<string>();
+    for (const stream of STREAM_NAMES) {
+      collection(user, stream).live().forEach((item, index) => {
+        const result = transformItem(stream, item, context);
+        if (result.kind === "quarantined") keys.add(`quarantined:${stream}:${index}`);
+        if (result.kind === "change") for (const record of result.records) keys.add(`${record.kind}:${record.externalId}`);
+      });
+    }
+    return keys.size;
+  };
+
   return {
-    url: server.baseUrl,
-    auth,
-    // Settings point at the sandbox (the binding changes nothing: no secret lives in settings).
-    settings: () => O365SettingsSchema.parse({ baseUrl: server.baseUrl }),
-    credentials: auth.credentials(),
-    badCredentials: auth.badCredentials(),
+    url: baseUrl,
+    entra,
+    tenants,
+    users,
+    settings: () => O365SettingsSchema.parse({ baseUrl }),
+    credentials,
+    badCredentials: { ...credentials, accessToken: "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.revoked-sandbox-token" },
     get expectedRecords() {
-      return recordCount();
+      return expectedRecords();
     },
-    recordCount,
+    oauthOptions,
+    connect,
+    collection,
+    mailboxOf,
+    expireDeltaTokens(user, stream, style) {
+      const target = collection(user, stream);
+      target.generation += 1;
+      if (style !== undefined) styles.set(`${user.id}:${stream}`, style);
+    },
     async addNewData(count) {
-      // New records of the first kind, after everything there: what an incremental sync must pick up.
-      const [kind] = STREAM_KINDS;
-      const records = streams.get(kind) ?? [];
-      const added = Array.from({ length: count }, (_, index) =>
-        SANDBOX_KINDS[kind].make(records.length + index, options.seed),
-      );
-      streams.set(kind, [...records, ...added].sort(byUpdate));
+      const [user] = users;
+      if (user === undefined) return 0;
+      const inbox = mailboxOf(user).inbox;
+      const colleague = users[1] ?? user;
+      const start = inbox.live().length + 10_000;
+      for (let i = 0; i < count; i += 1) inbox.put(makeMessage(user, colleague, "inbox", start + i, seed));
       return count;
     },
-    put(kind, record) {
-      const records = (streams.get(kind) ?? []).filter((existing) => idOf(existing) !== record.id);
-      streams.set(kind, [...records, record].sort(byUpdate));
-    },
     faults: server.faults,
-    stats: () => server.stats(),
+    stats: () => ({ ...server.stats(), maxInFlightPerMailbox: maxInFlight }),
+    rateLimitedAfter: (since) => server.requests().filter((record) => record.status === 429 && record.at >= since).length,
     close: () => server.close(),
   };
 }

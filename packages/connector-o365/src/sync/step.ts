@@ -1,0 +1,169 @@
+/**
+ * One `sync` call: one Graph page of one stream. A run walks every stream to its deltaLink; each stream keeps its own
+ * links, and its known ids so that a full resync (after an expired token) can tombstone what disappeared.
+ * Items replayed within a page are absorbed here (last one wins), across pages by the store's upserts.
+ */
+import type { CanonicalRecord, HttpClient, QuarantinedRecord } from "@gtm-clarity/core";
+import type { O365Settings } from "../settings.js";
+import { tombstoneFor, transformItem, type TransformContext } from "../transform/items.js";
+import type { O365Cursor, StreamState } from "./cursor.js";
+import { fetchDeltaPage } from "./delta.js";
+import { domainsStale, fetchVerifiedDomains } from "./domains.js";
+import { calendarWindow, initialUrl, STREAM_NAMES, type StreamName } from "./streams.js";
+
+export interface StepInput {
+  client: HttpClient;
+  accessToken: string;
+  settings: O365Settings;
+  cursor: O365Cursor;
+  fullSync: boolean;
+  now: Date;
+  signal?: AbortSignal;
+}
+
+export interface StepResult {
+  cursor: O365Cursor;
+  stream: StreamName;
+  records: CanonicalRecord[];
+  quarantined: QuarantinedRecord[];
+  hasMore: boolean;
+  counts: Record<string, number>;
+  notices: string[];
+}
+
+function sameWindow(a: { start: string; end: string } | undefined, b: { start: string; end: string }): boolean {
+  return a !== undefined && a.start === b.start && a.end === b.end;
+}
+
+/** Where this page of `stream` comes from, and the state with any new round begun. */
+function plan(stream: StreamName, state: StreamState, input: StepInput): { url: string; state: StreamState; notice?: string } {
+  const window = calendarWindow(input.settings, input.now);
+  if (state.nextLink !== undefined) return { url: state.nextLink, state };
+  if (stream === "calendar" && state.deltaLink !== undefined && !sameWindow(state.window, window)) {
+    const moved = { ...state, mode: "window" as const, seen: [], window, deltaLink: undefined };
+    return { url: initialUrl(stream, input.settings, window), state: moved };
+  }
+  if (state.deltaLink !== undefined) return { url: state.deltaLink, state: { ...state, mode: "delta" } };
+  const fresh = { ...state, seen: [], ...(stream === "calendar" ? { window } : {}) };
+  return { url: initialUrl(stream, input.settings, window), state: fresh };
+}
+
+/** A run begins: every stream pending, the domains refreshed when stale, everything re-read on a full sync. */
+async function beginRun(input: StepInput): Promise<O365Cursor> {
+  let cursor: O365Cursor = { ...input.cursor, pending: [...STREAM_NAMES], full: input.fullSync };
+  if (input.fullSync) {
+    const streams: O365Cursor["streams"] = {};
+    for (const name of STREAM_NAMES) {
+      const known = cursor.streams[name]?.known ?? [];
+      streams[name] = { mode: "resync", known, seen: [] };
+    }
+    cursor = { ...cursor, streams };
+  }
+  if (input.fullSync || domainsStale(cursor.domainsCheckedAt, input.now)) {
+    const domains = await fetchVerifiedDomains(input.client, input.accessToken, input.signal);
+    cursor = { ...cursor, domains, domainsCheckedAt: input.now.toISOString() };
+  }
+  return cursor;
+}
+
+/**
+ * One page of the current stream; a stream that ends with nothing new hands over to the next within the same call,
+ * so an incremental sync with nothing to do is one call of one request per stream.
+ */
+export async function syncStep(input: StepInput): Promise<StepResult> {
+  let cursor = input.cursor;
+  if (cursor.pending.length === 0 || (input.fullSync && !cursor.full)) cursor = await beginRun(input);
+  const counts: Record<string, number> = {};
+  const notices: string[] = [];
+  for (;;) {
+    const page = await streamPage(input, cursor);
+    for (const [name, count] of Object.entries(page.counts)) counts[name] = (counts[name] ?? 0) + count;
+    notices.push(...page.notices);
+    const ended = page.cursor.pending.length < cursor.pending.length;
+    cursor = page.cursor;
+    if (!ended || !page.hasMore || page.records.length > 0 || page.quarantined.length > 0) {
+      return { ...page, counts, notices };
+    }
+  }
+}
+
+async function streamPage(input: StepInput, cursor: O365Cursor): Promise<StepResult> {
+  const stream = cursor.pending[0] ?? "users";
+  const notices: string[] = [];
+  const counts: Record<string, number> = {};
+  const add = (name: string, by = 1) => (counts[name] = (counts[name] ?? 0) + by);
+
+  let planned = plan(stream, cursor.streams[stream] ?? { mode: "resync", known: [], seen: [] }, input);
+  let result = await fetchDeltaPage(input.client, planned.url, input.accessToken, input.settings.pageSize, input.signal);
+  if (result.kind === "expired") {
+    // Discard the token and read the stream from scratch; its end reconciles the id sets.
+    notices.push(`Microsoft 365 ${stream}: the delta token expired (${result.reason}); the stream was read again in full`);
+    add(`resync.${stream}`);
+    const state = planned.state;
+    planned = plan(stream, { mode: "resync", known: state.known, seen: [] }, input);
+    result = await fetchDeltaPage(input.client, planned.url, input.accessToken, input.settings.pageSize, input.signal);
+    if (result.kind === "expired") throw new Error(`Graph refused a fresh ${stream} delta round (${result.reason})`);
+  }
+  let state = planned.state;
+
+  const context: TransformContext = {
+    domains: new Set(cursor.domains),
+    includeSubjects: input.settings.includeSubjects,
+    observedAt: input.now,
+  };
+  const known = new Set(state.known);
+  const seen = new Set(state.seen);
+  const byId = new Map<string, CanonicalRecord>();
+  const quarantined: QuarantinedRecord[] = [];
+  for (const raw of result.items) {
+    const item = transformItem(stream, raw, context);
+    switch (item.kind) {
+      case "quarantined":
+        quarantined.push(item.quarantined);
+        break;
+      case "skipped":
+        add(`skipped.${item.reason}`);
+        break;
+      case "removed":
+        known.delete(item.externalId);
+        seen.delete(item.externalId);
+        add(`removed.${stream}`);
+        for (const record of item.records) byId.set(`${record.kind}:${record.externalId}`, record);
+        break;
+      case "change":
+        known.add(item.externalId);
+        if (state.mode !== "delta") seen.add(item.externalId);
+        for (const record of item.records) byId.set(`${record.kind}:${record.externalId}`, record);
+        break;
+    }
+  }
+  add("items", result.items.length);
+
+  let pending = cursor.pending;
+  if (result.deltaLink !== undefined) {
+    if (state.mode === "resync") {
+      // Id-set reconciliation: whatever the stream held and the full read did not see is gone at the source.
+      for (const externalId of known) {
+        if (seen.has(externalId)) continue;
+        const tombstone = tombstoneFor(stream, externalId, "deleted", input.now);
+        byId.set(`${tombstone.kind}:${externalId}`, tombstone);
+        add(`reconciled.${stream}`);
+      }
+    }
+    const nextKnown = state.mode === "delta" ? [...known] : [...seen];
+    state = { mode: "delta", deltaLink: result.deltaLink, known: nextKnown, seen: [], ...(state.window ? { window: state.window } : {}) };
+    pending = pending.slice(1);
+  } else {
+    state = { ...state, ...(result.nextLink === undefined ? {} : { nextLink: result.nextLink }), known: [...known], seen: [...seen] };
+  }
+  return {
+    cursor: { ...cursor, pending, full: pending.length > 0 && cursor.full, streams: { ...cursor.streams, [stream]: state } },
+    stream,
+    records: [...byId.values()],
+    quarantined,
+    hasMore: pending.length > 0,
+    counts,
+    notices,
+  };
+}
+
