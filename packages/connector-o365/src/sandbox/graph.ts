@@ -76,7 +76,10 @@ function inWindow(item: Json, window: { start: string; end: string } | undefined
     const dateTime = value !== null && typeof value === "object" && "dateTime" in value ? String(value.dateTime) : "";
     return Date.parse(`${dateTime.slice(0, 23)}Z`);
   };
-  return time(item["start"]) < Date.parse(window.end) && time(item["end"]) > Date.parse(window.start);
+  const [start, end] = [time(item["start"]), time(item["end"])];
+  // An item without readable times is served anyway: the client must cope with it (quarantine it).
+  if (Number.isNaN(start) || Number.isNaN(end)) return true;
+  return start < Date.parse(window.end) && end > Date.parse(window.start);
 }
 
 function expired(stream: GraphStream, style: ExpiryStyle): Reply {
