@@ -113,7 +113,13 @@ function source(random: SeededRandom): SandboxSource {
  * The events of one delivery: a funnel prefix (sent, delivered, opened, clicked, converted) or a failure. Every
  * (delivery, metric) pair occurs once, so every event is one record.
  */
-export function makeDelivery(seed: number, index: number, person: SandboxPerson, startSeconds: number): SandboxEvent[] {
+export function makeDelivery(
+  seed: number,
+  index: number,
+  person: SandboxPerson,
+  startSeconds: number,
+  maxStepSeconds = 3_600,
+): SandboxEvent[] {
   const random = SeededRandom.forItem(seed ^ 0x5eed, index);
   const channel = random.pick(CHANNELS);
   const deliveryId = Buffer.from(`delivery:${seed}:${index}`).toString("base64url");
@@ -121,7 +127,7 @@ export function makeDelivery(seed: number, index: number, person: SandboxPerson,
   const metrics: string[] = random.bool(0.15) ? ["sent", random.pick(FAILURES)] : FUNNEL.slice(0, random.int(1, FUNNEL.length));
   let at = startSeconds;
   return metrics.map((metric, step) => {
-    at += step === 0 ? 0 : random.int(5, 3_600);
+    at += step === 0 ? 0 : random.int(1, maxStepSeconds);
     const event: SandboxEvent = {
       ...common,
       eventId: ulid(at * 1000, () => random.next()),

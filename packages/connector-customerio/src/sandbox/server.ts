@@ -129,8 +129,8 @@ export async function startCustomerioSandbox(options: CustomerioSandboxOptions =
   };
   const addDelivery = (choice: { channel?: string; personIndex?: number } = {}): SandboxEvent[] => {
     sequence += 1;
-    const start = nowSeconds() - 3 * 3_600;
-    const events = makeDelivery(freshSeed(), sequence, person(choice.personIndex), start)
+    // Just now, as a new delivery shows up in the log: its events seconds apart, none in the future.
+    const events = makeDelivery(freshSeed(), sequence, person(choice.personIndex), nowSeconds() - 30, 5)
       .filter((event) => event.timestamp <= nowSeconds())
       .map((event) => (choice.channel === undefined ? event : { ...event, objectType: choice.channel }));
     workspace.events.push(...events);

@@ -10,14 +10,20 @@ import { z } from "zod";
 export const unixSeconds = z.number().int().nonnegative().max(253_402_300_799);
 
 const text = z.string().nullish();
-/** A numeric or string id; blank and null read as absent. */
-const sourceId = z
-  .union([z.string(), z.number().int()])
-  .nullish()
-  .transform((value) => (value === null || value === undefined || String(value).trim() === "" ? undefined : String(value)));
+/**
+ * A numeric or string id; blank and null read as absent. One transform rather than a union of two schemas: this runs
+ * for seven fields of every webhook, and a union costs several times more.
+ */
+const sourceId = z.unknown().transform((value, ctx): string | undefined => {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === "number" && Number.isInteger(value)) return String(value);
+  if (typeof value === "string") return value.trim() === "" ? undefined : value;
+  ctx.addIssue({ code: "custom", message: "expected a string or integer id" });
+  return z.NEVER;
+}).optional();
 
 export const IdentifiersSchema = z.object({
-  id: z.union([z.string(), z.number()]).nullish().transform((value) => (value === null || value === undefined ? undefined : String(value))),
+  id: sourceId,
   email: text,
   cio_id: text,
 });
