@@ -1,0 +1,3 @@
+import base from "@gtm-clarity/eslint-config";
+
+export default [{ ignores: [".next/**", "next-env.d.ts", "artifacts/**"] }, ...base];

@@ -1,0 +1,25 @@
+/**
+ * In the embedded default, the OAuth connectors' app registration is the sandbox's: its client id and secret, and
+ * its authorization server as the OAuth base URL. The connectors read these from the environment (their documented
+ * variables), so this sets them for this process. Nothing here runs unless the sandboxes are on.
+ */
+import type { RunningSandbox } from "@gtm-clarity/testkit/sandbox";
+import { z } from "zod";
+
+const OAuthClientSchema = z.object({ auth: z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) }) });
+
+/** Environment variable names per connector: client id, client secret, and where its authorization server lives. */
+const OAUTH_ENV: Readonly<Record<string, { clientId: string; clientSecret: string; baseUrl?: string }>> = {
+  salesforce: { clientId: "SALESFORCE_CLIENT_ID", clientSecret: "SALESFORCE_CLIENT_SECRET", baseUrl: "SALESFORCE_OAUTH_BASE_URL" },
+  o365: { clientId: "O365_CLIENT_ID", clientSecret: "O365_CLIENT_SECRET" },
+};
+
+export function wireSandboxOAuth(connectorId: string, sandbox: RunningSandbox<unknown>): boolean {
+  const names = OAUTH_ENV[connectorId];
+  const client = OAuthClientSchema.safeParse(sandbox);
+  if (names === undefined || !client.success) return false;
+  process.env[names.clientId] = client.data.auth.clientId;
+  process.env[names.clientSecret] = client.data.auth.clientSecret;
+  if (names.baseUrl !== undefined) process.env[names.baseUrl] = sandbox.url;
+  return true;
+}
