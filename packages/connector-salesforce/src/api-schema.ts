@@ -1,27 +1,56 @@
 /**
- * Zod schemas of the Salesforce API's envelopes (each kind's record schema is in `kinds/`). Replace them with the
- * real API's shapes. Unknown fields are stripped, so the API adding a field never breaks a sync.
- *
- * A page is validated in two steps: the envelope here, with `data` as `unknown[]`, then each record on its own in
- * `sync/transform.ts`, so one malformed record is quarantined while the rest of its page goes through.
+ * Zod schemas of what Salesforce's REST API sends back (vendor-apis.md §1.2, §1.6, §1.7). Unknown fields are
+ * stripped. A query page is validated in two steps: the envelope here, with `records` as `unknown[]`, then each
+ * record on its own (`objects/`), so one malformed record is quarantined while the rest of its page goes through.
  */
 import { z } from "zod";
 
-/** Every list endpoint: `{ data, next_cursor }`, with `next_cursor: null` on the last page. */
-export const SalesforcePageSchema = z.object({
-  data: z.array(z.unknown()),
-  next_cursor: z.string().min(1).nullable(),
+/** `GET …/query` and `…/queryAll`: `nextRecordsUrl` only while `done` is false; `totalSize` counts every page. */
+export const QueryPageSchema = z.object({
+  totalSize: z.number().int().nonnegative(),
+  done: z.boolean(),
+  nextRecordsUrl: z
+    .string()
+    .regex(/^\/services\/data\/v\d+\.\d+\/query\/[A-Za-z0-9-]+$/, "must be a /services/data/vXX.X/query/… locator")
+    .optional(),
+  records: z.array(z.unknown()),
 });
+export type QueryPage = z.output<typeof QueryPageSchema>;
 
-/** `GET /v1/me`: who the credentials belong to. The cheapest authenticated call, used by the health check. */
-export const SalesforceMeSchema = z.object({
-  id: z.string(),
-  name: z.string(),
+const ErrorItem = z.object({
+  message: z.string().optional(),
+  errorCode: z.string().optional(),
+  fields: z.array(z.string()).optional(),
 });
+/** Non-2xx bodies are an array `[{message, errorCode, fields?}]`; a few doc pages print a bare object. Both parse. */
+export const SalesforceErrorSchema = z.union([z.array(ErrorItem).min(1), ErrorItem]);
+export type SalesforceErrorBody = z.output<typeof SalesforceErrorSchema>;
 
-/** Every error: `{ error: { code, message } }`. The HTTP client puts both on the errors it throws. */
-export const SalesforceErrorSchema = z.object({
-  error: z.object({ code: z.string().optional(), message: z.string().optional() }),
+export function firstError(body: SalesforceErrorBody): { code?: string; message?: string } {
+  const item = Array.isArray(body) ? body[0] : body;
+  return {
+    ...(item?.errorCode === undefined ? {} : { code: item.errorCode }),
+    ...(item?.message === undefined ? {} : { message: item.message }),
+  };
+}
+
+/** The identity URL (`id` of the token response): names the org and the user. */
+export const IdentitySchema = z.object({
+  user_id: z.string().min(1),
+  organization_id: z.string().min(1),
+  username: z.string().optional(),
+  display_name: z.string().optional(),
 });
+export type Identity = z.output<typeof IdentitySchema>;
 
-export type SalesforcePage = z.output<typeof SalesforcePageSchema>;
+/** One element of a Collections answer: errors use `statusCode`, not `errorCode` (vendor-apis.md §1.6). */
+export const SaveResultSchema = z.object({
+  id: z.string().nullish(),
+  success: z.boolean(),
+  created: z.boolean().optional(),
+  errors: z
+    .array(z.object({ statusCode: z.string(), message: z.string().optional(), fields: z.array(z.string()).optional() }))
+    .default([]),
+});
+export const SaveResultsSchema = z.array(SaveResultSchema);
+export type SaveResult = z.output<typeof SaveResultSchema>;

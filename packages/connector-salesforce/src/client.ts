@@ -1,7 +1,9 @@
 /**
- * The Salesforce HTTP client: core's client (pacing, Retry-After and RateLimit-* headers, backoff with a
- * total-wait cap, AuthError on 401, zod-validated bodies) with Salesforce's rate-limit policy. Clients are kept
- * per base URL and credential for the connector's lifetime, so pacing state carries across the pages of a sync.
+ * The Salesforce HTTP client: core's client (timeouts, backoff with a total-wait cap, AuthError on 401, zod-validated
+ * bodies, POST/PATCH never re-sent after a transport failure unless marked idempotent) with Salesforce's quirks:
+ * error bodies are `[{message, errorCode}]`, an exhausted allocation is a 403 `REQUEST_LIMIT_EXCEEDED` (a rate limit
+ * with a long wait, no Retry-After), and every response's `Sforce-Limit-Info` feeds the usage tracker. Clients are
+ * kept per (instance URL, API version, access token) for the connector's lifetime.
  */
 import {
   createHttpClient,
@@ -9,56 +11,63 @@ import {
   noopLogger,
   type HttpClient,
   type HttpClientOptions,
+  type HttpDecision,
   type Logger,
-  type RateLimitPolicy,
   type RetryPolicy,
+  type VendorError,
 } from "@gtm-clarity/core";
-import { SalesforceErrorSchema } from "./api-schema.js";
-
-/** The production API. A connection may point elsewhere with `settings.baseUrl` (the sandbox does). */
-export const SALESFORCE_BASE_URL = "https://api.salesforce.example";
-
-/**
- * Salesforce's budget, paced on our side so that a 429 stays the exception. Replace these with the documented numbers;
- * the server's RateLimit-* headers slow the client down further whenever they say so.
- */
-export const SALESFORCE_RATE_LIMIT: RateLimitPolicy = { requests: 100, windowMs: 60_000, respectHeaders: true };
+import { firstError, SalesforceErrorSchema } from "./api-schema.js";
+import { ApiUsageTracker, CONCURRENCY_PAUSE_MS, LIMIT_PAUSE_MS } from "./limits.js";
 
 export const SALESFORCE_RETRY: RetryPolicy = {
-  maxAttempts: 5,
+  maxAttempts: 4,
   baseDelayMs: 500,
   maxDelayMs: 30_000,
-  maxTotalWaitMs: 120_000,
+  maxTotalWaitMs: 60_000,
 };
 
 export interface SalesforceClientOptions {
   /** Injected into every client (tests). */
   fetch?: typeof fetch;
-  rateLimit?: RateLimitPolicy;
   retry?: RetryPolicy;
   timeoutMs?: number;
   clock?: NonNullable<HttpClientOptions["clock"]>;
 }
 
-/** HTTP clients per (base URL, auth headers); the least recently used is evicted first. */
+/** 403 REQUEST_LIMIT_EXCEEDED is the allocation (or the concurrent long-request limit), not a refusal of access. */
+export function classifySalesforce(response: { status: number; vendorError?: VendorError }): HttpDecision | undefined {
+  if (response.status !== 403 || response.vendorError?.code !== "REQUEST_LIMIT_EXCEEDED") return undefined;
+  const concurrent = /concurrent/i.test(response.vendorError.message ?? "");
+  return { kind: "rate_limit", retryAfterMs: concurrent ? CONCURRENCY_PAUSE_MS : LIMIT_PAUSE_MS };
+}
+
 export class SalesforceClients {
   readonly #options: SalesforceClientOptions;
   readonly #pool = createHttpClientPool();
+  readonly usage: ApiUsageTracker;
 
-  constructor(options: SalesforceClientOptions = {}) {
+  constructor(options: SalesforceClientOptions = {}, usage: ApiUsageTracker = new ApiUsageTracker()) {
     this.#options = options;
+    this.usage = usage;
   }
 
-  get(baseUrl: string, authHeaders: Record<string, string>, logger: Logger = noopLogger): HttpClient {
-    // The pool hashes the identity: the credential in the auth headers is never kept as a key.
-    return this.#pool.get([baseUrl, JSON.stringify(authHeaders)], logger, (log) =>
+  /** The REST client of one org at `instanceUrl`, paths relative to `/services/data/{apiVersion}`. */
+  rest(instanceUrl: string, apiVersion: string, accessToken: string, logger: Logger = noopLogger): HttpClient {
+    const origin = new URL(instanceUrl).origin;
+    // The pool hashes the identity: the token is never kept as a key.
+    return this.#pool.get([origin, apiVersion, accessToken], logger, (log) =>
       createHttpClient({
         name: "salesforce",
-        baseUrl,
-        headers: { Accept: "application/json", ...authHeaders },
-        // Errors carry the API's own code and message (`vendorCode`, `vendorMessage`), secrets scrubbed by core.
-        errorBody: { schema: SalesforceErrorSchema, read: (body) => body.error },
-        rateLimit: this.#options.rateLimit ?? SALESFORCE_RATE_LIMIT,
+        baseUrl: `${origin}/services/data/${apiVersion}`,
+        headers: { Accept: "application/json", Authorization: `Bearer ${accessToken}` },
+        errorBody: { schema: SalesforceErrorSchema, read: firstError },
+        rateLimit: {
+          respectHeaders: false,
+          classify: (response) => {
+            this.usage.observe(origin, response.headers.get("sforce-limit-info"));
+            return classifySalesforce(response);
+          },
+        },
         retry: this.#options.retry ?? SALESFORCE_RETRY,
         logger: log,
         ...(this.#options.fetch === undefined ? {} : { fetch: this.#options.fetch }),

@@ -1,21 +1,20 @@
 /**
- * The sync cursor, on core's watermark cursor: per stream, the newest `updated_at` a complete run has seen and the
- * API's `next_cursor` of a run in progress. The next run asks for `updated_since = watermark` (no lookback): the
- * records updated at exactly that instant are read again on purpose, and the store's upserts keyed by externalId
- * absorb them, so nothing updated in the same second is lost. Streams take turns page by page.
+ * The sync cursor, on core's watermark cursor: per object, the highest (`SystemModstamp`, `Id`) a complete run has
+ * read, and the `nextRecordsUrl` of a run in progress. Objects take turns page by page.
  *
  * A cursor this code did not write is a SchemaError, never a silent full resync. Bump `version` (and add a `legacy`
  * reader) when the state changes.
  */
 import { defineWatermarkCursor } from "@gtm-clarity/core";
 import { z } from "zod";
-import { STREAM_KINDS } from "./streams.js";
+import { SOBJECT_NAMES } from "./objects/index.js";
 
 export const salesforceCursor = defineWatermarkCursor({
   name: "Salesforce",
   version: 1,
-  streams: STREAM_KINDS,
+  streams: SOBJECT_NAMES,
+  // The query itself overlaps (`>=` on the watermark's timestamp, the Id breaking ties): no time lookback.
   lookbackMs: 0,
-  /** The API's `next_cursor`. */
+  /** The run's `nextRecordsUrl`. */
   positionSchema: z.string().min(1),
 });

@@ -7,33 +7,34 @@ import { SalesforceConnector } from "./connector.js";
 
 export { SalesforceConnector, SALESFORCE_CONNECTOR_ID, type SalesforceConnectorOptions } from "./connector.js";
 export {
-  SalesforceClients,
-  SALESFORCE_BASE_URL,
-  SALESFORCE_RATE_LIMIT,
-  SALESFORCE_RETRY,
-  type SalesforceClientOptions,
-} from "./client.js";
-export * from "./auth.js";
+  SalesforceOAuth,
+  SalesforceTokenResponseSchema,
+  SALESFORCE_DEFAULT_SCOPES,
+  SALESFORCE_OAUTH_ENV,
+  type LoginSettings,
+  type SalesforceOAuthOptions,
+} from "./auth/oauth-flow.js";
 export {
-  httpUrl,
+  connectionSettingsFrom,
+  parseSalesforceCredentials,
+  SalesforceCredentialsSchema,
+  SALESFORCE_AUTH_METHOD,
+  type SalesforceCredentials,
+} from "./auth/oauth.js";
+export { SALESFORCE_ALLOWED_ORIGINS_ENV } from "./auth/hosts.js";
+export {
   SalesforceSettingsSchema,
+  SALESFORCE_API_VERSION,
+  SALESFORCE_LOGIN_URL,
   type SalesforceSettings,
   type SalesforceSettingsInput,
 } from "./settings.js";
-export { SalesforceErrorSchema, SalesforceMeSchema, SalesforcePageSchema, type SalesforcePage } from "./api-schema.js";
-export type { StreamDefinition } from "./kinds/stream.js";
-export * from "./kinds/person.js";
-export * from "./kinds/account.js";
-export * from "./kinds/activity.js";
+export { SOBJECT_NAMES, SOBJECTS, type SObjectName } from "./objects/index.js";
+export { salesforceFieldMappings } from "./mappings.js";
 export { salesforceCursor } from "./cursor.js";
-export { salesforceFieldMappings } from "./schema.js";
-export { STREAMS, STREAM_KINDS, streamOf, type StreamKind } from "./streams.js";
-export { fetchPage, pullStream, salesforcePaging, PAGE_SIZE, type StreamPage, type StreamQuery } from "./sync/pull.js";
-export {
-  transformRecord,
-  updatedAtOf,
-  type TransformResult,
-} from "./sync/transform.js";
+export { parseLimitInfo, type ApiUsage } from "./limits.js";
+export { processPage, QUALITY_COUNTS, type ProcessedPage } from "./quality/pipeline.js";
+export { transformRecord, type TransformResult } from "./sync/transform.js";
 
 // Self-registration: importing this module is what makes the connector discoverable
 // (`connectorRegistry.get("salesforce")`).

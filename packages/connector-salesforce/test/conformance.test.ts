@@ -4,9 +4,9 @@
  */
 import { runConformanceSuite, transformFixture } from "@gtm-clarity/testkit";
 import pkg from "../package.json" with { type: "json" };
-import { SANDBOX_KINDS, salesforceSandbox } from "../src/sandbox/index.js";
-import { STREAM_KINDS } from "../src/streams.js";
-import { transformRecord } from "../src/sync/transform.js";
+import { SOBJECT_NAMES } from "../src/objects/index.js";
+import { makeRecord, malformedRecord, salesforceSandbox } from "../src/sandbox/index.js";
+import { processPage } from "../src/quality/pipeline.js";
 
 runConformanceSuite({
   load: () => import("../src/index.js"),
@@ -14,11 +14,14 @@ runConformanceSuite({
   packageJson: pkg,
   // The descriptor the worker's demo and benchmarks start too.
   sandbox: () => salesforceSandbox.start(),
-  transforms: STREAM_KINDS.flatMap((kind) => {
-    const transform = (raw: unknown) => transformRecord(kind, raw);
+  // Not secrets: where the org lives and who authorised it.
+  publicCredentialKeys: ["issuedAt", "organizationId", "userId", "identityUrl"],
+  transforms: SOBJECT_NAMES.flatMap((object) => {
+    // The whole pipeline a page goes through: normalisation, transform, canonical validation, quarantine.
+    const transform = (raw: unknown) => processPage(object, [raw]);
     return [
-      transformFixture(kind, transform, SANDBOX_KINDS[kind].make(0)),
-      transformFixture(`malformed ${kind}`, transform, SANDBOX_KINDS[kind].malformed()),
+      transformFixture(object, transform, makeRecord(object, 1)),
+      transformFixture(`malformed ${object}`, transform, malformedRecord(object, 1)),
     ];
   }),
 });

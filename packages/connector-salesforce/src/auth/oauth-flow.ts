@@ -1,13 +1,15 @@
 /**
- * Salesforce OAuth 2.0: the authorization code flow with PKCE (S256) and refresh tokens. Core signs the `state` (tenant,
+ * Salesforce's OAuth 2.0 web-server flow with PKCE (vendor-apis.md §1.1). Core signs the `state` (tenant,
  * connection, the hash of the browser's binding cookie, expiry, single-use nonce) and makes the PKCE pair; this
- * module knows Salesforce's endpoints and token response. The client secret only goes to the configured token endpoint,
- * never to a URL taken from a connection.
+ * module knows Salesforce's endpoints and its token response: no `expires_in`, `issued_at` as a string of
+ * milliseconds, `instance_url` per org, `id` naming the org and the user, and a refresh response that carries a new
+ * refresh token only when rotation is on.
  *
- * The app calls `createOAuthBinding()` when the user clicks "connect", sets its `cookieValue` as an HttpOnly,
- * SameSite=Lax cookie and passes it as `sessionBinding`; on the callback it passes that cookie and the tenant of
- * its own signed-in session. A callback from another browser, or for another tenant, never reaches Salesforce.
+ * The login host is per connection (production, `test.salesforce.com`, a My Domain): pass the connection's settings
+ * as the second argument of `authorizationUrl` and `exchangeCode`; `refresh` and `revoke` use the login host stored
+ * in the credentials. The client secret only ever goes to a checked login host (`hosts.ts`).
  */
+import { createHmac, timingSafeEqual } from "node:crypto";
 import {
   AuthError,
   ConfigError,
@@ -15,8 +17,10 @@ import {
   createMemoryNonceStore,
   createOAuthState,
   createPkcePair,
+  isHttpError,
   verifyOAuthState,
   type Credentials,
+  type HttpClient,
   type NonceStore,
   type OAuthAuthorization,
   type OAuthAuthorizationRequest,
@@ -25,7 +29,10 @@ import {
   type OAuthTokens,
 } from "@gtm-clarity/core";
 import { z } from "zod";
-import { SALESFORCE_BASE_URL } from "../client.js";
+import { IdentitySchema } from "../api-schema.js";
+import { SALESFORCE_LOGIN_URL } from "../settings.js";
+import { trustedOrigin } from "./hosts.js";
+import { parseSalesforceCredentials, type SalesforceCredentials } from "./oauth.js";
 
 /** Where a deployment configures the OAuth client (once for the app, never per tenant). */
 export const SALESFORCE_OAUTH_ENV = {
@@ -33,39 +40,45 @@ export const SALESFORCE_OAUTH_ENV = {
   clientSecret: "SALESFORCE_CLIENT_SECRET",
   /** The app-wide secret that signs OAuth state: at least 32 bytes. */
   stateSecret: "OAUTH_STATE_SECRET",
-  /** Where /oauth/authorize and /oauth/token live, when not on the production API host. */
-  baseUrl: "SALESFORCE_OAUTH_BASE_URL",
 } as const;
 
-export const SALESFORCE_DEFAULT_SCOPES: readonly string[] = ["read"];
+/** `api` for REST, `refresh_token` for a refresh token, `id` for the identity URL. */
+export const SALESFORCE_DEFAULT_SCOPES: readonly string[] = ["api", "refresh_token", "id"];
 
 export interface SalesforceOAuthOptions {
   clientId?: string;
   clientSecret?: string;
   stateSecret?: string;
-  /** Default: `SALESFORCE_OAUTH_BASE_URL`, else the production API host. */
-  baseUrl?: string;
   scopes?: readonly string[];
+  /** Origins besides Salesforce's own and loopback that may receive secrets (a proxy). */
+  allowedOrigins?: readonly string[];
   /** How long a started authorization stays valid. Default 600 s; core refuses more than 900 s. */
   stateTtlSeconds?: number;
-  /**
-   * Remembers used state nonces. The default works within one process only: several web servers share one store
-   * (the database).
-   */
+  /** Remembers used state nonces. The default works within one process only. */
   nonceStore?: NonceStore;
   fetch?: typeof fetch;
-  /** Clock for token expiry (tests). */
-  now?: () => Date;
 }
 
-/** RFC 6749 section 5.1; other fields are ignored. */
+/** Which login host a flow uses: a connection's `loginUrl` setting. */
+export interface LoginSettings {
+  loginUrl?: string;
+}
+
+/** The token response. `expires_in` is absent by design; `issued_at` is a string of epoch milliseconds. */
 export const SalesforceTokenResponseSchema = z.object({
   access_token: z.string().min(1),
   token_type: z.string().regex(/^bearer$/i, "token_type must be Bearer"),
-  expires_in: z.number().positive().optional(),
+  instance_url: z.url({ protocol: /^https?$/ }),
+  id: z.url({ protocol: /^https?$/ }),
+  issued_at: z.string().regex(/^\d+$/, "issued_at must be a string of epoch milliseconds"),
+  signature: z.string().optional(),
   refresh_token: z.string().min(1).optional(),
   scope: z.string().optional(),
 });
+export type SalesforceTokenResponse = z.output<typeof SalesforceTokenResponseSchema>;
+
+/** OAuth errors are `{"error","error_description"}`, not the REST API's array. */
+const OAuthErrorSchema = z.object({ error: z.string(), error_description: z.string().optional() });
 
 type Setting = "clientId" | "clientSecret" | "stateSecret";
 
@@ -78,7 +91,8 @@ export class SalesforceOAuth implements OAuthCapability {
     this.#nonceStore = options.nonceStore ?? createMemoryNonceStore();
   }
 
-  async authorizationUrl(request: OAuthAuthorizationRequest): Promise<OAuthAuthorization> {
+  async authorizationUrl(request: OAuthAuthorizationRequest, settings: LoginSettings = {}): Promise<OAuthAuthorization> {
+    const login = this.#loginOrigin(settings.loginUrl);
     const { state } = createOAuthState({
       tenantId: request.tenantId,
       connectionId: request.connectionId,
@@ -94,13 +108,14 @@ export class SalesforceOAuth implements OAuthCapability {
       redirect_uri: request.redirectUri,
       scope: [...scopes].join(" "),
       state,
+      // Salesforce documents only `code_challenge`, SHA-256 implied (vendor-apis.md §1.1).
       code_challenge: pkce.codeChallenge,
-      code_challenge_method: pkce.codeChallengeMethod,
     });
-    return { url: `${this.#baseUrl()}/oauth/authorize?${query.toString()}`, state, codeVerifier: pkce.codeVerifier };
+    return { url: `${login}/services/oauth2/authorize?${query.toString()}`, state, codeVerifier: pkce.codeVerifier };
   }
 
-  async exchangeCode(callback: OAuthCallback): Promise<OAuthTokens> {
+  /** Verifies the state, exchanges the code (with the PKCE verifier), then reads the identity URL. */
+  async exchangeCode(callback: OAuthCallback, settings: LoginSettings = {}): Promise<OAuthTokens> {
     // The state first: signed by us, started by this browser for this tenant, not expired, never used before. Only
     // then is the code worth sending anywhere.
     await verifyOAuthState(callback.state, {
@@ -109,61 +124,143 @@ export class SalesforceOAuth implements OAuthCapability {
       sessionBinding: callback.sessionBinding,
       expectedTenantId: callback.tenantId,
     });
-    return this.#requestTokens({
+    const login = this.#loginOrigin(settings.loginUrl);
+    const token = await this.#requestTokens(login, {
       grant_type: "authorization_code",
       code: callback.code,
       redirect_uri: callback.redirectUri,
       code_verifier: callback.codeVerifier,
     });
+    const identity = await this.identity(token.access_token, token.id, token.instance_url, login);
+    return {
+      credentials: {
+        ...this.#credentialsFrom(login, token),
+        organizationId: identity.organization_id,
+        userId: identity.user_id,
+      },
+    };
   }
 
+  /**
+   * A new access token. Without rotation Salesforce sends no refresh token and the stored one stays valid; with
+   * rotation the old one is dead at once, so `rotated` tells the caller to persist before use. `invalid_grant`
+   * (expired or revoked) is an AuthError: the connection needs a person to reconnect, never a retry loop.
+   */
   async refresh(credentials: Credentials): Promise<OAuthTokens> {
-    const refreshToken = credentials["refreshToken"];
-    if (refreshToken === undefined || refreshToken === "") {
+    const stored = parseSalesforceCredentials(credentials);
+    if (stored.refreshToken === undefined) {
       throw new AuthError("Salesforce credentials hold no refresh token: reconnect the connection");
     }
-    return this.#requestTokens({ grant_type: "refresh_token", refresh_token: refreshToken }, refreshToken);
+    const login = this.#loginOrigin(stored.loginUrl);
+    const token = await this.#requestTokens(login, { grant_type: "refresh_token", refresh_token: stored.refreshToken });
+    const fresh = this.#credentialsFrom(login, token);
+    return {
+      credentials: {
+        ...fresh,
+        refreshToken: token.refresh_token ?? stored.refreshToken,
+        ...(stored.organizationId === undefined ? {} : { organizationId: stored.organizationId }),
+        ...(stored.userId === undefined ? {} : { userId: stored.userId }),
+      },
+      ...(token.refresh_token !== undefined && token.refresh_token !== stored.refreshToken ? { rotated: true } : {}),
+    };
   }
 
-  async #requestTokens(grant: Record<string, string>, previousRefreshToken?: string): Promise<OAuthTokens> {
+  /**
+   * Revokes the refresh token (and with it every access token issued from it) at the login host. A token that is
+   * already invalid counts as revoked: disconnecting twice is not an error.
+   */
+  async revoke(credentials: Credentials): Promise<void> {
+    const stored = parseSalesforceCredentials(credentials);
+    const login = this.#loginOrigin(stored.loginUrl);
+    const body = new URLSearchParams({ token: stored.refreshToken ?? stored.accessToken });
+    try {
+      await this.#client(login).request("POST", "/services/oauth2/revoke", { body });
+    } catch (error) {
+      if (isHttpError(error) && error.status === 400 && error.vendorCode === "invalid_token") return;
+      throw error;
+    }
+  }
+
+  /** `GET` the identity URL: the org (00D…) and user (005…) the token belongs to. */
+  async identity(accessToken: string, identityUrl: string, instanceUrl: string, login: string) {
+    const url = new URL(identityUrl);
+    // The identity URL lives on the login host (or the instance): the token never goes anywhere else.
+    if (url.origin !== login && url.origin !== trustedOrigin(instanceUrl, "instance URL", this.#options.allowedOrigins)) {
+      throw new AuthError("Salesforce returned an identity URL on an unexpected host");
+    }
     const client = createHttpClient({
-      name: "salesforce-oauth",
-      baseUrl: this.#baseUrl(),
-      headers: { Accept: "application/json" },
-      // Token requests are not idempotent (a code is single-use, a refresh may rotate the token): never retried.
-      retry: { maxAttempts: 1 },
-      rateLimit: {
-        // RFC 6749 section 5.2: a bad code, verifier or refresh token is `invalid_grant`: the user must reconnect.
-        classify: ({ status, bodyText }) =>
-          status === 400 && bodyText.includes("invalid_grant") ? { kind: "auth" } : undefined,
-      },
+      name: "salesforce-identity",
+      baseUrl: url.origin,
+      headers: { Accept: "application/json", Authorization: `Bearer ${accessToken}` },
+      retry: { maxAttempts: 3 },
       ...(this.#options.fetch === undefined ? {} : { fetch: this.#options.fetch }),
     });
+    return client.getJson(url.pathname, IdentitySchema);
+  }
+
+  #credentialsFrom(login: string, token: SalesforceTokenResponse): Credentials {
+    this.#checkSignature(token);
+    const instanceUrl = trustedOrigin(token.instance_url, "instance URL", this.#options.allowedOrigins);
+    const credentials: SalesforceCredentials = {
+      accessToken: token.access_token,
+      instanceUrl,
+      loginUrl: login,
+      identityUrl: token.id,
+      issuedAt: token.issued_at,
+      ...(token.refresh_token === undefined ? {} : { refreshToken: token.refresh_token }),
+    };
+    const kept: Credentials = {};
+    for (const [key, value] of Object.entries(credentials)) if (value !== undefined) kept[key] = value;
+    return kept;
+  }
+
+  /** `signature` is base64 HMAC-SHA256 of `id + issued_at` keyed with the client secret: a forged answer fails it. */
+  #checkSignature(token: SalesforceTokenResponse): void {
+    if (token.signature === undefined) return;
+    const expected = createHmac("sha256", this.#setting("clientSecret")).update(token.id + token.issued_at).digest();
+    const given = Buffer.from(token.signature, "base64");
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new AuthError("Salesforce token response signature does not match: the response was not issued for this app");
+    }
+  }
+
+  async #requestTokens(login: string, grant: Record<string, string>): Promise<SalesforceTokenResponse> {
     const body = new URLSearchParams({
       ...grant,
       client_id: this.#setting("clientId"),
       client_secret: this.#setting("clientSecret"),
     });
-    const token = await client.requestJson("POST", "/oauth/token", SalesforceTokenResponseSchema, { body });
-    const refreshToken = token.refresh_token ?? previousRefreshToken;
-    const now = this.#options.now?.() ?? new Date();
-    return {
-      credentials: { accessToken: token.access_token, ...(refreshToken === undefined ? {} : { refreshToken }) },
-      ...(token.expires_in === undefined ? {} : { expiresAt: new Date(now.getTime() + token.expires_in * 1000) }),
-      ...(previousRefreshToken !== undefined && refreshToken !== previousRefreshToken ? { rotated: true } : {}),
-    };
+    return this.#client(login).requestJson("POST", "/services/oauth2/token", SalesforceTokenResponseSchema, { body });
   }
 
-  #baseUrl(): string {
-    const url = this.#options.baseUrl ?? process.env[SALESFORCE_OAUTH_ENV.baseUrl] ?? SALESFORCE_BASE_URL;
-    return url.replace(/\/+$/, "");
+  #client(login: string): HttpClient {
+    return createHttpClient({
+      name: "salesforce-oauth",
+      baseUrl: login,
+      headers: { Accept: "application/json" },
+      // A code is single-use and a refresh may rotate the token: a token request is sent once.
+      retry: { maxAttempts: 1 },
+      errorBody: {
+        schema: OAuthErrorSchema,
+        read: (error) => ({ code: error.error, ...(error.error_description === undefined ? {} : { message: error.error_description }) }),
+      },
+      rateLimit: {
+        // A bad code, verifier or refresh token is `invalid_grant`: the user must reconnect.
+        classify: ({ status, vendorError }) =>
+          status === 400 && vendorError?.code === "invalid_grant" ? { kind: "auth" } : undefined,
+      },
+      ...(this.#options.fetch === undefined ? {} : { fetch: this.#options.fetch }),
+    });
+  }
+
+  #loginOrigin(loginUrl: string | undefined): string {
+    return trustedOrigin(loginUrl ?? SALESFORCE_LOGIN_URL, "login URL", this.#options.allowedOrigins);
   }
 
   #setting(name: Setting): string {
     const value = this.#options[name] ?? process.env[SALESFORCE_OAUTH_ENV[name]];
     if (value === undefined || value === "") {
-      const hint = `set ${SALESFORCE_OAUTH_ENV[name]} (or pass \`${name}\`)`;
-      throw new ConfigError(`Salesforce OAuth is not configured: ${hint}`);
+      throw new ConfigError(`Salesforce OAuth is not configured: set ${SALESFORCE_OAUTH_ENV[name]} (or pass \`${name}\`)`);
     }
     return value;
   }

@@ -1,58 +1,48 @@
 /**
- * OAuth 2.0 for Salesforce. The tokens come from the OAuth flow (`oauth-flow.ts`: `exchangeCode`, `refresh`) and are
- * the credentials, which the store keeps encrypted (core's AES-256-GCM, bound to the tenant and the connection).
- * There is no `secretsSchema`: nobody types a secret in. Nothing secret goes into the connection's settings.
+ * What a Salesforce connection's credentials hold: the tokens, and where to use them. The store keeps them encrypted
+ * (core's AES-256-GCM, bound to the tenant and the connection). `instanceUrl` is the org's own host, the base of every
+ * REST call (orgs move: every token response may update it); `loginUrl` is where the tokens were issued, so a
+ * refresh and a revoke go back there.
  */
-import { ConfigError, type Credentials } from "@gtm-clarity/core";
+import { AuthError, toSchemaIssues, type Credentials } from "@gtm-clarity/core";
 import { z } from "zod";
-import type { SalesforceClientOptions } from "../client.js";
-import { SalesforceOAuth, type SalesforceOAuthOptions } from "./oauth-flow.js";
-import { parseCredentialsWith, type SalesforceAuth } from "./shared.js";
 
 export const SALESFORCE_AUTH_METHOD = "oauth";
 
-/** What `authenticate` returns and `sync`/`healthCheck` receive (the store keeps them encrypted): the tokens only. */
 export const SalesforceCredentialsSchema = z.object({
   accessToken: z.string().trim().min(1, "accessToken is required"),
   refreshToken: z.string().min(1).optional(),
+  instanceUrl: z.url({ protocol: /^https?$/ }),
+  loginUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** The identity URL (`id` of the token response). */
+  identityUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** When the access token was issued: epoch milliseconds as Salesforce sends it, a string. */
+  issuedAt: z.string().regex(/^\d+$/).optional(),
+  organizationId: z.string().optional(),
+  userId: z.string().optional(),
 });
 export type SalesforceCredentials = z.output<typeof SalesforceCredentialsSchema>;
 
+/** Never echoes a value: the message names the fields only. */
 export function parseSalesforceCredentials(credentials: Credentials): SalesforceCredentials {
-  return parseCredentialsWith(SalesforceCredentialsSchema, credentials);
+  const parsed = SalesforceCredentialsSchema.safeParse(credentials);
+  if (!parsed.success) {
+    const fields = [...new Set(toSchemaIssues(parsed.error.issues).map((issue) => issue.path || "(credentials)"))];
+    throw new AuthError(`Invalid Salesforce credentials (check ${fields.join(", ")}): reconnect the connection`);
+  }
+  return parsed.data;
 }
 
-/** The header that authenticates an API request. */
-export function authHeaders(credentials: SalesforceCredentials): Record<string, string> {
-  return { Authorization: `Bearer ${credentials.accessToken}` };
-}
-
-export interface SalesforceAuthOptions extends Pick<SalesforceClientOptions, "fetch"> {
-  /** The OAuth client; by default configured from the environment (see `oauth-flow.ts`). */
-  oauth?: SalesforceOAuthOptions;
-}
-
-export function createSalesforceAuth(options: SalesforceAuthOptions = {}): SalesforceAuth & { readonly oauth: SalesforceOAuth } {
-  const oauth = new SalesforceOAuth({ ...(options.fetch === undefined ? {} : { fetch: options.fetch }), ...options.oauth });
+/** The non-secret facts of a connection a web app keeps in its settings after the OAuth callback. */
+export function connectionSettingsFrom(credentials: Credentials): {
+  loginUrl?: string;
+  organizationId?: string;
+  userId?: string;
+} {
+  const parsed = parseSalesforceCredentials(credentials);
   return {
-    oauth,
-    async authenticate(secrets, verify) {
-      // The tokens `exchangeCode` returned, as the app that ran the flow passes them on.
-      if (secrets === undefined) {
-        throw new ConfigError("Salesforce connects through its OAuth flow: pass the tokens exchangeCode returned");
-      }
-      const stored = parseSalesforceCredentials(secrets);
-      // Access tokens are short-lived: authenticate always refreshes, and hands back the (possibly rotated) tokens,
-      // which the caller stores before using them.
-      const tokens = await oauth.refresh({
-        accessToken: stored.accessToken,
-        ...(stored.refreshToken === undefined ? {} : { refreshToken: stored.refreshToken }),
-      });
-      await verify(tokens.credentials);
-      return tokens;
-    },
+    ...(parsed.loginUrl === undefined ? {} : { loginUrl: parsed.loginUrl }),
+    ...(parsed.organizationId === undefined ? {} : { organizationId: parsed.organizationId }),
+    ...(parsed.userId === undefined ? {} : { userId: parsed.userId }),
   };
 }
-
-export { SalesforceOAuth, SalesforceTokenResponseSchema, SALESFORCE_DEFAULT_SCOPES, SALESFORCE_OAUTH_ENV } from "./oauth-flow.js";
-export type { SalesforceOAuthOptions } from "./oauth-flow.js";

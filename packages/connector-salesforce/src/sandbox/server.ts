@@ -1,15 +1,15 @@
 /**
- * A loopback fake of the Salesforce API on testkit's sandbox kit, close enough to test the connector end to end:
- * the credentials of the wired auth variant (`auth.ts`, or `options.auth`), `GET /v1/<stream>` in cursor pages
- * (`limit` capped by the server, `next_cursor: null` at the end) filtered by `updated_since`, `RateLimit-*` headers
- * with a 429 (and `Retry-After`) beyond the budget and, by default, the budget used up once early on, so that every
- * test run proves the client waits and retries; faults from a kit `FaultPlan`. Errors are `{ error: { code, message } }`.
+ * A loopback fake of Salesforce on testkit's sandbox kit, close enough to run the connector and jsforce unchanged
+ * (vendor-apis.md §1.8): the login host (`oauth.ts`), `query`, `queryAll` and `nextRecordsUrl` paging with
+ * `Sforce-Query-Options: batchSize` honoured, `totalSize` over all pages and `attributes` on every record,
+ * `Sforce-Limit-Info` on every REST response and a 403 REQUEST_LIMIT_EXCEEDED once the daily allocation is used,
+ * 401 INVALID_SESSION_ID for an expired or revoked session, sObject Collections, `GET /limits`, error bodies as
+ * `[{message, errorCode}]`, and faults from a kit `FaultPlan`.
  */
 import {
   FaultPlan,
   json,
-  RateLimiter,
-  rateLimitGuard,
+  requireBearer,
   route,
   startSandboxServer,
   type Clock,
@@ -18,175 +18,268 @@ import {
   type SandboxRequest,
   type SandboxStats,
 } from "@gtm-clarity/testkit/sandbox";
+import { SOBJECT_NAMES, SOBJECTS, type SObjectName } from "../objects/index.js";
 import { SalesforceSettingsSchema, type SalesforceSettings } from "../settings.js";
-import { STREAMS, STREAM_KINDS, type StreamKind } from "../streams.js";
-import { createSandboxAuth, type SandboxAuth } from "./auth.js";
-import { sandboxRecords, SANDBOX_KINDS, type SandboxData } from "./data.js";
+import { CollectionBodySchema, isSandboxObject, saveCollection, type CollectionStore } from "./collections.js";
+import { expectedRecordsOf } from "./expected.js";
+import { makeRecord, sandboxData, sfDateTime, type SandboxData, type SandboxRecord } from "./data.js";
+import { SandboxOAuthServer, type SandboxOAuthOptions } from "./oauth.js";
+import { fieldsOf, matches, parseSoql, SoqlError, sortRows } from "./soql.js";
 
-export interface SalesforceSandboxOptions {
-  /** Records per stream (wire shape, malformed ones allowed). Default: `sandboxData({}, seed)`. */
-  data?: SandboxData;
-  /** Seed of the default data. */
+export interface SalesforceSandboxOptions extends SandboxOAuthOptions {
+  /** Records per object. Default: `sandboxData({}, seed)`. */
+  data?: Partial<SandboxData>;
   seed?: number;
-  /** Items per page at most, whatever `limit` asks. Default 10, so the default data spans several pages. */
-  pageSize?: number;
-  /** How requests authenticate. Default: the wired variant's `createSandboxAuth()`. */
-  auth?: SandboxAuth;
-  /**
-   * The budget: `requests` per `windowMs`. Default 100 per second, a short window so that a 429 costs a test
-   * well under a second. `false` turns rate limiting (and its headers) off.
-   */
-  rateLimit?: { requests?: number; windowMs?: number } | false;
-  /**
-   * 1-based numbers of list requests for which the budget is used up (as by another client of the account), so
-   * they get a 429 and the client must wait for the window to reset. Default [2]; [] for none.
-   */
-  rateLimitOnRequests?: readonly number[];
+  /** The most records a page holds whatever the batch size asks (wide rows make Salesforce send fewer). Default 2000. */
+  maxPageSize?: number;
+  /** The org's daily API allocation and how much of it is used already. Default 100,000 and 0. */
+  apiLimit?: { max?: number; used?: number };
+  /** How long a query locator lives without use. Default 15 minutes. */
+  locatorIdleMs?: number;
   faults?: FaultPlan;
   clock?: Clock;
 }
 
 export interface SalesforceSandbox extends RunningSandbox<SalesforceSettings> {
-  readonly auth: SandboxAuth;
-  /** Records served, malformed ones included: what a full sync must emit or quarantine. */
-  recordCount(): number;
-  /** Adds or replaces a record (matched by `id`), as if it changed at the source. */
-  put(kind: StreamKind, record: { id: string; updated_at: string }): void;
-  /** The kit's counters, and `listRequests`: requests to list endpoints, 429s included. */
+  readonly oauth: SandboxOAuthServer;
+  /** The records of an object as stored (deleted and archived ones included). */
+  records(object: SObjectName): SandboxRecord[];
+  /** Adds or replaces a record (by Id), as if it changed at the source. */
+  put(object: SObjectName, record: SandboxRecord): void;
+  /** API calls counted against the allocation so far. */
+  apiUsage(): { used: number; max: number };
+  setApiUsage(used: number, max?: number): void;
+  /** The next `times` writes of the row with this Id fail with UNABLE_TO_LOCK_ROW. */
+  lockRow(id: string, times?: number): void;
+  /** Every SOQL query received, in order. */
+  queries(): string[];
   stats(): SandboxStats;
 }
 
-function field(record: unknown, name: string): unknown {
-  return record !== null && typeof record === "object" ? (record as Record<string, unknown>)[name] : undefined;
+const API_VERSION = /^v\d{2,3}\.\d$/;
+
+function sfError(status: number, errorCode: string, message: string, fields?: string[]): Reply {
+  return json(status, [{ message, errorCode, ...(fields === undefined ? {} : { fields }) }]);
 }
 
-function updatedAtMs(record: unknown): number {
-  const value = field(record, "updated_at");
-  const time = typeof value === "string" ? Date.parse(value) : Number.NaN;
-  return Number.isNaN(time) ? 0 : time;
+interface Locator {
+  object: SObjectName;
+  version: string;
+  rows: Record<string, unknown>[];
+  totalSize: number;
+  pageSize: number;
+  offset: number;
+  lastUsed: number;
 }
 
-function idOf(record: unknown): string {
-  const value = field(record, "id");
-  return typeof value === "string" ? value : "";
+/** Ordered as the connector reads: by SystemModstamp, then Id (ASCII). */
+function byModstamp(rows: SandboxRecord[]): SandboxRecord[] {
+  return sortRows(rows, [
+    { field: "SystemModstamp", desc: false },
+    { field: "Id", desc: false },
+  ]);
 }
-
-/** Oldest change first, ties by id: a stable order for cursors and for `updated_since`. */
-function byUpdate(a: unknown, b: unknown): number {
-  return updatedAtMs(a) - updatedAtMs(b) || idOf(a).localeCompare(idOf(b));
-}
-
-function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset })).toString("base64url");
-}
-
-function decodeCursor(cursor: string): number | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    const offset = field(value, "offset");
-    return typeof offset === "number" && Number.isInteger(offset) && offset >= 0 ? offset : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const API_ERROR = (status: number, code: string, message: string): Reply => json(status, { error: { code, message } });
 
 export async function startSalesforceSandbox(options: SalesforceSandboxOptions = {}): Promise<SalesforceSandbox> {
-  const streams = new Map<StreamKind, unknown[]>(
-    STREAM_KINDS.map((kind) => [kind, [...(options.data?.[kind] ?? sandboxRecords(kind, undefined, options.seed))].sort(byUpdate)]),
+  const clock: Clock = options.clock ?? Date.now;
+  const generated = sandboxData({}, options.seed);
+  const store = new Map<SObjectName, Map<string, SandboxRecord>>(
+    SOBJECT_NAMES.map((object) => [object, new Map((options.data?.[object] ?? generated[object]).map((record) => [record.Id, record]))]),
   );
-  const auth = options.auth ?? createSandboxAuth();
-  const pageSize = options.pageSize ?? 10;
-  const clock = options.clock === undefined ? {} : { clock: options.clock };
-  const limiter =
-    options.rateLimit === false
-      ? undefined
-      : new RateLimiter({
-          windows: [
-            {
-              name: "api",
-              limit: options.rateLimit?.requests ?? 100,
-              windowMs: options.rateLimit?.windowMs ?? 1000,
-              mode: "fixed",
-            },
-          ],
-          // Fractional seconds, as some APIs send them, so that a sandbox window can be short.
-          rateLimitHeaders: "fractional",
-          retryAfter: "fractional",
-          ...clock,
-        });
-  const exhaustOn = new Set(options.rateLimitOnRequests ?? [2]);
-  let listRequests = 0;
-  const isList = (req: SandboxRequest) => STREAMS.some((stream) => stream.path === req.path);
+  const table = (object: SObjectName) => store.get(object) ?? new Map<string, SandboxRecord>();
+  const oauth = new SandboxOAuthServer({ ...options, clock });
+  const usage = { used: options.apiLimit?.used ?? 0, max: options.apiLimit?.max ?? 100_000 };
+  const locators = new Map<string, Locator>();
+  const locks = new Map<string, number>();
+  const soqlLog: string[] = [];
+  let locatorCount = 0;
+  const idleMs = options.locatorIdleMs ?? 15 * 60_000;
 
-  const list = (kind: StreamKind, req: SandboxRequest): Reply => {
-    const since = req.query.get("updated_since");
-    const sinceMs = since === null ? undefined : Date.parse(since);
-    if (sinceMs !== undefined && Number.isNaN(sinceMs)) {
-      return API_ERROR(400, "invalid_request", "updated_since is not a date");
-    }
-    const cursor = req.query.get("cursor");
-    const offset = cursor === null ? 0 : decodeCursor(cursor);
-    if (offset === undefined) return API_ERROR(400, "invalid_request", "cursor is not valid");
-    const limit = Number(req.query.get("limit") ?? pageSize);
-    const size = Math.min(pageSize, Number.isInteger(limit) && limit > 0 ? limit : pageSize);
-    const all = streams.get(kind) ?? [];
-    const matching = sinceMs === undefined ? all : all.filter((record) => updatedAtMs(record) >= sinceMs);
-    const data = matching.slice(offset, offset + size);
-    const next = offset + size < matching.length ? encodeCursor(offset + size) : null;
-    return json(200, { data, next_cursor: next });
+  const isApi = (req: SandboxRequest) => /^\/services\/data\/v[^/]+\//.test(req.path) || req.path.startsWith("/id/");
+
+  /** One page of a locator's rows, and the locator kept for the next. */
+  const pageOf = (id: string, locator: Locator): Reply => {
+    const rows = locator.rows.slice(locator.offset, locator.offset + locator.pageSize);
+    const nextOffset = locator.offset + rows.length;
+    const done = nextOffset >= locator.rows.length;
+    locator.offset = nextOffset;
+    locator.lastUsed = clock();
+    if (done) locators.delete(id);
+    return json(200, {
+      totalSize: locator.totalSize,
+      done,
+      ...(done ? {} : { nextRecordsUrl: `/services/data/${locator.version}/query/${id}-${nextOffset}` }),
+      records: rows,
+    });
   };
+
+  const runQuery = (req: SandboxRequest, all: boolean): Reply => {
+    const version = req.params["version"] ?? "";
+    const q = req.query.get("q");
+    if (q === null || q.trim() === "") return sfError(400, "MALFORMED_QUERY", "A query string has to be specified");
+    soqlLog.push(q);
+    req.count("queries");
+    let query;
+    try {
+      query = parseSoql(q);
+    } catch (error) {
+      if (error instanceof SoqlError) return sfError(400, error.errorCode, error.message);
+      throw error;
+    }
+    if (!isSandboxObject(query.object)) {
+      return sfError(400, "INVALID_TYPE", `sObject type '${query.object}' is not supported.`);
+    }
+    const object = query.object;
+    const known = new Set([...SOBJECTS[object].fields, "Name", "Email"].filter((f) => object !== "Task" || f !== "Name"));
+    for (const field of fieldsOf(query)) {
+      if (!known.has(field)) return sfError(400, "INVALID_FIELD", `No such column '${field}' on entity '${object}'.`);
+    }
+    // `query` hides deleted records and archived activities; `queryAll` returns both (vendor-apis.md §1.2).
+    const visible = [...table(object).values()].filter(
+      (row) => all || (row["IsDeleted"] !== true && row["IsArchived"] !== true),
+    );
+    const selected = sortRows(visible.filter((row) => matches(query.where, row)), query.orderBy).slice(0, query.limit);
+    const rows = selected.map((row) => ({
+      attributes: { type: object, url: `/services/data/${version}/sobjects/${object}/${row.Id}` },
+      ...Object.fromEntries(query.fields.map((field) => [field, row[field] ?? null])),
+    }));
+    const asked = /batchSize=(\d+)/.exec(req.header("sforce-query-options") ?? "");
+    const batch = asked === null ? 2000 : Math.min(2000, Math.max(200, Number(asked[1])));
+    const pageSize = Math.max(1, Math.min(batch, options.maxPageSize ?? 2000));
+    locatorCount += 1;
+    const id = `01g${String(locatorCount).padStart(15, "0")}`;
+    const locator: Locator = { object, version, rows, totalSize: rows.length, pageSize, offset: 0, lastUsed: clock() };
+    locators.set(id, locator);
+    return pageOf(id, locator);
+  };
+
+  const queryMore = (req: SandboxRequest): Reply => {
+    req.count("queryMore");
+    const match = /^(01g\d+)-(\d+)$/.exec(req.params["locator"] ?? "");
+    const locator = match === null ? undefined : locators.get(match[1] ?? "");
+    if (match === null || locator === undefined || locator.offset !== Number(match[2]) || clock() - locator.lastUsed > idleMs) {
+      if (match !== null) locators.delete(match[1] ?? "");
+      return sfError(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
+    }
+    return pageOf(match[1] ?? "", locator);
+  };
+
+  const collectionStore: CollectionStore = {
+    find: (object, id) => table(object).get(id),
+    findBy: (object, field, value) => [...table(object).values()].filter((row) => row[field] === value),
+    save: (object, record) => void table(object).set(record.Id, record),
+    count: (object) => table(object).size,
+    takeLock: (key) => {
+      const left = locks.get(key) ?? 0;
+      if (left <= 0) return false;
+      locks.set(key, left - 1);
+      return true;
+    },
+    now: () => sfDateTime(clock()),
+  };
+
+  const collections = async (req: SandboxRequest, upsert: boolean): Promise<Reply> => {
+    req.count("collections");
+    let body;
+    try {
+      body = await req.json(CollectionBodySchema);
+    } catch {
+      return sfError(400, "JSON_PARSER_ERROR", "the request body is not a collection of sObjects");
+    }
+    if (body.records.length > 200) {
+      return sfError(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than 200 records into this call");
+    }
+    if (!upsert) return json(200, saveCollection(collectionStore, body, { kind: "update" }));
+    const object = req.params["object"];
+    const field = req.params["field"] ?? "";
+    if (!isSandboxObject(object)) return sfError(404, "NOT_FOUND", "The requested resource does not exist");
+    return json(200, saveCollection(collectionStore, body, { kind: "upsert", object, field }));
+  };
+
+  const withVersion =
+    (handler: (req: SandboxRequest) => Reply | Promise<Reply>) =>
+    (req: SandboxRequest): Reply | Promise<Reply> =>
+      API_VERSION.test(req.params["version"] ?? "") ? handler(req) : sfError(404, "NOT_FOUND", "The requested resource does not exist");
 
   const server = await startSandboxServer({
     routes: [
-      ...auth.routes,
-      route("GET", "/v1/me", () => json(200, { id: "usr_sandbox", name: "Sandbox User" })),
-      ...STREAMS.map((stream) => route("GET", stream.path, (req) => list(stream.kind, req))),
+      ...oauth.routes(),
+      route("GET", "/services/data", () => json(200, [{ label: "Spring '26", url: "/services/data/v66.0", version: "66.0" }]), { public: true }),
+      route("GET", "/services/data/:version/query", withVersion((req) => runQuery(req, false))),
+      route("GET", "/services/data/:version/queryAll", withVersion((req) => runQuery(req, true))),
+      route("GET", "/services/data/:version/query/:locator", withVersion(queryMore)),
+      route("GET", "/services/data/:version/limits", withVersion(() =>
+        json(200, { DailyApiRequests: { Max: usage.max, Remaining: Math.max(0, usage.max - usage.used) } }),
+      )),
+      route("PATCH", "/services/data/:version/composite/sobjects", withVersion((req) => collections(req, false))),
+      route("PATCH", "/services/data/:version/composite/sobjects/:object/:field", withVersion((req) => collections(req, true))),
     ],
     guards: [
-      auth.guard,
+      requireBearer(oauth.accessTokens, () => sfError(401, "INVALID_SESSION_ID", "Session expired or invalid")),
       (req) => {
-        if (!isList(req)) return undefined;
-        listRequests += 1;
-        req.count("listRequests");
-        if (exhaustOn.has(listRequests)) limiter?.exhaust("", "api");
+        if (!isApi(req)) return undefined;
+        if (usage.used >= usage.max) {
+          req.responseHeaders["sforce-limit-info"] = `api-usage=${usage.used}/${usage.max}`;
+          return { ...sfError(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded."), outcome: "rate-limited" };
+        }
+        usage.used += 1;
+        req.responseHeaders["sforce-limit-info"] = `api-usage=${usage.used}/${usage.max}`;
         return undefined;
       },
-      ...(limiter === undefined
-        ? []
-        : [rateLimitGuard(limiter, () => API_ERROR(429, "rate_limited", "Too many requests"))]),
     ],
+    errorReply: ({ status, message, code }) => sfError(status, code === undefined ? "UNKNOWN_EXCEPTION" : code.toUpperCase(), message),
     faults: options.faults ?? new FaultPlan(),
-    counters: ["listRequests"],
-    ...clock,
+    counters: ["queries", "queryMore", "collections"],
+    clock,
   });
-  const recordCount = () => [...streams.values()].reduce((total, records) => total + records.length, 0);
+  oauth.setBaseUrl(server.url);
+  const initial = oauth.issue();
+
+  const credentials = {
+    accessToken: initial.accessToken,
+    refreshToken: initial.refreshToken,
+    instanceUrl: server.url,
+    loginUrl: server.url,
+    identityUrl: oauth.identityUrl,
+    issuedAt: String(clock()),
+    organizationId: oauth.organizationId,
+    userId: oauth.userId,
+  };
+  const all = (object: SObjectName) => byModstamp([...table(object).values()]);
+
   return {
-    url: server.baseUrl,
-    auth,
-    // Settings point at the sandbox (the binding changes nothing: no secret lives in settings).
-    settings: () => SalesforceSettingsSchema.parse({ baseUrl: server.baseUrl }),
-    credentials: auth.credentials(),
-    badCredentials: auth.badCredentials(),
+    url: server.url,
+    oauth,
+    settings: () =>
+      SalesforceSettingsSchema.parse({ loginUrl: server.url, organizationId: oauth.organizationId, userId: oauth.userId }),
+    credentials,
+    badCredentials: { ...credentials, accessToken: `${oauth.organizationId}!AQrevoked`, refreshToken: "5Aeprevoked" },
     get expectedRecords() {
-      return recordCount();
+      return expectedRecordsOf(Object.fromEntries(SOBJECT_NAMES.map((object) => [object, all(object)])) as SandboxData);
     },
-    recordCount,
+    records: all,
+    put(object, record) {
+      table(object).set(record.Id, record);
+    },
     async addNewData(count) {
-      // New records of the first kind, after everything there: what an incremental sync must pick up.
-      const [kind] = STREAM_KINDS;
-      const records = streams.get(kind) ?? [];
-      const added = Array.from({ length: count }, (_, index) =>
-        SANDBOX_KINDS[kind].make(records.length + index, options.seed),
-      );
-      streams.set(kind, [...records, ...added].sort(byUpdate));
+      // New Contacts stamped after everything there: what an incremental sync must pick up.
+      const contacts = table("Contact");
+      const latest = Math.max(...[...contacts.values()].map((row) => Date.parse(row.SystemModstamp.replace("+0000", "Z"))), 0);
+      for (let index = 0; index < count; index += 1) {
+        const record = makeRecord("Contact", contacts.size, options.seed);
+        contacts.set(record.Id, { ...record, IsDeleted: false, SystemModstamp: sfDateTime(latest + 60_000) });
+      }
       return count;
     },
-    put(kind, record) {
-      const records = (streams.get(kind) ?? []).filter((existing) => idOf(existing) !== record.id);
-      streams.set(kind, [...records, record].sort(byUpdate));
+    apiUsage: () => ({ ...usage }),
+    setApiUsage(used, max) {
+      usage.used = used;
+      if (max !== undefined) usage.max = max;
     },
+    lockRow(id, times = 1) {
+      locks.set(id, (locks.get(id) ?? 0) + times);
+    },
+    queries: () => [...soqlLog],
     faults: server.faults,
     stats: () => server.stats(),
     close: () => server.close(),
