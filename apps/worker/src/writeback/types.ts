@@ -1,0 +1,32 @@
+/**
+ * The contract between the writeback drain loop (the `drainWriteback` workflow or the in-process runner) and its
+ * activity. Types only: the workflow bundle imports this file with `import type`.
+ */
+
+export interface WritebackTarget {
+  tenantId: string;
+  connectionId: string;
+}
+
+export interface DrainBatchInput extends WritebackTarget {
+  /** Changes per push; at most the connector's cap (WRITEBACK_BATCH_MAX). Default WRITEBACK_BATCH_MAX. */
+  batchSize?: number;
+}
+
+export interface DrainBatchResult {
+  /** Changes claimed (marked sent) and pushed in this batch; 0 when none was due. */
+  claimed: number;
+  confirmed: number;
+  /** Back to queued for a later attempt (retryable failures, a refused batch). */
+  retried: number;
+  failed: number;
+  /** Outcomes dropped because another drainer had taken the rows over (this one outlived its lease). */
+  stale: number;
+  /** A full batch was claimed: more may be due right away. */
+  more: boolean;
+}
+
+/** Registered on the Temporal worker beside the sync activities. */
+export interface WritebackActivities {
+  drainWritebackBatch(input: DrainBatchInput): Promise<DrainBatchResult>;
+}
