@@ -8,7 +8,9 @@
  */
 import {
   FaultPlan,
+  hasContentFault,
   json,
+  malformItems,
   requireBearer,
   route,
   startSandboxServer,
@@ -97,19 +99,27 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
 
   const isApi = (req: SandboxRequest) => /^\/services\/data\/v[^/]+\//.test(req.path) || req.path.startsWith("/id/");
 
-  /** One page of a locator's rows, and the locator kept for the next. */
-  const pageOf = (id: string, locator: Locator): Reply => {
-    const rows = locator.rows.slice(locator.offset, locator.offset + locator.pageSize);
-    const nextOffset = locator.offset + rows.length;
+  /** One page of a locator's rows, and the locator kept for the next; content faults applied. */
+  const pageOf = (req: SandboxRequest, id: string, locator: Locator): Reply => {
+    if (hasContentFault(req.contentFaults, "malformed-page")) return json(200, { records: "not a list", done: "maybe" });
+    const start = locator.offset;
+    const rows = locator.rows.slice(start, start + locator.pageSize);
+    const nextOffset = start + rows.length;
     const done = nextOffset >= locator.rows.length;
     locator.offset = nextOffset;
     locator.lastUsed = clock();
     if (done) locators.delete(id);
+    // A misbehaving server: the link it hands out is the one this page was fetched with.
+    const repeat = start > 0 && hasContentFault(req.contentFaults, "repeat-cursor");
+    const served = malformItems(rows, req.contentFaults, {
+      idOf: (row) => (typeof row["Id"] === "string" ? row["Id"] : ""),
+      malform: (row) => ({ ...row, Id: 42, SystemModstamp: "yesterday" }),
+    });
     return json(200, {
       totalSize: locator.totalSize,
       done,
-      ...(done ? {} : { nextRecordsUrl: `/services/data/${locator.version}/query/${id}-${nextOffset}` }),
-      records: rows,
+      ...(done ? {} : { nextRecordsUrl: `/services/data/${locator.version}/query/${id}-${repeat ? start : nextOffset}` }),
+      records: served,
     });
   };
 
@@ -150,7 +160,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     const id = `01g${String(locatorCount).padStart(15, "0")}`;
     const locator: Locator = { object, version, rows, totalSize: rows.length, pageSize, offset: 0, lastUsed: clock() };
     locators.set(id, locator);
-    return pageOf(id, locator);
+    return pageOf(req, id, locator);
   };
 
   const queryMore = (req: SandboxRequest): Reply => {
@@ -161,7 +171,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       if (match !== null) locators.delete(match[1] ?? "");
       return sfError(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
     }
-    return pageOf(match[1] ?? "", locator);
+    return pageOf(req, match[1] ?? "", locator);
   };
 
   const collectionStore: CollectionStore = {
@@ -205,9 +215,9 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     routes: [
       ...oauth.routes(),
       route("GET", "/services/data", () => json(200, [{ label: "Spring '26", url: "/services/data/v66.0", version: "66.0" }]), { public: true }),
-      route("GET", "/services/data/:version/query", withVersion((req) => runQuery(req, false))),
-      route("GET", "/services/data/:version/queryAll", withVersion((req) => runQuery(req, true))),
-      route("GET", "/services/data/:version/query/:locator", withVersion(queryMore)),
+      route("GET", "/services/data/:version/query", withVersion((req) => runQuery(req, false)), { contentFaults: true }),
+      route("GET", "/services/data/:version/queryAll", withVersion((req) => runQuery(req, true)), { contentFaults: true }),
+      route("GET", "/services/data/:version/query/:locator", withVersion(queryMore), { contentFaults: true }),
       route("GET", "/services/data/:version/limits", withVersion(() =>
         json(200, { DailyApiRequests: { Max: usage.max, Remaining: Math.max(0, usage.max - usage.used) } }),
       )),
