@@ -6,7 +6,9 @@
 import type { RunningSandbox } from "@gtm-clarity/testkit/sandbox";
 import { z } from "zod";
 
-const OAuthClientSchema = z.object({ auth: z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) }) });
+const Client = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1) });
+/** Sandboxes expose their authorization server as `oauth` (or `auth` in the template's shape). */
+const OAuthClientSchema = z.union([z.object({ oauth: Client }).transform((s) => s.oauth), z.object({ auth: Client }).transform((s) => s.auth)]);
 
 /** Environment variable names per connector: client id, client secret, and where its authorization server lives. */
 const OAUTH_ENV: Readonly<Record<string, { clientId: string; clientSecret: string; baseUrl?: string }>> = {
@@ -18,8 +20,8 @@ export function wireSandboxOAuth(connectorId: string, sandbox: RunningSandbox<un
   const names = OAUTH_ENV[connectorId];
   const client = OAuthClientSchema.safeParse(sandbox);
   if (names === undefined || !client.success) return false;
-  process.env[names.clientId] = client.data.auth.clientId;
-  process.env[names.clientSecret] = client.data.auth.clientSecret;
+  process.env[names.clientId] = client.data.clientId;
+  process.env[names.clientSecret] = client.data.clientSecret;
   if (names.baseUrl !== undefined) process.env[names.baseUrl] = sandbox.url;
   return true;
 }

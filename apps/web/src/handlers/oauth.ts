@@ -13,7 +13,17 @@
  * connection active. Every failure leaves nothing stored and lands on the connections page with a clear message.
  */
 import { randomUUID } from "node:crypto";
-import { createOAuthBinding, isNotFoundError, isSignatureError, type Credentials } from "@gtm-clarity/core";
+import {
+  createOAuthBinding,
+  isNotFoundError,
+  isSignatureError,
+  type Credentials,
+  type OAuthAuthorization,
+  type OAuthAuthorizationRequest,
+  type OAuthCallback,
+  type OAuthCapability,
+  type OAuthTokens,
+} from "@gtm-clarity/core";
 import { EXPIRES_AT_KEY } from "@gtm-clarity/worker/activities";
 import { appUrl } from "../config.js";
 import { connectMethod, findConnector, type AnyConnector } from "../connectors.js";
@@ -35,6 +45,24 @@ function oauthConnector(id: string): (AnyConnector & { oauth: NonNullable<AnyCon
   const connector = findConnector(id);
   if (connector?.oauth === undefined || connectMethod(connector) !== "oauth") return undefined;
   return Object.assign(connector, { oauth: connector.oauth });
+}
+
+/**
+ * Core's capability takes the request alone; connectors whose login host is a connection setting (Salesforce's
+ * `loginUrl`: production, sandbox orgs, My Domain, or the loopback sandbox) read the connection's settings from a
+ * second argument, which the others ignore. A function of fewer parameters fits this wider type.
+ */
+type AuthorizationUrlWithSettings = (request: OAuthAuthorizationRequest, settings: Record<string, unknown>) => Promise<OAuthAuthorization>;
+type ExchangeCodeWithSettings = (callback: OAuthCallback, settings: Record<string, unknown>) => Promise<OAuthTokens>;
+
+function authorizationUrl(oauth: OAuthCapability, request: OAuthAuthorizationRequest, settings: Record<string, unknown>) {
+  const call: AuthorizationUrlWithSettings = oauth.authorizationUrl;
+  return call.call(oauth, request, settings);
+}
+
+function exchangeCode(oauth: OAuthCapability, callback: OAuthCallback, settings: Record<string, unknown>) {
+  const call: ExchangeCodeWithSettings = oauth.exchangeCode;
+  return call.call(oauth, callback, settings);
 }
 
 export function redirectUriFor(rt: WebRuntime, connectorId: string): string {
@@ -73,7 +101,8 @@ export async function handleAuthorize(rt: WebRuntime, request: Request, params: 
   const redirectUri = redirectUriFor(rt, connector.id);
   let authorization;
   try {
-    authorization = await connector.oauth.authorizationUrl({ tenantId, connectionId, redirectUri, sessionBinding: binding.cookieValue });
+    const settings = initialSettings(rt, connector, { tenantId, connectionId });
+    authorization = await authorizationUrl(connector.oauth, { tenantId, connectionId, redirectUri, sessionBinding: binding.cookieValue }, settings);
   } catch (error) {
     rt.logger.warn("authorization URL failed", { connectorId: connector.id, error: String(error) });
     return back("oauth_not_configured");
@@ -131,15 +160,16 @@ export async function handleCallback(rt: WebRuntime, request: Request, params: O
   let credentials: Credentials;
   let settings: Record<string, unknown>;
   try {
-    const tokens = await connector.oauth.exchangeCode({
+    settings = initialSettings(rt, connector, binding);
+    const callback: OAuthCallback = {
       code,
       state,
       codeVerifier: flow.codeVerifier,
       redirectUri: flow.redirectUri,
       sessionBinding: readCookie(request.headers.get("cookie"), OAUTH_BINDING_COOKIE),
       tenantId,
-    });
-    settings = initialSettings(rt, connector, binding);
+    };
+    const tokens = await exchangeCode(connector.oauth, callback, settings);
     const checked = await connector.authenticate({
       ...binding,
       settings,
