@@ -13,16 +13,13 @@ import {
   type RateLimitPolicy,
   type RetryPolicy,
 } from "@gtm-clarity/core";
-import { DelivrErrorSchema } from "./api-schema.js";
-
-/** The production API. A connection may point elsewhere with `settings.baseUrl` (the sandbox does). */
-export const DELIVR_BASE_URL = "https://api.delivr.example";
+import { DelivrErrorSchema, readDelivrError } from "./api-schema.js";
 
 /**
- * Delivr.ai's budget, paced on our side so that a 429 stays the exception. Replace these with the documented numbers;
- * the server's RateLimit-* headers slow the client down further whenever they say so.
+ * Delivr documents no rate limit (vendor-apis.md §5.2), so the client paces itself at 10 requests a second, a budget
+ * no documented integration exceeds, and slows down further whenever the server sends RateLimit-* or Retry-After.
  */
-export const DELIVR_RATE_LIMIT: RateLimitPolicy = { requests: 100, windowMs: 60_000, respectHeaders: true };
+export const DELIVR_RATE_LIMIT: RateLimitPolicy = { requests: 10, windowMs: 1_000, respectHeaders: true };
 
 export const DELIVR_RETRY: RetryPolicy = {
   maxAttempts: 5,
@@ -57,7 +54,7 @@ export class DelivrClients {
         baseUrl,
         headers: { Accept: "application/json", ...authHeaders },
         // Errors carry the API's own code and message (`vendorCode`, `vendorMessage`), secrets scrubbed by core.
-        errorBody: { schema: DelivrErrorSchema, read: (body) => body.error },
+        errorBody: { schema: DelivrErrorSchema, read: readDelivrError },
         rateLimit: this.#options.rateLimit ?? DELIVR_RATE_LIMIT,
         retry: this.#options.retry ?? DELIVR_RETRY,
         logger: log,

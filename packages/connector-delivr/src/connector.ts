@@ -1,15 +1,19 @@
 /**
- * The Delivr.ai connector: the record kinds in `streams.ts`, the authentication wired in `auth.ts`.
+ * The Delivr.ai connector: website visits (the Events API, in windows of at most 25 hours) and intent (audiences,
+ * with topic names from the taxonomy), each with its own watermark in one cursor.
  *
- * `sync` returns one page per call: one page of the current stream and, when that page ends the stream, the first
- * page of the next one, so an incremental sync with little to do finishes in a single call. HTTP clients are kept
- * per (base URL, credential) for the connector's lifetime, so pacing state carries across pages.
- *
- * Settings and secrets travel apart: `settingsSchema` (`src/settings.ts`) is what anyone may read, the credentials
- * (`src/auth/`) hold secrets only. `authenticate` reads `config.settings` and `config.secrets`; `sync` and
- * `healthCheck` read `options.settings` (absent: the defaults, i.e. the production API).
+ * `sync` returns one page per call, but a page is not one request: it keeps reading (through empty windows, and from
+ * one stream into the next) until it holds a page's worth of records or has spent its request budget, so a 90-day
+ * backfill of a quiet pixel does not take 90 calls. The cursor is advanced after every request, so a page that stops
+ * anywhere resumes exactly there.
  */
-import { buildSyncPage, noopLogger, parseConnectorSecrets, parseConnectorSettings } from "@gtm-clarity/core";
+import {
+  buildSyncPage,
+  ConfigError,
+  noopLogger,
+  parseConnectorSecrets,
+  parseConnectorSettings,
+} from "@gtm-clarity/core";
 import type {
   AuthenticateResult,
   CanonicalRecord,
@@ -21,33 +25,37 @@ import type {
   HealthCheckOptions,
   HttpClient,
   Logger,
-  OAuthCapability,
-  QuarantinedRecord,
   SyncOptions,
   SyncResult,
 } from "@gtm-clarity/core";
 import type { z } from "zod";
 import pkg from "../package.json" with { type: "json" };
-import { DelivrMeSchema } from "./api-schema.js";
+import { DelivrEventsSchemaSchema } from "./api-schema.js";
+import { createHash } from "node:crypto";
 import {
   authHeaders,
   createDelivrAuth,
+  DelivrSecretsSchema,
   parseDelivrCredentials,
-  type DelivrAuth,
   type DelivrAuthOptions,
   type DelivrCredentials,
 } from "./auth.js";
 import { DelivrClients, type DelivrClientOptions } from "./client.js";
-import { delivrCursor } from "./cursor.js";
 import { delivrFieldMappings } from "./schema.js";
-import { DelivrSettingsSchema, type DelivrSettings, type DelivrSettingsInput } from "./settings.js";
-import { fetchPage } from "./sync/pull.js";
-import { transformRecord, updatedAtOf } from "./sync/transform.js";
+import { DelivrSettingsSchema, STREAM_NAMES, type DelivrSettings, type DelivrSettingsInput } from "./settings.js";
+import { runSyncLoop } from "./sync/loop.js";
+import { fetchTaxonomy, type Topic } from "./sync/intent.js";
 
 export const DELIVR_CONNECTOR_ID = "delivr";
 
 export interface DelivrConnectorOptions extends DelivrClientOptions, DelivrAuthOptions {
   logger?: Logger;
+  /** Requests one `sync` call may make before it returns its page (default 30). */
+  requestsPerPage?: number;
+  /** How long the taxonomy (topic names) is reused before it is read again (default one hour). */
+  taxonomyTtlMs?: number;
+  /** When a run starts (its `until`); tests pin it. Default: the current time. */
+  now?: () => Date;
 }
 
 export class DelivrConnector implements Connector<CanonicalRecord, DelivrSettings> {
@@ -55,32 +63,31 @@ export class DelivrConnector implements Connector<CanonicalRecord, DelivrSetting
   readonly name = "Delivr.ai";
   readonly version: string = pkg.version;
   readonly settingsSchema = DelivrSettingsSchema;
-  /** What a person types in to connect (API key); absent with OAuth, whose flow yields the tokens. */
-  readonly secretsSchema?: z.ZodType<Credentials>;
-  readonly oauth?: OAuthCapability;
+  /** What a person types in to connect: the API key and secret. */
+  readonly secretsSchema: z.ZodType<Credentials> = DelivrSecretsSchema;
 
   readonly #options: DelivrConnectorOptions;
   readonly #clients: DelivrClients;
-  readonly #auth: DelivrAuth;
+  readonly #auth = createDelivrAuth();
+  readonly #taxonomy = new Map<string, { at: number; topics: Map<string, Topic> }>();
 
   constructor(options: DelivrConnectorOptions = {}) {
     this.#options = options;
     this.#clients = new DelivrClients(options);
-    this.#auth = createDelivrAuth(options);
-    if (this.#auth.secretsSchema !== undefined) this.secretsSchema = this.#auth.secretsSchema;
-    if (this.#auth.oauth !== undefined) this.oauth = this.#auth.oauth;
   }
 
   /**
-   * Checks what the person connected with (`config.secrets`) against the API at `config.settings.baseUrl` and
-   * returns the credentials to store: secrets only, never settings.
+   * Checks the key and secret (`config.secrets`) with the cheapest call there is, `GET /api/v1/events_schema`, and
+   * returns them as the credentials to store. 401 and 403 become a non-retryable AuthError in the client.
    */
   async authenticate(config: ConnectorConfig<DelivrSettingsInput>): Promise<AuthenticateResult> {
     const settings = parseConnectorSettings(this, config.settings);
-    const secrets = this.secretsSchema === undefined ? config.secrets : parseConnectorSecrets(this, config.secrets);
-    // The cheapest authenticated call there is. A 401 becomes a non-retryable AuthError in the client.
+    const secrets = parseConnectorSecrets(this, config.secrets);
     return this.#auth.authenticate(secrets, async (credentials) => {
-      await this.#client(parseDelivrCredentials(credentials), settings).getJson("/v1/me", DelivrMeSchema);
+      await this.#client(parseDelivrCredentials(credentials), settings.baseUrl).getJson(
+        "/api/v1/events_schema",
+        DelivrEventsSchemaSchema,
+      );
     });
   }
 
@@ -91,39 +98,37 @@ export class DelivrConnector implements Connector<CanonicalRecord, DelivrSetting
   ): Promise<SyncResult<CanonicalRecord>> {
     const settings = parseConnectorSettings(this, options.settings);
     const logger = options.logger ?? this.#options.logger ?? noopLogger;
-    const client = this.#client(parseDelivrCredentials(credentials), settings, logger);
-    const requestsBefore = client.stats().requests;
-    const now = new Date();
-    let state = delivrCursor.parse(lastSyncCursor);
-    const records: CanonicalRecord[] = [];
-    const quarantined: QuarantinedRecord[] = [];
-    for (;;) {
-      const window = delivrCursor.begin(state, delivrCursor.nextStream(state), {
-        fullSync: options.fullSync === true,
-        now,
-      });
-      const page = await fetchPage(client, window.stream, { updatedSince: window.since }, window.position, options.signal);
-      for (const item of page.items) {
-        const result = transformRecord(window.stream, item);
-        if (result.ok) records.push(result.record);
-        else quarantined.push(result.quarantined);
-      }
-      const step = delivrCursor.advance(state, window, { next: page.nextCursor, seen: page.items.map(updatedAtOf) });
-      state = step.state;
-      // More pages in this stream: they are the next call's. A stream that just ended hands over to the next one,
-      // so an incremental sync with little to do finishes in a single call.
-      if (!step.hasMore || page.nextCursor !== null) {
-        return buildSyncPage({
-          connectorId: this.id,
-          records,
-          quarantined,
-          cursor: delivrCursor.serialize(state),
-          hasMore: step.hasMore,
-          requests: client.stats().requests - requestsBefore,
-          logger,
-        });
-      }
+    const parsed = parseDelivrCredentials(credentials);
+    const api = this.#client(parsed, settings.baseUrl, logger);
+    const taxonomyApi = this.#client(parsed, settings.taxonomyUrl, logger);
+    const before = api.stats().requests + (taxonomyApi === api ? 0 : taxonomyApi.stats().requests);
+    const enabled = STREAM_NAMES.filter((stream) => settings.streams.includes(stream));
+    if (enabled.includes("visits") && settings.pixelId === undefined && settings.projectId === undefined && settings.organizationId === undefined) {
+      throw new ConfigError("Delivr.ai visitor events need a scope: set pixelId, projectId or organizationId");
     }
+    const page = await runSyncLoop({
+      api,
+      settings,
+      enabled,
+      cursor: lastSyncCursor,
+      fullSync: options.fullSync === true,
+      now: this.#options.now?.() ?? new Date(),
+      requestBudget: this.#options.requestsPerPage ?? 30,
+      taxonomy: (signal) => this.#topics(taxonomyApi, settings.taxonomyUrl, parsed, signal),
+      signal: options.signal,
+    });
+    const requests = api.stats().requests + (taxonomyApi === api ? 0 : taxonomyApi.stats().requests) - before;
+    return buildSyncPage({
+      connectorId: this.id,
+      records: page.records,
+      quarantined: page.quarantined,
+      cursor: page.cursor,
+      hasMore: page.hasMore,
+      requests,
+      counts: page.counts,
+      notices: page.notices,
+      logger,
+    });
   }
 
   getSchema(): FieldMapping[] {
@@ -137,8 +142,12 @@ export class DelivrConnector implements Connector<CanonicalRecord, DelivrSetting
     const started = Date.now();
     try {
       const settings = parseConnectorSettings(this, options.settings);
-      const client = this.#client(parseDelivrCredentials(credentials), settings);
-      await client.getJson("/v1/me", DelivrMeSchema, options.signal === undefined ? {} : { signal: options.signal });
+      const client = this.#client(parseDelivrCredentials(credentials), settings.baseUrl);
+      await client.getJson(
+        "/api/v1/events_schema",
+        DelivrEventsSchemaSchema,
+        options.signal === undefined ? {} : { signal: options.signal },
+      );
       return { healthy: true, lastSync: null, latencyMs: Date.now() - started };
     } catch (error) {
       const latencyMs = Date.now() - started;
@@ -146,12 +155,25 @@ export class DelivrConnector implements Connector<CanonicalRecord, DelivrSetting
     }
   }
 
-  #client(
+  /** Topic names, read once per hour per (taxonomy URL, key). */
+  async #topics(
+    client: HttpClient,
+    taxonomyUrl: string,
     credentials: DelivrCredentials,
-    settings: DelivrSettings,
-    logger: Logger = this.#options.logger ?? noopLogger,
-  ): HttpClient {
-    return this.#clients.get(settings.baseUrl, authHeaders(credentials), logger);
+    signal: AbortSignal | undefined,
+  ): Promise<Map<string, Topic>> {
+    // The key is hashed: nothing keeps a credential as a map key.
+    const key = createHash("sha256").update(`${taxonomyUrl}\u0000${credentials.apiKey}`).digest("hex");
+    const cached = this.#taxonomy.get(key);
+    const ttl = this.#options.taxonomyTtlMs ?? 3_600_000;
+    if (cached !== undefined && Date.now() - cached.at < ttl) return cached.topics;
+    const topics = await fetchTaxonomy(client, signal);
+    this.#taxonomy.set(key, { at: Date.now(), topics });
+    return topics;
+  }
+
+  #client(credentials: DelivrCredentials, baseUrl: string, logger: Logger = this.#options.logger ?? noopLogger): HttpClient {
+    return this.#clients.get(baseUrl, authHeaders(credentials), logger);
   }
 }
 

@@ -1,21 +1,42 @@
 /**
- * The sync cursor, on core's watermark cursor: per stream, the newest `updated_at` a complete run has seen and the
- * API's `next_cursor` of a run in progress. The next run asks for `updated_since = watermark` (no lookback): the
- * records updated at exactly that instant are read again on purpose, and the store's upserts keyed by externalId
- * absorb them, so nothing updated in the same second is lost. Streams take turns page by page.
- *
- * A cursor this code did not write is a SchemaError, never a silent full resync. Bump `version` (and add a `legacy`
- * reader) when the state changes.
+ * The sync cursor, on core's watermark cursor: per stream, the end of the last complete run (the watermark) and the
+ * position of a run in progress. A visits run reads [since, until) window by window (`windowStartMs`, `offset`); its
+ * watermark becomes `until`, so the next run starts exactly there (less the lookback setting, whose overlap the
+ * store's upserts by stable id absorb). An intent run reads the audiences completed since the watermark, one after
+ * the other. A cursor this code did not write is a SchemaError, never a silent full resync.
  */
 import { defineWatermarkCursor } from "@gtm-clarity/core";
 import { z } from "zod";
-import { STREAM_KINDS } from "./streams.js";
+import { STREAM_NAMES } from "./settings.js";
+
+const AudienceRefSchema = z.object({
+  id: z.string().min(1).max(200),
+  name: z.string().max(400).nullable(),
+  updatedAtMs: z.number().int(),
+  topicIds: z.array(z.string().max(100)).max(500),
+});
+export type AudienceRef = z.output<typeof AudienceRefSchema>;
+
+export const VisitsPositionSchema = z.object({
+  stream: z.literal("visits"),
+  windowStartMs: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+});
+export const IntentPositionSchema = z.object({
+  stream: z.literal("intent"),
+  audiences: z.array(AudienceRefSchema).max(1000),
+  index: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+});
+export type VisitsPosition = z.output<typeof VisitsPositionSchema>;
+export type IntentPosition = z.output<typeof IntentPositionSchema>;
 
 export const delivrCursor = defineWatermarkCursor({
   name: "Delivr.ai",
   version: 1,
-  streams: STREAM_KINDS,
+  streams: STREAM_NAMES,
+  // The lookback is a setting, applied when a run starts (connector.ts).
   lookbackMs: 0,
-  /** The API's `next_cursor`. */
-  positionSchema: z.string().min(1),
+  positionSchema: z.discriminatedUnion("stream", [VisitsPositionSchema, IntentPositionSchema]),
 });
+export type DelivrCursorState = ReturnType<typeof delivrCursor.parse>;

@@ -6,34 +6,27 @@ import { connectorRegistry } from "@gtm-clarity/core";
 import { DelivrConnector } from "./connector.js";
 
 export { DelivrConnector, DELIVR_CONNECTOR_ID, type DelivrConnectorOptions } from "./connector.js";
-export {
-  DelivrClients,
-  DELIVR_BASE_URL,
-  DELIVR_RATE_LIMIT,
-  DELIVR_RETRY,
-  type DelivrClientOptions,
-} from "./client.js";
+export { DelivrClients, DELIVR_RATE_LIMIT, DELIVR_RETRY, type DelivrClientOptions } from "./client.js";
 export * from "./auth.js";
 export {
-  httpUrl,
+  DELIVR_BASE_URL,
+  DELIVR_TAXONOMY_URL,
   DelivrSettingsSchema,
+  eventScope,
+  httpUrl,
+  MAX_WINDOW_HOURS,
+  STREAM_NAMES,
   type DelivrSettings,
   type DelivrSettingsInput,
+  type EventScope,
+  type StreamName,
 } from "./settings.js";
-export { DelivrErrorSchema, DelivrMeSchema, DelivrPageSchema, type DelivrPage } from "./api-schema.js";
-export type { StreamDefinition } from "./kinds/stream.js";
-export * from "./kinds/person.js";
-export * from "./kinds/account.js";
-export * from "./kinds/activity.js";
 export { delivrCursor } from "./cursor.js";
 export { delivrFieldMappings } from "./schema.js";
-export { STREAMS, STREAM_KINDS, streamOf, type StreamKind } from "./streams.js";
-export { fetchPage, pullStream, delivrPaging, PAGE_SIZE, type StreamPage, type StreamQuery } from "./sync/pull.js";
-export {
-  transformRecord,
-  updatedAtOf,
-  type TransformResult,
-} from "./sync/transform.js";
+export { EVENT_FIELDS, type EventField } from "./events/fields.js";
+export { transformVisitorEvent, type TransformOutput } from "./sync/transform.js";
+export { transformIntentRow, type Topic } from "./sync/intent.js";
+export { windowsBetween, type EventWindow } from "./sync/windows.js";
 
 // Self-registration: importing this module is what makes the connector discoverable
 // (`connectorRegistry.get("delivr")`).

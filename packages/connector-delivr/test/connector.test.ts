@@ -1,211 +1,133 @@
 import {
+  connectorRegistry,
   describeSettings,
   invalidMappingTargets,
-  isAuthError,
   isConfigError,
   isSchemaError,
+  type CanonicalActivity,
   type CanonicalRecord,
-  type Credentials,
-  type QuarantinedRecord,
 } from "@gtm-clarity/core";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { z } from "zod";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pkg from "../package.json" with { type: "json" };
-import { DELIVR_BASE_URL } from "../src/client.js";
 import { DelivrConnector } from "../src/connector.js";
-import {
-  createSandboxAuth,
-  SANDBOX_KINDS,
-  sandboxData,
-  sandboxRecords,
-  startDelivrSandbox,
-  delivrSandbox,
-  type DelivrSandbox,
-} from "../src/sandbox/index.js";
-import { DelivrSettingsSchema, type DelivrSettings } from "../src/settings.js";
-import { STREAM_KINDS } from "../src/streams.js";
+import { delivrCursor } from "../src/cursor.js";
+import { delivrSandbox, SANDBOX_PIXEL, startDelivrSandbox, type DelivrSandbox } from "../src/sandbox/index.js";
+import { DELIVR_BASE_URL, DelivrSettingsSchema } from "../src/settings.js";
+import { FAST, stored, syncAll } from "./support.js";
 
-const binding = { tenantId: "tenant-a", connectionId: "connection-1" };
-
-/** A sandbox record's `id`, which every kind has. */
-function idOf(record: unknown): string {
-  return recordOf(record).id;
-}
-
-function recordOf(record: unknown): { id: string; updated_at: string } {
-  const { id, updated_at } = z.object({ id: z.string(), updated_at: z.string() }).parse(record);
-  return { ...z.record(z.string(), z.unknown()).parse(record), id, updated_at };
-}
-
-interface Run {
-  records: CanonicalRecord[];
-  quarantined: QuarantinedRecord[];
-  pages: number;
-  cursor: string | null;
-}
-
-/** What the worker does: call `sync` until `hasMore` is false, carrying the cursor. */
-async function syncAll(
-  connector: DelivrConnector,
-  credentials: Credentials,
-  settings: DelivrSettings,
-  cursor: string | null = null,
-  fullSync = false,
-): Promise<Run> {
-  const run: Run = { records: [], quarantined: [], pages: 0, cursor };
-  for (;;) {
-    const page = await connector.sync(credentials, run.cursor, { fullSync, settings });
-    run.pages += 1;
-    run.records.push(...page.records);
-    run.quarantined.push(...(page.quarantined ?? []));
-    run.cursor = page.cursor;
-    if (!page.hasMore) return run;
-    if (run.pages >= 100) throw new Error("sync did not finish within 100 pages");
-  }
-}
+const binding = { tenantId: "t", connectionId: "c" };
+const HOUR = 3_600_000;
+const of = <K extends CanonicalRecord["kind"]>(records: readonly CanonicalRecord[], kind: K) =>
+  records.filter((record): record is Extract<CanonicalRecord, { kind: K }> => record.kind === kind);
 
 describe("DelivrConnector", () => {
   let sandbox: DelivrSandbox;
-  let settings: DelivrSettings;
-  const connector = new DelivrConnector();
+  const T = Date.UTC(2026, 0, 20, 12);
+  const connector = new DelivrConnector({ ...FAST, now: () => new Date(T) });
 
   beforeAll(async () => {
-    sandbox = await startDelivrSandbox();
-    settings = sandbox.settings(binding);
+    sandbox = await startDelivrSandbox({ anchorMs: T, rateLimitOnRequests: [] });
   });
-
   afterAll(async () => {
     await sandbox.close();
   });
 
-  it("has its id, its name and the version from package.json", () => {
-    expect(connector.id).toBe("delivr");
-    expect(connector.name).toBe("Delivr.ai");
+  it("registers itself under 'delivr' when its entry module is imported, with the package's version", async () => {
+    await import("../src/index.js");
+    expect(connectorRegistry.get("delivr")).toBeInstanceOf(DelivrConnector);
     expect(connector.version).toBe(pkg.version);
   });
 
-  it("ships default mappings for every kind it syncs, all targeting real canonical fields", () => {
-    const mappings = connector.getSchema();
-    expect(invalidMappingTargets(mappings)).toEqual([]);
-    for (const kind of STREAM_KINDS) {
-      expect(mappings.some((mapping) => mapping.kind === kind && mapping.targetField === "externalId")).toBe(true);
-    }
-    mappings[0]!.sourceField = "changed by a caller";
-    expect(connector.getSchema()[0]?.sourceField).not.toBe("changed by a caller");
+  it("has settings that parse from nothing, point at Delivr's data API and describe themselves", () => {
+    const settings = DelivrSettingsSchema.parse({});
+    expect(settings).toMatchObject({ baseUrl: DELIVR_BASE_URL, eventsApi: "v1", backfillDays: 90, windowHours: 25, pageSize: 300 });
+    expect(settings.streams).toEqual(["visits", "intent"]);
+    expect(describeSettings(connector.settingsSchema).map((field) => field.name)).toContain("pixelId");
   });
 
-  it("syncs every stream to completion, quarantines malformed records and waits out a 429", async () => {
-    const run = await syncAll(connector, sandbox.credentials, settings);
-    for (const kind of STREAM_KINDS) {
-      // One record per kind is malformed on purpose: it is quarantined, never emitted and never dropped.
-      expect(run.records.filter((record) => record.kind === kind)).toHaveLength(sandboxRecords(kind).length - 1);
-    }
-    const quarantinedIds = run.quarantined.map((item) => item.externalId).sort();
-    expect(quarantinedIds).toEqual(STREAM_KINDS.map((kind) => idOf(SANDBOX_KINDS[kind].malformed())).sort());
-    expect(run.pages).toBeGreaterThan(1);
-    expect(sandbox.stats().rateLimited).toBe(1);
+  it("ships field mappings that target real canonical fields", () => {
+    expect(invalidMappingTargets(connector.getSchema())).toEqual([]);
   });
 
-  it("finishes an incremental sync with nothing new in one call, then picks up a change", async () => {
-    const full = await syncAll(connector, sandbox.credentials, settings);
-    const again = await connector.sync(sandbox.credentials, full.cursor, { settings });
-    expect(again.hasMore).toBe(false);
-    // At most the records at each stream's watermark come back, unchanged: the store's upsert absorbs them.
-    expect(again.records.length).toBeLessThanOrEqual(STREAM_KINDS.length);
+  it("syncs visits and intent: the sandbox's whole data set, valid records, each key once per page", async () => {
+    const run = await syncAll(connector, sandbox.credentials, sandbox.settings(binding));
+    const keys = stored(run.records);
+    const quarantineIds = new Set(run.quarantined.map((q) => q.externalId ?? JSON.stringify(q.raw)));
+    expect(keys.size + quarantineIds.size).toBe(sandbox.expectedRecords);
+    for (const page of run.pages) {
+      const pageKeys = page.records.map((r) => `${r.kind}:${r.externalId}`);
+      expect(new Set(pageKeys).size).toBeLessThanOrEqual(pageKeys.length);
+    }
+    const activities = of(run.records, "activity");
+    expect(new Set(activities.map((a) => a.type))).toEqual(new Set(["page_view", "intent_signal"]));
+    expect(run.quarantined.map((q) => q.reasons[0]?.path).sort()).toEqual(["person.email", "timestamp"]);
+    // Run stats count windows and events for the run's record.
+    const windows = run.pages.reduce((sum, page) => sum + (page.stats.counts?.["windows"] ?? 0), 0);
+    expect(windows).toBe(Math.ceil((7 * 24) / 25));
+  });
 
-    const [kind] = STREAM_KINDS;
-    const changed = { ...recordOf(SANDBOX_KINDS[kind].make(0)), updated_at: "2030-01-01T00:00:00.000Z" };
-    sandbox.put(kind, changed);
-    const next = await syncAll(connector, sandbox.credentials, settings, again.cursor);
-    expect(next.records.find((record) => record.externalId === changed.id)?.remoteUpdatedAt).toEqual(
-      new Date(changed.updated_at),
+  it("resolves intent topic names through the taxonomy and keeps the strength", async () => {
+    const run = await syncAll(connector, sandbox.credentials, { ...sandbox.settings(binding), streams: ["intent"] });
+    const signals = of(run.records, "activity").filter((a: CanonicalActivity) => a.type === "intent_signal");
+    expect(signals.length).toBeGreaterThan(0);
+    expect(new Set(signals.map((s) => s.properties["topic"]))).toEqual(
+      new Set(["Marketing Automation", "Intent Data", "Cloud Security", "Data Warehousing"]),
+    );
+    expect(signals.every((s) => s.properties["strength"] !== undefined && s.accountExternalId !== undefined)).toBe(true);
+    // Audiences still building or failed are not read.
+    expect(signals.some((s) => s.properties["audienceId"] === "aud_pending")).toBe(false);
+  });
+
+  it("returns nothing new from the final cursor, then picks up a new visit", async () => {
+    const full = await syncAll(connector, sandbox.credentials, sandbox.settings(binding));
+    const later = new DelivrConnector({ ...FAST, now: () => new Date(T + HOUR) });
+    const again = await syncAll(later, sandbox.credentials, { ...sandbox.settings(binding), lookbackMinutes: 0 }, full.cursor);
+    expect(again.records).toEqual([]);
+    sandbox.put({ timestamp: T + HOUR + 5, pixel_id: SANDBOX_PIXEL, visitor_id: "vis_new", resolved: false });
+    const newer = new DelivrConnector({ ...FAST, now: () => new Date(T + 2 * HOUR) });
+    const fresh = await syncAll(newer, sandbox.credentials, { ...sandbox.settings(binding), lookbackMinutes: 0 }, again.cursor);
+    expect(of(fresh.records, "activity").map((a) => a.properties["visitorId"])).toEqual(["vis_new"]);
+  });
+
+  it("re-reads the lookback on an incremental run, emitting the same ids (the store keeps them once)", async () => {
+    const full = await syncAll(connector, sandbox.credentials, sandbox.settings(binding));
+    const later = new DelivrConnector({ ...FAST, now: () => new Date(T + 10 * 60_000) });
+    const again = await syncAll(later, sandbox.credentials, sandbox.settings(binding), full.cursor);
+    const before = stored(full.records);
+    for (const record of again.records) expect(before.get(`${record.kind}:${record.externalId}`)).toEqual(record);
+  });
+
+  it("ends one call after its request budget, with a cursor to resume from", async () => {
+    const small = new DelivrConnector({ ...FAST, now: () => new Date(T), requestsPerPage: 2 });
+    const page = await small.sync(sandbox.credentials, null, { settings: { ...sandbox.settings(binding), pageSize: 1000 } });
+    expect(page.hasMore).toBe(true);
+    expect(page.stats.requests).toBeLessThanOrEqual(3); // two steps, plus the taxonomy when intent's turn reads members
+    const state = delivrCursor.parse(page.cursor);
+    expect(Object.keys(state.streams).length).toBeGreaterThan(0);
+  });
+
+  it("needs a pixel, project or organisation for visits (ConfigError), but not for intent alone", async () => {
+    const settings = { ...sandbox.settings(binding), pixelId: undefined, projectId: undefined };
+    await expect(connector.sync(sandbox.credentials, null, { settings })).rejects.toSatisfy(isConfigError);
+    await expect(connector.sync(sandbox.credentials, null, { settings: { ...settings, streams: ["intent"] } })).resolves.toBeDefined();
+  });
+
+  it("refuses a cursor it did not write with a SchemaError, never a silent resync", async () => {
+    await expect(connector.sync(sandbox.credentials, "not-a-cursor", { settings: sandbox.settings(binding) })).rejects.toSatisfy(
+      isSchemaError,
     );
   });
 
-  it("re-reads everything with fullSync, even from an up-to-date cursor", async () => {
-    const { cursor } = await syncAll(connector, sandbox.credentials, settings);
-    const full = await syncAll(connector, sandbox.credentials, settings, cursor, true);
-    expect(full.records.length + full.quarantined.length).toBe(sandbox.recordCount());
-  });
-
-  it("rejects a cursor it did not write", async () => {
-    await expect(connector.sync(sandbox.credentials, "not a cursor", { settings })).rejects.toSatisfy(isSchemaError);
-  });
-
-  it("rejects bad credentials with an AuthError, and reports them unhealthy without echoing them", async () => {
-    await expect(connector.sync(sandbox.badCredentials, null, { settings })).rejects.toSatisfy(isAuthError);
-    const health = await connector.healthCheck(sandbox.badCredentials, { settings });
-    expect(health.healthy).toBe(false);
-    for (const value of Object.values(sandbox.badCredentials)) expect(health.error).not.toContain(value);
-    await expect(connector.healthCheck(sandbox.credentials, { settings })).resolves.toMatchObject({ healthy: true });
-  });
-
-  it("refuses settings that do not parse with a ConfigError naming the field, never its value", async () => {
-    const bad = { baseUrl: "ftp://sk_misplaced_0123456789" } as unknown as DelivrSettings;
-    const error: unknown = await connector.sync(sandbox.credentials, null, { settings: bad }).catch((e: unknown) => e);
-    expect(error).toSatisfy(isConfigError);
-    expect(String(error)).toContain("baseUrl");
-    expect(String(error)).not.toContain("sk_misplaced_0123456789");
-    await expect(
-      connector.authenticate({ ...binding, settings: bad, secrets: sandbox.credentials }),
-    ).rejects.toSatisfy(isConfigError);
-  });
-});
-
-describe("Delivr.ai settings and secrets", () => {
-  const connector = new DelivrConnector();
-
-  it("parses {} to the defaults, and drops keys that are not settings (a secret included)", () => {
-    expect(DelivrSettingsSchema.parse({})).toEqual({ baseUrl: DELIVR_BASE_URL });
-    expect(DelivrSettingsSchema.parse({ baseUrl: "http://127.0.0.1:1234", apiKey: "sk_0123456789" })).toEqual({
-      baseUrl: "http://127.0.0.1:1234",
-    });
-    expect(connector.settingsSchema).toBe(DelivrSettingsSchema);
-  });
-
-  it("describes every setting, for the connect form and the CLI's flags", () => {
-    const fields = describeSettings(DelivrSettingsSchema);
-    expect(fields.map((field) => field.name)).toEqual(Object.keys(DelivrSettingsSchema.shape));
-    for (const field of fields) expect(field.description).toBeTruthy();
-  });
-
-  it("goes to the production API when sync and healthCheck get no settings", async () => {
-    const urls: string[] = [];
-    const fetchMock = vi.fn<typeof fetch>(async (input) => {
-      urls.push(input instanceof Request ? input.url : String(input));
-      return new Response("{}", { status: 401, headers: { "content-type": "application/json" } });
-    });
-    const offline = new DelivrConnector({ fetch: fetchMock, retry: { maxAttempts: 1 } });
-    const credentials = createSandboxAuth().credentials();
-    await expect(offline.sync(credentials, null)).rejects.toSatisfy(isAuthError);
-    await expect(offline.healthCheck(credentials)).resolves.toMatchObject({ healthy: false });
-    expect(urls.length).toBeGreaterThanOrEqual(2);
-    for (const url of urls) expect(url.startsWith(DELIVR_BASE_URL)).toBe(true);
-  });
-});
-
-describe("the sandbox descriptor", () => {
-  it("seeds its data: the same seed gives the same records, another seed others", () => {
-    expect(sandboxData({}, 7)).toEqual(sandboxData({}, 7));
-    expect(sandboxData({}, 7)).not.toEqual(sandboxData({}, 8));
-  });
-
-  it("starts a sandbox with settings pointing at it, secrets-only credentials, and data that grows on addNewData", async () => {
-    const sandbox = await delivrSandbox.start({ size: 3, rateLimit: false });
+  it("starts from the descriptor the worker and the conformance suite use, with seed-stable credentials", async () => {
+    const a = await delivrSandbox.start({ seed: 7, rateLimit: false });
+    const b = await delivrSandbox.start({ seed: 7, rateLimit: false });
     try {
-      // Settings hold no secret: only where the API is.
-      expect(sandbox.settings(binding)).toEqual({ baseUrl: sandbox.url });
-      expect(Object.keys(sandbox.credentials)).not.toContain("baseUrl");
-      const settings = sandbox.settings(binding);
-      await expect(new DelivrConnector().healthCheck(sandbox.credentials, { settings })).resolves.toMatchObject({
-        healthy: true,
-      });
-      const before = sandbox.expectedRecords;
-      expect(before).toBe(STREAM_KINDS.length * 4);
-      await expect(sandbox.addNewData(2)).resolves.toBe(2);
-      expect(sandbox.expectedRecords).toBe(before + 2);
+      expect(a.credentials).toEqual(b.credentials);
+      expect(a.credentials["apiKey"]).toMatch(/^dlvr_/);
+      expect(a.expectedRecords).toBeGreaterThan(100);
     } finally {
-      await sandbox.close();
+      await a.close();
+      await b.close();
     }
   });
 });

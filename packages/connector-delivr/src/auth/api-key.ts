@@ -1,7 +1,8 @@
 /**
- * API-key auth for Delivr.ai. A person connects with `secrets: { apiKey }` (`DelivrSecretsSchema`); `authenticate`
- * checks the key against the API and returns it as the credentials, which the store keeps encrypted (core's
- * AES-256-GCM, bound to the tenant and the connection). The key never goes into the connection's settings.
+ * Delivr.ai's current data-API auth (vendor-apis.md §5.1): `X-Api-Key: dlvr_…` plus `X-Api-Secret`, both created in
+ * the dashboard (the secret is shown once). A person connects with `secrets: { apiKey, apiSecret }`;
+ * `authenticate` checks the pair with a cheap call and returns both as the credentials, which the store keeps
+ * encrypted (core's AES-256-GCM, bound to the tenant and the connection). Neither goes into the settings.
  */
 import { ConfigError } from "@gtm-clarity/core";
 import type { Credentials } from "@gtm-clarity/core";
@@ -10,12 +11,21 @@ import { parseCredentialsWith, type DelivrAuth } from "./shared.js";
 
 export const DELIVR_AUTH_METHOD = "api-key";
 
-/** What a person types in to connect: the key from Delivr.ai's API settings. */
+/** Header values must be one printable line: a pasted newline would otherwise split a header. */
+const headerValue = z
+  .string()
+  .trim()
+  .min(1)
+  .max(512)
+  .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
+
+/** What a person types in to connect: the key and secret from Delivr.ai's Settings → API keys. */
 export const DelivrSecretsSchema = z.object({
-  apiKey: z.string().trim().min(1, "apiKey is required").describe("Delivr.ai API key"),
+  apiKey: headerValue.describe("Delivr.ai API key (dlvr_…)"),
+  apiSecret: headerValue.describe("Delivr.ai API secret (shown once when the key is created)"),
 });
 
-/** What `authenticate` returns and `sync`/`healthCheck` receive (the store keeps them encrypted): the key only. */
+/** What `authenticate` returns and `sync`/`healthCheck` receive (the store keeps them encrypted). */
 export const DelivrCredentialsSchema = DelivrSecretsSchema;
 export type DelivrCredentials = z.output<typeof DelivrCredentialsSchema>;
 
@@ -23,22 +33,25 @@ export function parseDelivrCredentials(credentials: Credentials): DelivrCredenti
   return parseCredentialsWith(DelivrCredentialsSchema, credentials);
 }
 
-/** The header that authenticates an API request. */
+/** The headers that authenticate a data-API request. */
 export function authHeaders(credentials: DelivrCredentials): Record<string, string> {
-  return { "X-Api-Key": credentials.apiKey };
+  return { "X-Api-Key": credentials.apiKey, "X-Api-Secret": credentials.apiSecret };
 }
 
-/** Nothing to configure: the key comes from the connection. The same shape as the OAuth variant's options. */
+/** Nothing to configure: the key comes from the connection. */
 export type DelivrAuthOptions = Record<never, never>;
 
 export function createDelivrAuth(_options: DelivrAuthOptions = {}): DelivrAuth {
   return {
     secretsSchema: DelivrSecretsSchema,
     async authenticate(secrets, verify) {
-      // Field names only: a value could be the key itself.
       const parsed = DelivrSecretsSchema.safeParse(secrets ?? {});
-      if (!parsed.success) throw new ConfigError("Delivr.ai connects with an API key: secrets must hold apiKey");
-      const credentials: Credentials = { apiKey: parsed.data.apiKey };
+      if (!parsed.success) {
+        // Field names only: a value could be the secret itself.
+        const fields = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? "secrets")))];
+        throw new ConfigError(`Delivr.ai connects with an API key and secret: check ${fields.join(", ")}`);
+      }
+      const credentials: Credentials = { apiKey: parsed.data.apiKey, apiSecret: parsed.data.apiSecret };
       await verify(credentials);
       return { credentials };
     },

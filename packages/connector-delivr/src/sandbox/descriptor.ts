@@ -1,12 +1,10 @@
 /**
  * The sandbox as the conformance suite, the worker's demo and benchmarks start it: testkit's `SandboxDescriptor`.
- * `size` is records per kind; the same `seed` gives the same records.
+ * `size` is the number of visitor events of the main pixel; the same `seed` gives the same data and key pair.
  */
 import { FaultPlan, type SandboxDescriptor } from "@gtm-clarity/testkit/sandbox";
-import type { DelivrSettings } from "../settings.js";
 import { DELIVR_CONNECTOR_ID } from "../connector.js";
-import { STREAM_KINDS } from "../streams.js";
-import { sandboxData } from "./data.js";
+import type { DelivrSettings } from "../settings.js";
 import { startDelivrSandbox, type DelivrSandbox } from "./server.js";
 
 export const delivrSandbox: SandboxDescriptor<DelivrSettings, DelivrSandbox> = {
@@ -16,9 +14,7 @@ export const delivrSandbox: SandboxDescriptor<DelivrSettings, DelivrSandbox> = {
     const api = rateLimit === false ? undefined : rateLimit?.["api"];
     return startDelivrSandbox({
       ...(seed === undefined ? {} : { seed }),
-      ...(size === undefined
-        ? {}
-        : { data: sandboxData(Object.fromEntries(STREAM_KINDS.map((kind) => [kind, size])), seed) }),
+      ...(size === undefined ? {} : { events: size }),
       ...(rateLimit === false
         ? { rateLimit: false }
         : api === undefined

@@ -1,12 +1,20 @@
 /**
- * `@gtm-clarity/connector-delivr/sandbox`: a loopback fake of the Delivr.ai API for tests, demos and benchmarks.
- * Built on `@gtm-clarity/testkit/sandbox`. Importing it does not register the connector.
+ * `@gtm-clarity/connector-delivr/sandbox`: a loopback fake of the Delivr.ai data APIs for tests, demos and
+ * benchmarks, with SYNTHETIC data. Built on `@gtm-clarity/testkit/sandbox`. Importing it does not register the
+ * connector.
  */
-export { startDelivrSandbox, type DelivrSandbox, type DelivrSandboxOptions } from "./server.js";
+export { startDelivrSandbox, MAX_RANGE_MS, DEFAULT_LIMIT, MAX_LIMIT, type DelivrSandbox, type DelivrSandboxOptions } from "./server.js";
 export { delivrSandbox } from "./descriptor.js";
-export { sandboxData, sandboxRecords, SANDBOX_KINDS, type SandboxData } from "./data.js";
-export { SANDBOX_EPOCH, type SandboxKind } from "./data/shared.js";
-export * from "./data/person.js";
-export * from "./data/account.js";
-export * from "./data/activity.js";
-export * from "./auth.js";
+export {
+  companyFields,
+  expectedRecords,
+  sandboxDataSet,
+  SANDBOX_ORGANIZATION,
+  SANDBOX_OTHER_PIXEL,
+  SANDBOX_PIXEL,
+  SANDBOX_PROJECT,
+  type SandboxDataOptions,
+  type SandboxDataSet,
+} from "./data.js";
+export { parseFilter, type Row, type RowFilter } from "./filter.js";
+export { createSandboxAuth, UNAUTHORIZED, type SandboxAuth } from "./auth.js";

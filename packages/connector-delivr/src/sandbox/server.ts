@@ -1,13 +1,16 @@
 /**
- * A loopback fake of the Delivr.ai API on testkit's sandbox kit, close enough to test the connector end to end:
- * the credentials of the wired auth variant (`auth.ts`, or `options.auth`), `GET /v1/<stream>` in cursor pages
- * (`limit` capped by the server, `next_cursor: null` at the end) filtered by `updated_since`, `RateLimit-*` headers
- * with a 429 (and `Retry-After`) beyond the budget and, by default, the budget used up once early on, so that every
- * test run proves the client waits and retries; faults from a kit `FaultPlan`. Errors are `{ error: { code, message } }`.
+ * A loopback fake of Delivr.ai's data APIs (vendor-apis.md §5.3) on testkit's sandbox kit. SYNTHETIC data
+ * (`data.ts`). Both auth headers required; `GET /api/v1/events` and `/api/v2/events` (v2 with `source` and renamed
+ * fields) scoped by pixel, project or organisation, with a required time range of at most 25 hours (400 beyond),
+ * inclusive bounds, `offset` + `limit` (default 300), `filter`, `select` and `distinct`; `/api/v1/events_schema`;
+ * audiences with their members; the taxonomy. Rate limited with RateLimit-* headers (the budget used up once early
+ * on by default, so every run proves the client waits); faults from a kit FaultPlan.
  */
 import {
   FaultPlan,
+  hasContentFault,
   json,
+  malformItems,
   RateLimiter,
   rateLimitGuard,
   route,
@@ -18,29 +21,37 @@ import {
   type SandboxRequest,
   type SandboxStats,
 } from "@gtm-clarity/testkit/sandbox";
+import { EVENT_FIELDS } from "../events/fields.js";
 import { DelivrSettingsSchema, type DelivrSettings } from "../settings.js";
-import { STREAMS, STREAM_KINDS, type StreamKind } from "../streams.js";
 import { createSandboxAuth, type SandboxAuth } from "./auth.js";
-import { sandboxRecords, SANDBOX_KINDS, type SandboxData } from "./data.js";
+import {
+  byTime,
+  expectedRecords,
+  SANDBOX_ORGANIZATION,
+  SANDBOX_PIXEL,
+  sandboxDataSet,
+  type SandboxDataOptions,
+  type SandboxDataSet,
+} from "./data.js";
+import { parseFilter, type Row } from "./filter.js";
 
-export interface DelivrSandboxOptions {
-  /** Records per stream (wire shape, malformed ones allowed). Default: `sandboxData({}, seed)`. */
-  data?: SandboxData;
-  /** Seed of the default data. */
-  seed?: number;
-  /** Items per page at most, whatever `limit` asks. Default 10, so the default data spans several pages. */
-  pageSize?: number;
-  /** How requests authenticate. Default: the wired variant's `createSandboxAuth()`. */
-  auth?: SandboxAuth;
+export const MAX_RANGE_MS = 25 * 3_600_000;
+export const DEFAULT_LIMIT = 300;
+export const MAX_LIMIT = 1000;
+
+export interface DelivrSandboxOptions extends Partial<SandboxDataOptions> {
+  /** Replaces the generated data. */
+  data?: SandboxDataSet;
   /**
-   * The budget: `requests` per `windowMs`. Default 100 per second, a short window so that a 429 costs a test
-   * well under a second. `false` turns rate limiting (and its headers) off.
+   * How the server reads `start_ms`/`end_ms`: `inclusive` (Delivr's docs), or `sloppy`, a server that also returns
+   * rows up to a second outside the range (the connector must still keep each event once).
    */
+  bounds?: "inclusive" | "sloppy";
+  /** Send `total` with each events page. Default false: paging must end on a short page. */
+  withTotal?: boolean;
+  /** Requests per second. Default 50. `false`: no limit and no headers. */
   rateLimit?: { requests?: number; windowMs?: number } | false;
-  /**
-   * 1-based numbers of list requests for which the budget is used up (as by another client of the account), so
-   * they get a 429 and the client must wait for the window to reset. Default [2]; [] for none.
-   */
+  /** 1-based numbers of data requests for which the budget is used up. Default [2]; [] for none. */
   rateLimitOnRequests?: readonly number[];
   faults?: FaultPlan;
   clock?: Clock;
@@ -48,145 +59,222 @@ export interface DelivrSandboxOptions {
 
 export interface DelivrSandbox extends RunningSandbox<DelivrSettings> {
   readonly auth: SandboxAuth;
-  /** Records served, malformed ones included: what a full sync must emit or quarantine. */
-  recordCount(): number;
-  /** Adds or replaces a record (matched by `id`), as if it changed at the source. */
-  put(kind: StreamKind, record: { id: string; updated_at: string }): void;
-  /** The kit's counters, and `listRequests`: requests to list endpoints, 429s included. */
+  readonly anchorMs: number;
+  readonly data: SandboxDataSet;
+  /** Adds an event row (v1 names), as if a visit happened. */
+  put(row: Row): void;
+  /** Every `GET .../events` query string received, in order. */
+  eventRequests(): URLSearchParams[];
   stats(): SandboxStats;
 }
 
-function field(record: unknown, name: string): unknown {
-  return record !== null && typeof record === "object" ? (record as Record<string, unknown>)[name] : undefined;
+function isRow(value: unknown): value is Row {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-function updatedAtMs(record: unknown): number {
-  const value = field(record, "updated_at");
-  const time = typeof value === "string" ? Date.parse(value) : Number.NaN;
-  return Number.isNaN(time) ? 0 : time;
+const ERROR = (status: number, error: string, message: string): Reply => json(status, { error, message });
+
+/** Epoch ms from `start_ms`/`end_ms`, or `start_time`/`end_time` (RFC3339, YYYY-MM-DD or unix seconds). */
+function readBound(query: URLSearchParams, ms: string, time: string): number | undefined {
+  const direct = query.get(ms);
+  if (direct !== null) return /^\d{1,16}$/.test(direct) ? Number(direct) : Number.NaN;
+  const text = query.get(time);
+  if (text === null) return undefined;
+  if (/^\d{1,12}$/.test(text)) return Number(text) * 1000;
+  const parsed = Date.parse(text);
+  return Number.isNaN(parsed) ? Number.NaN : parsed;
 }
 
-function idOf(record: unknown): string {
-  const value = field(record, "id");
-  return typeof value === "string" ? value : "";
-}
+const V2_NAMES = new Map<string, string>(Object.values(EVENT_FIELDS).map((names) => [names[0], names[1]]));
 
-/** Oldest change first, ties by id: a stable order for cursors and for `updated_since`. */
-function byUpdate(a: unknown, b: unknown): number {
-  return updatedAtMs(a) - updatedAtMs(b) || idOf(a).localeCompare(idOf(b));
+/** v2's "proxy transforms": field renaming (and the values as they are; our synthetic names are already title-cased). */
+function toV2(row: Row): Row {
+  return Object.fromEntries(Object.entries(row).map(([key, value]) => [V2_NAMES.get(key) ?? key, value]));
 }
-
-function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset })).toString("base64url");
-}
-
-function decodeCursor(cursor: string): number | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    const offset = field(value, "offset");
-    return typeof offset === "number" && Number.isInteger(offset) && offset >= 0 ? offset : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const API_ERROR = (status: number, code: string, message: string): Reply => json(status, { error: { code, message } });
 
 export async function startDelivrSandbox(options: DelivrSandboxOptions = {}): Promise<DelivrSandbox> {
-  const streams = new Map<StreamKind, unknown[]>(
-    STREAM_KINDS.map((kind) => [kind, [...(options.data?.[kind] ?? sandboxRecords(kind, undefined, options.seed))].sort(byUpdate)]),
-  );
-  const auth = options.auth ?? createSandboxAuth();
-  const pageSize = options.pageSize ?? 10;
+  const clockNow = options.clock?.() ?? Date.now();
+  const anchorMs = options.anchorMs ?? clockNow;
+  const seed = options.seed ?? 1;
+  const data =
+    options.data ??
+    sandboxDataSet({
+      seed,
+      anchorMs,
+      ...(options.days === undefined ? {} : { days: options.days }),
+      ...(options.events === undefined ? {} : { events: options.events }),
+      ...(options.accounts === undefined ? {} : { accounts: options.accounts }),
+      ...(options.visitorsPerAccount === undefined ? {} : { visitorsPerAccount: options.visitorsPerAccount }),
+    });
+  const auth = createSandboxAuth(seed);
   const clock = options.clock === undefined ? {} : { clock: options.clock };
   const limiter =
     options.rateLimit === false
       ? undefined
       : new RateLimiter({
           windows: [
-            {
-              name: "api",
-              limit: options.rateLimit?.requests ?? 100,
-              windowMs: options.rateLimit?.windowMs ?? 1000,
-              mode: "fixed",
-            },
+            { name: "api", limit: options.rateLimit?.requests ?? 50, windowMs: options.rateLimit?.windowMs ?? 1000, mode: "fixed" },
           ],
-          // Fractional seconds, as some APIs send them, so that a sandbox window can be short.
           rateLimitHeaders: "fractional",
           retryAfter: "fractional",
           ...clock,
         });
   const exhaustOn = new Set(options.rateLimitOnRequests ?? [2]);
-  let listRequests = 0;
-  const isList = (req: SandboxRequest) => STREAMS.some((stream) => stream.path === req.path);
+  const queries: URLSearchParams[] = [];
+  let dataRequests = 0;
 
-  const list = (kind: StreamKind, req: SandboxRequest): Reply => {
-    const since = req.query.get("updated_since");
-    const sinceMs = since === null ? undefined : Date.parse(since);
-    if (sinceMs !== undefined && Number.isNaN(sinceMs)) {
-      return API_ERROR(400, "invalid_request", "updated_since is not a date");
+  const events = (version: "v1" | "v2") => (req: SandboxRequest): Reply => {
+    const query = req.query;
+    queries.push(new URLSearchParams(query));
+    if (version === "v2") {
+      const source = query.get("source");
+      if (source !== "pixel" && source !== "dsp") return ERROR(400, "bad_request", "source must be pixel or dsp");
+      if (source === "dsp") return json(200, { data: [] });
     }
-    const cursor = req.query.get("cursor");
-    const offset = cursor === null ? 0 : decodeCursor(cursor);
-    if (offset === undefined) return API_ERROR(400, "invalid_request", "cursor is not valid");
-    const limit = Number(req.query.get("limit") ?? pageSize);
-    const size = Math.min(pageSize, Number.isInteger(limit) && limit > 0 ? limit : pageSize);
-    const all = streams.get(kind) ?? [];
-    const matching = sinceMs === undefined ? all : all.filter((record) => updatedAtMs(record) >= sinceMs);
-    const data = matching.slice(offset, offset + size);
-    const next = offset + size < matching.length ? encodeCursor(offset + size) : null;
-    return json(200, { data, next_cursor: next });
+    const pixel = query.get("pixel_id");
+    const project = query.get("project_id");
+    const organization = query.get("organization_id");
+    if (pixel === null && project === null && organization === null) {
+      return ERROR(400, "bad_request", "one of pixel_id, project_id or organization_id is required");
+    }
+    if (organization !== null && pixel === null && project === null && organization !== SANDBOX_ORGANIZATION) {
+      return ERROR(403, "forbidden", "organization not accessible with this key");
+    }
+    const start = readBound(query, "start_ms", "start_time");
+    const end = readBound(query, "end_ms", "end_time");
+    if (start === undefined || end === undefined) return ERROR(400, "bad_request", "a time range is required");
+    if (Number.isNaN(start) || Number.isNaN(end) || end < start) return ERROR(400, "bad_request", "invalid time range");
+    if (end - start > MAX_RANGE_MS) return ERROR(400, "bad_request", "time range must not exceed 25 hours");
+    const offset = Number(query.get("offset") ?? "0");
+    const limitParam = Number(query.get("limit") ?? String(DEFAULT_LIMIT));
+    if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limitParam) || limitParam < 1) {
+      return ERROR(400, "bad_request", "offset and limit must be non-negative integers (limit at least 1)");
+    }
+    const limit = Math.min(limitParam, MAX_LIMIT);
+    let filter: ((row: Row) => boolean) | undefined;
+    try {
+      const expression = query.get("filter");
+      filter = expression === null ? undefined : parseFilter(expression);
+    } catch (error) {
+      return ERROR(400, "bad_request", error instanceof Error ? error.message : "invalid filter");
+    }
+    const slack = options.bounds === "sloppy" ? 1000 : 0;
+    let rows = data.events.filter((row) => {
+      const ts = row["timestamp"];
+      // A row whose time is not a number sits at its neighbour's place: served in the window holding that place.
+      const at = typeof ts === "number" ? ts : Number(row["_at"] ?? Number.NaN);
+      if (!(at >= start - slack && at <= end + slack)) return false;
+      if (pixel !== null) return row["pixel_id"] === pixel;
+      if (project !== null) return row["project_id"] === project;
+      return true;
+    });
+    if (filter !== undefined) rows = rows.filter(filter);
+    const select = query.get("select")?.split(",").filter((field) => field !== "");
+    const distinct = query.get("distinct")?.split(",").filter((field) => field !== "");
+    let served: Row[] = rows.map((row) => Object.fromEntries(Object.entries(row).filter(([key]) => key !== "_at")));
+    if (select !== undefined && select.length > 0) {
+      served = served.map((row) => Object.fromEntries(select.map((field) => [field, row[field] ?? null])));
+    }
+    if (distinct !== undefined && distinct.length > 0) {
+      const seen = new Set<string>();
+      served = served.filter((row) => {
+        const key = JSON.stringify(distinct.map((field) => row[field] ?? null));
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+    }
+    if (hasContentFault(req.contentFaults, "malformed-page")) return json(200, { unexpected: "not a page" });
+    const slice = malformItems(served.slice(offset, offset + limit), req.contentFaults, {
+      idOf: (row) => String(row["visitor_id"]),
+      malform: (row) => ({ ...row, timestamp: "not-a-time" }),
+    });
+    const page = slice.map((row) => (version === "v2" && isRow(row) ? toV2(row) : row));
+    return json(200, { data: page, offset, limit, ...(options.withTotal === true ? { total: served.length } : {}) });
+  };
+
+  const paged = (rows: readonly Row[], req: SandboxRequest): Reply => {
+    const offset = Number(req.query.get("offset") ?? "0");
+    const limit = Math.min(Number(req.query.get("limit") ?? String(DEFAULT_LIMIT)), MAX_LIMIT);
+    if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(limit) || limit < 1) {
+      return ERROR(400, "bad_request", "offset and limit must be non-negative integers (limit at least 1)");
+    }
+    return json(200, { data: rows.slice(offset, offset + limit) });
   };
 
   const server = await startSandboxServer({
     routes: [
-      ...auth.routes,
-      route("GET", "/v1/me", () => json(200, { id: "usr_sandbox", name: "Sandbox User" })),
-      ...STREAMS.map((stream) => route("GET", stream.path, (req) => list(stream.kind, req))),
+      route("GET", "/api/v1/events_schema", () =>
+        json(200, {
+          fields: Object.values(EVENT_FIELDS).map((names) => ({ name: names[0], type: "string", nullable: true })),
+        }),
+      ),
+      route("GET", "/api/v1/events", events("v1"), { contentFaults: true }),
+      route("GET", "/api/v2/events", events("v2"), { contentFaults: true }),
+      route("GET", "/api/v1/audiences", () => json(200, { data: data.audiences })),
+      route("GET", "/api/v1/audiences/:id/preview", (req) => {
+        const members = data.members.get(req.params["id"] ?? "");
+        return members === undefined ? ERROR(404, "not_found", "audience not found") : paged(members, req);
+      }),
+      route("GET", "/taxonomy/topics", () => json(200, { response: { topics: data.topics } })),
     ],
     guards: [
       auth.guard,
       (req) => {
-        if (!isList(req)) return undefined;
-        listRequests += 1;
-        req.count("listRequests");
-        if (exhaustOn.has(listRequests)) limiter?.exhaust("", "api");
+        dataRequests += 1;
+        req.count("dataRequests");
+        if (exhaustOn.has(dataRequests)) limiter?.exhaust("", "api");
         return undefined;
       },
-      ...(limiter === undefined
-        ? []
-        : [rateLimitGuard(limiter, () => API_ERROR(429, "rate_limited", "Too many requests"))]),
+      ...(limiter === undefined ? [] : [rateLimitGuard(limiter, () => ERROR(429, "rate_limited", "Too many requests"))]),
     ],
     faults: options.faults ?? new FaultPlan(),
-    counters: ["listRequests"],
+    counters: ["dataRequests"],
     ...clock,
   });
-  const recordCount = () => [...streams.values()].reduce((total, records) => total + records.length, 0);
+
+  // Rows without a numeric time keep their neighbour's place, so the sandbox serves them once, in one window.
+  let last = anchorMs;
+  for (const row of data.events) {
+    if (typeof row["timestamp"] === "number") last = row["timestamp"];
+    else row["_at"] = last;
+  }
+  const sinceOf = (settings: DelivrSettings) => anchorMs - settings.backfillDays * 86_400_000;
+  const settings = (): DelivrSettings =>
+    DelivrSettingsSchema.parse({
+      baseUrl: server.baseUrl,
+      taxonomyUrl: server.baseUrl,
+      pixelId: SANDBOX_PIXEL,
+      projectId: "prj_sandbox",
+      // The sandbox holds days of data, not months; pages small enough that a sync pages.
+      backfillDays: 7,
+      pageSize: 25,
+    });
   return {
     url: server.baseUrl,
     auth,
-    // Settings point at the sandbox (the binding changes nothing: no secret lives in settings).
-    settings: () => DelivrSettingsSchema.parse({ baseUrl: server.baseUrl }),
+    anchorMs,
+    data,
+    settings,
     credentials: auth.credentials(),
     badCredentials: auth.badCredentials(),
     get expectedRecords() {
-      return recordCount();
+      return expectedRecords(data, SANDBOX_PIXEL, sinceOf(settings()));
     },
-    recordCount,
     async addNewData(count) {
-      // New records of the first kind, after everything there: what an incremental sync must pick up.
-      const [kind] = STREAM_KINDS;
-      const records = streams.get(kind) ?? [];
-      const added = Array.from({ length: count }, (_, index) =>
-        SANDBOX_KINDS[kind].make(records.length + index, options.seed),
-      );
-      streams.set(kind, [...records, ...added].sort(byUpdate));
+      const now = options.clock?.() ?? Date.now();
+      const template = data.events.find((row) => row["pixel_id"] === SANDBOX_PIXEL && typeof row["timestamp"] === "number");
+      for (let i = 0; i < count; i += 1) {
+        data.events.push({ ...template, timestamp: now - count + i, visitor_id: `vis_new_${now}_${i}`, session_id: `ses_new_${i}` });
+      }
+      data.events.sort(byTime);
       return count;
     },
-    put(kind, record) {
-      const records = (streams.get(kind) ?? []).filter((existing) => idOf(existing) !== record.id);
-      streams.set(kind, [...records, record].sort(byUpdate));
+    put(row) {
+      data.events.push(row);
+      data.events.sort(byTime);
     },
+    eventRequests: () => [...queries],
     faults: server.faults,
     stats: () => server.stats(),
     close: () => server.close(),

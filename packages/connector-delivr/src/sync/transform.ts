@@ -1,63 +1,134 @@
 /**
- * Pure transforms: one raw Delivr.ai record becomes one canonical record, or a quarantined record with the reasons.
- * The field mappings (schema.ts, or a tenant's overrides) say which field goes where; fields no mapping reads
- * travel along in `properties`. Every record is validated (and normalised) by core's canonical schema before it
- * leaves. No I/O, no clock, no randomness: the same input always gives the same output.
+ * Pure transforms of Delivr rows into canonical records. A visitor event gives a `page_view` activity (channel `web`)
+ * and, when resolved, the person (with a buying role) and the company as an account; an unresolved visit belongs to
+ * the account alone (or to nothing when Delivr did not match a company). Every record passes core's canonical schema
+ * before it leaves: a row whose time is unreadable is quarantined whole; a visit whose person or company data is
+ * invalid is still stored, and the invalid part is quarantined with its reasons. No I/O, no clock.
  */
 import {
-  applyFieldMappings,
-  toSchemaIssues,
+  inferBuyingRole,
   validateCanonicalRecord,
   type CanonicalRecord,
-  type FieldMapping,
   type QuarantinedRecord,
   type SchemaIssue,
 } from "@gtm-clarity/core";
-import { delivrFieldMappings } from "../schema.js";
-import { streamOf, type StreamKind } from "../streams.js";
+import { accountExternalId, eventExternalId, personExternalId } from "../events/identity.js";
+import { readVisitorEvent, type VisitorCompany, type VisitorEvent, type VisitorPerson } from "../events/visitor.js";
 
-export type TransformResult = { ok: true; record: CanonicalRecord } | { ok: false; quarantined: QuarantinedRecord };
+export interface TransformOutput {
+  records: CanonicalRecord[];
+  quarantined: QuarantinedRecord[];
+}
 
-/** One raw record of `kind` (a page item or a webhook body) to a canonical record, or to quarantine. */
-export function transformRecord(
-  kind: StreamKind,
-  raw: unknown,
-  mappings: readonly FieldMapping[] = delivrFieldMappings,
-): TransformResult {
-  const parsed = streamOf(kind).schema.safeParse(raw);
-  if (!parsed.success) return quarantine(raw, toSchemaIssues(parsed.error.issues));
-  const source = parsed.data;
-  const kindMappings = mappings.filter((mapping) => mapping.kind === kind);
-  const { values, missing } = applyFieldMappings(source, kindMappings);
-  if (missing.length > 0) {
-    const reasons = missing.map((field) => ({ path: field, message: "required field is missing or empty" }));
-    return quarantine(raw, reasons);
+/** Drops undefined values: canonical input and properties carry only what the source said. */
+function defined(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+export function personRecord(
+  person: VisitorPerson,
+  externalId: string,
+  accountId: string | undefined,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const buyingRole = inferBuyingRole({ title: person.title, seniority: person.seniority, department: person.department });
+  return defined({
+    kind: "person",
+    externalId,
+    email: person.email,
+    firstName: person.firstName,
+    lastName: person.lastName,
+    title: person.title,
+    phone: person.phone,
+    accountExternalId: accountId,
+    isExternal: true,
+    properties: defined({
+      source: "delivr",
+      buyingRole,
+      seniority: person.seniority,
+      department: person.department,
+      linkedinUrl: person.linkedinUrl,
+      ...extra,
+    }),
+  });
+}
+
+export function accountRecord(company: VisitorCompany, externalId: string): Record<string, unknown> {
+  return defined({
+    kind: "account",
+    externalId,
+    name: company.name,
+    domain: company.domain,
+    industry: company.industry,
+    size: company.employeeCount,
+    website: company.domain === undefined ? undefined : `https://${company.domain}`,
+    properties: defined({ source: "delivr", employeeRange: company.employeeRange, revenue: company.revenue }),
+  });
+}
+
+function visitRecord(event: VisitorEvent, externalId: string, personId?: string, accountId?: string) {
+  return defined({
+    kind: "activity",
+    externalId,
+    type: event.eventType,
+    channel: "web",
+    occurredAt: new Date(event.occurredAtMs).toISOString(),
+    subject: event.pageTitle ?? event.url,
+    direction: "inbound",
+    personExternalId: personId,
+    accountExternalId: accountId,
+    properties: defined({
+      source: "delivr",
+      url: event.url,
+      referrer: event.referrer,
+      resolved: event.resolved,
+      pixelId: event.pixelId,
+      projectId: event.projectId,
+      visitorId: event.visitorId,
+      sessionId: event.sessionId,
+      city: event.geo.city,
+      region: event.geo.region,
+      country: event.geo.country,
+    }),
+  });
+}
+
+/** Validates `input`; an invalid record becomes a quarantine entry naming its part of the row. */
+function emit(output: TransformOutput, input: Record<string, unknown>, raw: unknown, eventId: string, part: string): boolean {
+  const result = validateCanonicalRecord(input);
+  if (result.ok) {
+    output.records.push(result.record);
+    return true;
   }
-  const read = new Set(kindMappings.map((mapping) => mapping.sourceField.split(".")[0]));
-  const extras = Object.fromEntries(
-    Object.entries(source).filter(([key, value]) => !read.has(key) && value !== null && value !== undefined),
-  );
-  const validation = validateCanonicalRecord({ properties: extras, ...values, kind });
-  return validation.ok ? { ok: true, record: validation.record } : quarantine(raw, validation.reasons);
+  output.quarantined.push({
+    externalId: `${eventId}:${part}`,
+    raw,
+    reasons: result.reasons.map((reason: SchemaIssue) => ({ path: `${part}.${reason.path}`, message: reason.message })),
+  });
+  return false;
 }
 
-/** A record's `updated_at` as ISO-8601, or null when it has none that parses (then it does not move the watermark). */
-export function updatedAtOf(raw: unknown): string | null {
-  if (raw === null || typeof raw !== "object") return null;
-  const value = (raw as Record<string, unknown>)["updated_at"];
-  if (typeof value !== "string") return null;
-  const time = Date.parse(value);
-  return Number.isNaN(time) ? null : new Date(time).toISOString();
-}
-
-function quarantine(raw: unknown, reasons: SchemaIssue[]): TransformResult {
-  const externalId = idOf(raw);
-  return { ok: false, quarantined: { ...(externalId === undefined ? {} : { externalId }), raw, reasons } };
-}
-
-/** The record's `id`, when it has a usable one, so that a quarantined record can be traced. */
-function idOf(raw: unknown): string | undefined {
-  if (raw === null || typeof raw !== "object") return undefined;
-  const id = (raw as Record<string, unknown>)["id"];
-  return typeof id === "string" && id !== "" ? id : undefined;
+/**
+ * One Events API row. `scopeId` (the configured pixel, project or organisation) stands in for the row's pixel in
+ * the event id when the row has none.
+ */
+export function transformVisitorEvent(raw: unknown, scopeId: string): TransformOutput {
+  const output: TransformOutput = { records: [], quarantined: [] };
+  const read = readVisitorEvent(raw);
+  if (!read.ok) {
+    output.quarantined.push({ raw, reasons: read.reasons });
+    return output;
+  }
+  const { event } = read;
+  const eventId = eventExternalId(event, scopeId);
+  let accountId = accountExternalId(event.company);
+  if (accountId !== undefined && !emit(output, accountRecord(event.company, accountId), raw, eventId, "account")) {
+    accountId = undefined;
+  }
+  let personId = event.resolved ? personExternalId(event) : undefined;
+  if (personId !== undefined && !emit(output, personRecord(event.person, personId, accountId), raw, eventId, "person")) {
+    personId = undefined;
+  }
+  emit(output, visitRecord(event, eventId, personId, accountId), raw, eventId, "activity");
+  return output;
 }
