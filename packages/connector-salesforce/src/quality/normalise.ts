@@ -70,8 +70,8 @@ export function websiteToDomain(raw: string | null | undefined): string | undefi
 }
 
 /**
- * Whitespace collapsed; a name typed all in capitals or all in lower case gets capitals at word starts
- * (`JOHN o'NEIL` stays as typed only when it mixes cases: people's own spelling wins).
+ * Whitespace collapsed; a name typed all in capitals or all in lower case gets capitals at word starts. A name that
+ * mixes cases (`McDonald`, `van der Berg`) is kept as typed: people's own spelling wins.
  */
 export function normaliseName(raw: string | null | undefined): string | undefined {
   const collapsed = raw?.trim().replace(/\s+/g, " ") ?? "";
