@@ -14,7 +14,7 @@ import { STREAM_NAMES } from "../src/sync/streams.js";
 
 if (process.argv.includes("--help")) {
   console.log(
-    "Usage: pnpm --filter @gtm-clarity/connector-o365 bench [--help]\n" +
+    "Usage: pnpm --filter @gtm-clarity/connector-o365 bench [--help] [--mailboxes N] [--messages N]\n" +
       "Syncs 10 mailboxes of 5,000 messages (and their calendars) at once against the loopback sandbox and prints\n" +
       "the request rate as a share of the allowed rate, in-flight requests per mailbox, 429s after the first window\n" +
       "and requests per stream of an incremental sync with no changes. BENCH_SMOKE=1: 2 mailboxes x 300 messages.",
@@ -23,8 +23,14 @@ if (process.argv.includes("--help")) {
 }
 
 const smoke = process.env["BENCH_SMOKE"] === "1";
-const MAILBOXES = smoke ? 2 : 10;
-const MESSAGES = smoke ? 300 : 5000;
+function flag(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} takes a positive integer`);
+  return value;
+}
+const MAILBOXES = flag("mailboxes", smoke ? 2 : 10);
+const MESSAGES = flag("messages", smoke ? 300 : 5000);
 const BUDGET = { requests: 40, windowMs: 1000 };
 const PAGE_SIZE = 50;
 const accepted = new Date("2026-01-01T00:00:00Z");

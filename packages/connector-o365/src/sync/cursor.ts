@@ -19,10 +19,15 @@ export const StreamStateSchema = z.object({
    * without tombstones (a meeting that left the window still happened).
    */
   mode: z.enum(["delta", "resync", "window"]).default("resync"),
-  /** External ids the stream holds. */
-  known: z.array(z.string()).default([]),
-  /** External ids seen in this round (resync and window rounds). */
-  seen: z.array(z.string()).default([]),
+  /**
+   * External ids the stream held when its last round ended, space-separated (one string parses far faster than
+   * thousands). Rounds only append to `added` and `removed`; they are folded into `known` once, at the round's end.
+   */
+  known: z.string().default(""),
+  /** Ids this round delivered as changes. */
+  added: z.string().default(""),
+  /** Ids this round delivered as `@removed`. */
+  removed: z.string().default(""),
   window: z.object({ start: z.string(), end: z.string() }).optional(),
 });
 export type StreamState = z.output<typeof StreamStateSchema>;
@@ -57,6 +62,15 @@ export function parseCursor(cursor: string | null): O365Cursor {
     throw new SchemaError("Microsoft 365 cursor was not written by this connector", toSchemaIssues(parsed.error.issues));
   }
   return parsed.data;
+}
+
+/** External ids contain no whitespace (`user:<guid>`, `msg:<base64url>`, `evt:<base64url>`). */
+export function idSet(packed: string): Set<string> {
+  return new Set(packed === "" ? [] : packed.split(" "));
+}
+
+export function packIds(ids: Iterable<string>): string {
+  return [...ids].join(" ");
 }
 
 export function serializeCursor(cursor: O365Cursor): string {

@@ -3,10 +3,10 @@
  * links, and its known ids so that a full resync (after an expired token) can tombstone what disappeared.
  * Items replayed within a page are absorbed here (last one wins), across pages by the store's upserts.
  */
-import type { CanonicalRecord, HttpClient, QuarantinedRecord } from "@gtm-clarity/core";
+import { TransientError, type CanonicalRecord, type HttpClient, type QuarantinedRecord } from "@gtm-clarity/core";
 import type { O365Settings } from "../settings.js";
 import { tombstoneFor, transformItem, type TransformContext } from "../transform/items.js";
-import type { O365Cursor, StreamState } from "./cursor.js";
+import { idSet, packIds, type O365Cursor, type StreamState } from "./cursor.js";
 import { fetchDeltaPage } from "./delta.js";
 import { domainsStale, fetchVerifiedDomains } from "./domains.js";
 import { calendarWindow, initialUrl, STREAM_NAMES, type StreamName } from "./streams.js";
@@ -40,11 +40,12 @@ function plan(stream: StreamName, state: StreamState, input: StepInput): { url: 
   const window = calendarWindow(input.settings, input.now);
   if (state.nextLink !== undefined) return { url: state.nextLink, state };
   if (stream === "calendar" && state.deltaLink !== undefined && !sameWindow(state.window, window)) {
-    const moved = { ...state, mode: "window" as const, seen: [], window, deltaLink: undefined };
+    const { deltaLink: _stale, ...rest } = state;
+    const moved = { ...rest, mode: "window" as const, added: "", removed: "", window };
     return { url: initialUrl(stream, input.settings, window), state: moved };
   }
   if (state.deltaLink !== undefined) return { url: state.deltaLink, state: { ...state, mode: "delta" } };
-  const fresh = { ...state, seen: [], ...(stream === "calendar" ? { window } : {}) };
+  const fresh = { ...state, added: "", removed: "", ...(stream === "calendar" ? { window } : {}) };
   return { url: initialUrl(stream, input.settings, window), state: fresh };
 }
 
@@ -54,8 +55,8 @@ async function beginRun(input: StepInput): Promise<O365Cursor> {
   if (input.fullSync) {
     const streams: O365Cursor["streams"] = {};
     for (const name of STREAM_NAMES) {
-      const known = cursor.streams[name]?.known ?? [];
-      streams[name] = { mode: "resync", known, seen: [] };
+      const known = cursor.streams[name]?.known ?? "";
+      streams[name] = { mode: "resync", known, added: "", removed: "" };
     }
     cursor = { ...cursor, streams };
   }
@@ -93,16 +94,16 @@ async function streamPage(input: StepInput, cursor: O365Cursor): Promise<StepRes
   const counts: Record<string, number> = {};
   const add = (name: string, by = 1) => (counts[name] = (counts[name] ?? 0) + by);
 
-  let planned = plan(stream, cursor.streams[stream] ?? { mode: "resync", known: [], seen: [] }, input);
+  let planned = plan(stream, cursor.streams[stream] ?? { mode: "resync", known: "", added: "", removed: "" }, input);
   let result = await fetchDeltaPage(input.client, planned.url, input.accessToken, input.settings.pageSize, input.signal);
   if (result.kind === "expired") {
     // Discard the token and read the stream from scratch; its end reconciles the id sets.
     notices.push(`Microsoft 365 ${stream}: the delta token expired (${result.reason}); the stream was read again in full`);
     add(`resync.${stream}`);
     const state = planned.state;
-    planned = plan(stream, { mode: "resync", known: state.known, seen: [] }, input);
+    planned = plan(stream, { mode: "resync", known: state.known, added: "", removed: "" }, input);
     result = await fetchDeltaPage(input.client, planned.url, input.accessToken, input.settings.pageSize, input.signal);
-    if (result.kind === "expired") throw new Error(`Graph refused a fresh ${stream} delta round (${result.reason})`);
+    if (result.kind === "expired") throw new TransientError(`Graph refused a fresh ${stream} delta round (${result.reason})`);
   }
   let state = planned.state;
 
@@ -111,10 +112,10 @@ async function streamPage(input: StepInput, cursor: O365Cursor): Promise<StepRes
     includeSubjects: input.settings.includeSubjects,
     observedAt: input.now,
   };
-  const known = new Set(state.known);
-  const seen = new Set(state.seen);
   const byId = new Map<string, CanonicalRecord>();
   const quarantined: QuarantinedRecord[] = [];
+  const added: string[] = [];
+  const removed: string[] = [];
   for (const raw of result.items) {
     const item = transformItem(stream, raw, context);
     switch (item.kind) {
@@ -125,36 +126,32 @@ async function streamPage(input: StepInput, cursor: O365Cursor): Promise<StepRes
         add(`skipped.${item.reason}`);
         break;
       case "removed":
-        known.delete(item.externalId);
-        seen.delete(item.externalId);
-        add(`removed.${stream}`);
-        for (const record of item.records) byId.set(`${record.kind}:${record.externalId}`, record);
-        break;
       case "change":
-        known.add(item.externalId);
-        if (state.mode !== "delta") seen.add(item.externalId);
+        (item.kind === "removed" ? removed : added).push(item.externalId);
+        if (item.kind === "removed") add(`removed.${stream}`);
         for (const record of item.records) byId.set(`${record.kind}:${record.externalId}`, record);
         break;
     }
   }
   add("items", result.items.length);
+  const appended = {
+    added: [state.added, ...added].filter((part) => part !== "").join(" "),
+    removed: [state.removed, ...removed].filter((part) => part !== "").join(" "),
+  };
 
   let pending = cursor.pending;
   if (result.deltaLink !== undefined) {
-    if (state.mode === "resync") {
-      // Id-set reconciliation: whatever the stream held and the full read did not see is gone at the source.
-      for (const externalId of known) {
-        if (seen.has(externalId)) continue;
-        const tombstone = tombstoneFor(stream, externalId, "deleted", input.now);
-        byId.set(`${tombstone.kind}:${externalId}`, tombstone);
-        add(`reconciled.${stream}`);
-      }
+    const { known, tombstones } = endOfRound(state.mode, idSet(state.known), idSet(appended.added), idSet(appended.removed));
+    for (const externalId of tombstones) {
+      // Id-set reconciliation: what the stream held and a full read did not see is gone at the source.
+      const tombstone = tombstoneFor(stream, externalId, "deleted", input.now);
+      byId.set(`${tombstone.kind}:${externalId}`, tombstone);
+      add(`reconciled.${stream}`);
     }
-    const nextKnown = state.mode === "delta" ? [...known] : [...seen];
-    state = { mode: "delta", deltaLink: result.deltaLink, known: nextKnown, seen: [], ...(state.window ? { window: state.window } : {}) };
+    state = { mode: "delta", deltaLink: result.deltaLink, known: packIds(known), added: "", removed: "", ...(state.window ? { window: state.window } : {}) };
     pending = pending.slice(1);
   } else {
-    state = { ...state, ...(result.nextLink === undefined ? {} : { nextLink: result.nextLink }), known: [...known], seen: [...seen] };
+    state = { ...state, ...(result.nextLink === undefined ? {} : { nextLink: result.nextLink }), ...appended };
   }
   return {
     cursor: { ...cursor, pending, full: pending.length > 0 && cursor.full, streams: { ...cursor.streams, [stream]: state } },
@@ -167,3 +164,20 @@ async function streamPage(input: StepInput, cursor: O365Cursor): Promise<StepRes
   };
 }
 
+
+/**
+ * Folds a finished round into the ids the stream holds. A delta round edits them; a resync round replaces them and
+ * tombstones what it did not see; a moved calendar window replaces them without tombstones (a meeting that left the
+ * window still happened).
+ */
+export function endOfRound(
+  mode: StreamState["mode"],
+  known: ReadonlySet<string>,
+  added: ReadonlySet<string>,
+  removed: ReadonlySet<string>,
+): { known: Set<string>; tombstones: string[] } {
+  const next = new Set(mode === "delta" ? [...known, ...added] : added);
+  for (const id of removed) next.delete(id);
+  const tombstones = mode === "resync" ? [...known].filter((id) => !next.has(id) && !removed.has(id)) : [];
+  return { known: next, tombstones };
+}
