@@ -21,6 +21,8 @@ export const VisitsPositionSchema = z.object({
   stream: z.literal("visits"),
   windowStartMs: z.number().int().nonnegative(),
   offset: z.number().int().nonnegative(),
+  /** The previous page's first-row fingerprint, to catch a server that ignores `offset`. */
+  previous: z.string().max(64).nullable().optional(),
 });
 export const IntentPositionSchema = z.object({
   stream: z.literal("intent"),

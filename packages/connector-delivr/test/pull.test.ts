@@ -164,6 +164,15 @@ describe("visitor events in windows", () => {
     expect(stored([...first.records, ...rest.records])).toEqual(stored(all.records));
   });
 
+  it("refuses a server that ignores offset (the same page again) with a SchemaError instead of looping", async () => {
+    const events = Array.from({ length: 30 }, (_, i) => row(T - HOUR_MS + i * 1000, `p${i}`));
+    const s = await start({
+      data: { events, topics: [], audiences: [], members: new Map() },
+      faults: new FaultPlan([{ fault: { kind: "repeat-cursor" }, match: { path: "/api/v1/events" }, after: 1, times: "always" }]),
+    });
+    await expect(syncAll(connectorAt(T), s.credentials, visitsOnly(s, { backfillDays: 1, pageSize: 10 }))).rejects.toSatisfy(isSchemaError);
+  });
+
   it("stops with an AuthError on a 401 mid-sync, keeping the cursor of the pages before it", async () => {
     const s = await start({ faults: new FaultPlan([{ fault: { kind: "status", status: 401 }, match: { path: "/api/v1/events" }, after: 2 }]) });
     const connector = connectorAt(T, { requestsPerPage: 1 });

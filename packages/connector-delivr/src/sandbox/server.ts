@@ -185,7 +185,9 @@ export async function startDelivrSandbox(options: DelivrSandboxOptions = {}): Pr
       });
     }
     if (hasContentFault(req.contentFaults, "malformed-page")) return json(200, { unexpected: "not a page" });
-    const slice = malformItems(served.slice(offset, offset + limit), req.contentFaults, {
+    // A server that ignores `offset` (the kit's repeat-cursor fault): the first page again.
+    const from = hasContentFault(req.contentFaults, "repeat-cursor") ? 0 : offset;
+    const slice = malformItems(served.slice(from, from + limit), req.contentFaults, {
       idOf: (row) => String(row["visitor_id"]),
       malform: (row) => ({ ...row, timestamp: "not-a-time" }),
     });

@@ -3,8 +3,9 @@
  * resolved-only filter when set. Rows stay `unknown` (the transform validates each); the page is checked against
  * the window here, since only paging knows the window.
  */
-import type { HttpClient } from "@gtm-clarity/core";
-import { DelivrEventsPageSchema } from "../api-schema.js";
+import { createHash } from "node:crypto";
+import { nextPosition, offsetPaging, SchemaError, type HttpClient } from "@gtm-clarity/core";
+import { DelivrEventsPageSchema, type DelivrEventsPage } from "../api-schema.js";
 import { readField } from "../events/fields.js";
 import { isRecord, readEpochMs } from "../events/values.js";
 import type { DelivrSettings, EventScope } from "../settings.js";
@@ -17,14 +18,18 @@ export interface EventsPage {
   outside: number;
   /** True when this was the window's last page. */
   last: boolean;
-  /** Rows the server sent (before the window check): the next offset moves by this. */
-  received: number;
+  /** Where the window's next page starts (meaningless when `last`). */
+  nextOffset: number;
+  /** A fingerprint of the page's first row: a server that ignores `offset` sends the same page again. */
+  fingerprint: string | null;
 }
 
 export interface EventsQuery {
   scope: EventScope;
   window: EventWindow;
   offset: number;
+  /** The previous page's fingerprint in this window, if any. */
+  previous?: string | null | undefined;
   settings: Pick<DelivrSettings, "eventsApi" | "pageSize" | "resolvedOnly">;
   signal?: AbortSignal | undefined;
 }
@@ -53,7 +58,18 @@ export async function fetchEventsPage(client: HttpClient, query: EventsQuery): P
     if (ms !== undefined && !inWindow(ms, window)) outside += 1;
     else rows.push(row);
   }
-  const received = page.rows.length;
-  const last = received < settings.pageSize || (page.total !== undefined && offset + received >= page.total);
-  return { rows, outside, last, received };
+  const first = page.rows[0];
+  const fingerprint = first === undefined ? null : createHash("sha256").update(JSON.stringify(first)).digest("hex").slice(0, 32);
+  if (offset > 0 && fingerprint !== null && fingerprint === query.previous) {
+    throw new SchemaError("Delivr.ai returned the same page for a later offset: it ignored `offset`, paging would loop", [
+      { path: "offset", message: `offset ${offset} served the rows of the previous page` },
+    ]);
+  }
+  const step = nextPosition(eventsPaging(settings.pageSize), page, offset);
+  return { rows, outside, last: step.done, nextOffset: step.next ?? offset, fingerprint };
+}
+
+/** Core's offset paging (Delivr's own case): a short page ends, or `total` when sent. */
+export function eventsPaging(limit: number) {
+  return offsetPaging<DelivrEventsPage>({ limit, count: (page) => page.rows.length, total: (page) => page.total });
 }

@@ -6,13 +6,14 @@
  * but not a member row: see the README for the names this reads.
  */
 import { createHash } from "node:crypto";
-import { SchemaError, type HttpClient } from "@gtm-clarity/core";
+import { nextPosition, SchemaError, type HttpClient } from "@gtm-clarity/core";
 import { z } from "zod";
 import { DelivrAudiencesPageSchema, DelivrEventsPageSchema, DelivrTaxonomySchema, DelivrTopicSchema } from "../api-schema.js";
 import type { AudienceRef } from "../cursor.js";
 import { accountExternalId, personExternalId } from "../events/identity.js";
 import { readVisitorEvent } from "../events/visitor.js";
 import { isRecord, readEpochMs, readText } from "../events/values.js";
+import { eventsPaging } from "./events.js";
 import { accountRecord, personRecord, type TransformOutput } from "./transform.js";
 import { validateCanonicalRecord } from "@gtm-clarity/core";
 
@@ -87,8 +88,7 @@ export async function fetchAudienceMembers(
       { path: "data", message: "more rows than the limit asked for" },
     ]);
   }
-  const last = page.rows.length < limit || (page.total !== undefined && offset + page.rows.length >= page.total);
-  return { rows: page.rows, last };
+  return { rows: page.rows, last: nextPosition(eventsPaging(limit), page, offset).done };
 }
 
 const TOPIC_FIELDS = ["topic_id", "TopicId", "TopicID"];

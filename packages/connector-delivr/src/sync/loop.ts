@@ -82,8 +82,19 @@ export async function runSyncLoop(input: SyncLoopInput): Promise<SyncLoopPage> {
       `Delivr.ai returned ${page.counts["outsideWindow"]} event(s) outside the requested time window; they were skipped here and read in their own window`,
     );
   }
+  page.records = latestPerKey(page.records);
   page.cursor = delivrCursor.serialize(state);
   return page;
+}
+
+/**
+ * One record per (kind, externalId) in a page, the latest read winning: a company's people and account come with
+ * every visit, and the store need not upsert them once per visit.
+ */
+function latestPerKey(records: readonly CanonicalRecord[]): CanonicalRecord[] {
+  const byKey = new Map<string, CanonicalRecord>();
+  for (const record of records) byKey.set(`${record.kind}\u0000${record.externalId}`, record);
+  return [...byKey.values()];
 }
 
 async function visitsStep(input: SyncLoopInput, window: Window, count: (name: string, by?: number) => void): Promise<Step> {
@@ -100,6 +111,7 @@ async function visitsStep(input: SyncLoopInput, window: Window, count: (name: st
     scope,
     window: eventWindow,
     offset: position.offset,
+    previous: position.previous,
     settings,
     signal: input.signal,
   });
@@ -113,7 +125,12 @@ async function visitsStep(input: SyncLoopInput, window: Window, count: (name: st
     quarantined.push(...out.quarantined);
   }
   if (!fetched.last) {
-    return { next: { ...position, offset: position.offset + fetched.received }, records, quarantined, seen: [] };
+    return {
+      next: { stream: "visits", windowStartMs: position.windowStartMs, offset: fetched.nextOffset, previous: fetched.fingerprint },
+      records,
+      quarantined,
+      seen: [],
+    };
   }
   if (eventWindow.endMs >= untilMs) return { next: null, records, quarantined, seen: [window.until] };
   return { next: { stream: "visits", windowStartMs: eventWindow.endMs, offset: 0 }, records, quarantined, seen: [] };
