@@ -5,6 +5,15 @@ import { secretFieldName } from "../../src/handlers/connect-key.js";
 import type { WebRuntime } from "../../src/runtime.js";
 import styles from "../page.module.css";
 
+/** `apiKey` -> `API key`, `siteId` -> `site ID`: a field name as a person reads it. */
+function humanize(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .replace(/\bapi\b/g, "API")
+    .replace(/\bid\b/g, "ID");
+}
+
 /** The sandbox's key, shown in the embedded default only so a person can try the flow. */
 function sandboxHint(rt: WebRuntime, connector: AnyConnector, name: string): string | undefined {
   return rt.sandboxes.get(connector.id)?.credentials[name];
@@ -39,7 +48,7 @@ export function ConnectForm({ rt, connector, tenant }: { rt: WebRuntime; connect
         const hint = sandboxHint(rt, connector, field.name);
         return (
           <label key={field.name}>
-            {connector.name} {field.label ?? field.name}
+            {connector.name} {field.label ?? humanize(field.name)}
             <input name={secretFieldName(field.name)} type="password" autoComplete="off" required={!field.optional} />
             {hint !== undefined && (
               <small>
