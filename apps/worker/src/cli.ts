@@ -8,6 +8,7 @@
  *   schedules sync             one Temporal schedule per connection
  *   connectors                 the deployed connectors and their versions
  *   demo                       the end-to-end demo against loopback sandboxes
+ *   writeback enqueue|list|drain  canonical changes pushed back to a source (./writeback/cli-commands.ts)
  */
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
@@ -24,6 +25,7 @@ import { runDemo } from "./demo/demo.js";
 import { renderTable } from "./demo/table.js";
 import { formatCount, ProgressDisplay } from "./runner/progress.js";
 import { runSyncs, type RunnerTarget } from "./runner/runner.js";
+import { drainerFor, WRITEBACK_SUBCOMMANDS, writebackCommands } from "./writeback/cli-commands.js";
 
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
@@ -249,6 +251,7 @@ const commands: Record<string, Command> = {
           progress,
           stop: signals.stop.signal,
           abort: signals.abort.signal,
+          writeback: drainerFor(app),
         });
         const rows = results.map((r) => [
           targets.find((t) => t.connectionId === r.connectionId)?.label ?? r.connectionId,
@@ -521,12 +524,15 @@ const commands: Record<string, Command> = {
       }
     },
   },
+
+  ...writebackCommands,
 };
 
 const groups: Record<string, string[]> = {
   connections: ["add", "list", "remove"],
   runs: ["list"],
   schedules: ["sync"],
+  writeback: WRITEBACK_SUBCOMMANDS,
 };
 
 function topLevelHelp(): string {

@@ -3,6 +3,8 @@
  * Each connection runs the same loop and activities as the Temporal workflow (see ./sync-loop.ts).
  */
 import type { SyncActivities, SyncTarget } from "../activities/types.js";
+import { drainAfterSync } from "../writeback/after-sync.js";
+import type { WritebackDrainer } from "../writeback/activities.js";
 import { ProgressDisplay } from "./progress.js";
 import { runSyncLoop, type RetryPolicy, type SyncLoopOptions, type SyncLoopResult } from "./sync-loop.js";
 
@@ -22,6 +24,8 @@ export interface RunSyncsOptions {
   stop?: AbortSignal;
   abort?: AbortSignal;
   retry?: Partial<RetryPolicy>;
+  /** Drains each connection's writeback outbox after its sync succeeds (connectors that write back only). */
+  writeback?: WritebackDrainer;
   /** Called after every committed page (the crash test records cursors through it). */
   onPage?: (target: RunnerTarget, page: { cursor: string | null; records: number }) => void;
 }
@@ -74,6 +78,9 @@ export async function runSyncs(options: RunSyncsOptions): Promise<SyncLoopResult
         },
       });
       results[index] = result;
+      if (options.writeback && result.status === "succeeded") {
+        await drainAfterSync(options.writeback, target, result.connectorId, progress, options.abort);
+      }
       progress.update(key, { state: result.status === "succeeded" ? "done" : result.status, ...result.counters });
       if (result.status === "failed" && result.error) {
         progress.log(`${target.label ?? key}: failed: ${result.error.type}: ${result.error.message}`);

@@ -94,7 +94,9 @@ export async function drainBatch(deps: DrainDeps, target: WritebackTarget, optio
     retried: settled.retried + settled.released,
     failed: settled.failed,
     stale: settled.stale,
-    more: fatal === undefined && entries.length === batchSize && settled.retried + settled.released < entries.length,
+    // Anything settled for good may have unblocked a later change to the same record, so look again; a batch that
+    // only went back to the queue would find nothing due (backoff) and is not worth another claim.
+    more: fatal === undefined && settled.confirmed + settled.failed > 0,
   };
   logger.info("writeback batch settled", { ...target, attemptId, ...result });
   await hooks?.afterSettle?.(result);

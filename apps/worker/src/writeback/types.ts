@@ -22,7 +22,7 @@ export interface DrainBatchResult {
   failed: number;
   /** Outcomes dropped because another drainer had taken the rows over (this one outlived its lease). */
   stale: number;
-  /** A full batch was claimed: more may be due right away. */
+  /** Changes were settled for good: more may be due right away (another batch, or a later change to a record). */
   more: boolean;
 }
 

@@ -59,13 +59,15 @@ describe("writeback drain", () => {
   });
 
   it("fails refused changes with the source's reason, retries retryable ones with backoff until they succeed", async () => {
-    const { target, drainer, enqueue } = await setup({ lockedOnce: ["a2"] });
+    const { target, drainer, enqueue } = await setup({ lockedOnce: ["a2"] }, { initialBackoffMs: 60_000, maxBackoffMs: 60_000 });
     await enqueue("a1", "bad-1", "a2");
     const first = await drainer.drain(target);
     expect(first).toMatchObject({ confirmed: 1, failed: 1, retried: 1 });
     const [queued] = await store.outbox.list({ ...target, status: "queued" });
     expect(queued).toMatchObject({ externalId: "a2", attempts: 1, error: "UNABLE_TO_LOCK_ROW" });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(queued?.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 30_000);
+    // Skip the wait: the backoff has passed.
+    await store.withTenant(target.tenantId, (tx) => tx.query("UPDATE writeback_outbox SET next_attempt_at = now() WHERE status = 'queued'"));
     await drainer.drain(target);
     expect(await store.outbox.counts(target)).toEqual({ queued: 0, sent: 0, confirmed: 2, failed: 1 });
     const [failed] = await store.outbox.list({ ...target, status: "failed" });
