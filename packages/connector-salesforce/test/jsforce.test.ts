@@ -46,7 +46,7 @@ describe("jsforce against the sandbox, unchanged", () => {
 
   it("pages a query with nextRecordsUrl (queryMore), totalSize covering every page", async () => {
     const { conn, sandbox } = await connected();
-    const first = await conn.query<{ Id: string; Name: string; attributes?: { type: string } }>("SELECT Id, Name FROM Account ORDER BY Id");
+    const first = await conn.query<{ Id: string; Name: string; attributes?: { type: string; url: string } }>("SELECT Id, Name FROM Account ORDER BY Id");
     expect(first.done).toBe(false);
     // jsforce hands the locator back resolved against the instance URL.
     expect(first.nextRecordsUrl).toMatch(/\/services\/data\/v66\.0\/query\/01g\d+-10$/);
