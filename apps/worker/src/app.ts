@@ -15,6 +15,8 @@ import { createSyncActivities } from "./activities/sync-activities.js";
 import type { SyncActivities } from "./activities/types.js";
 import { connectorRegistry } from "./connectors.js";
 import { createAppLogger, type AppLogLevel, type LogDestination } from "./logging.js";
+import { createWritebackActivities } from "./writeback/activities.js";
+import type { WritebackActivities } from "./writeback/types.js";
 
 export interface AppOptions {
   /** PGlite data folder; default `.data/pglite` at the repo root. Ignored when a database URL is used. */
@@ -29,7 +31,8 @@ export interface AppOptions {
 
 export interface App {
   store: Store;
-  activities: SyncActivities;
+  /** Everything the Temporal worker registers: the sync activities and the writeback batch. */
+  activities: SyncActivities & WritebackActivities;
   logger: Logger;
   /** Where the data is, for messages: a folder or the database host (never the password). */
   location: string;
@@ -113,7 +116,10 @@ export async function openApp(options: AppOptions = {}): Promise<OpenedApp> {
     ),
     logger,
   });
-  const activities = createSyncActivities({ store: storePort(store), connectors: connectorRegistry, logger });
+  const activities = {
+    ...createSyncActivities({ store: storePort(store), connectors: connectorRegistry, logger }),
+    ...createWritebackActivities({ store: storePort(store), outbox: store.outbox, connectors: connectorRegistry, logger }),
+  };
   return {
     store,
     activities,

@@ -1,0 +1,6 @@
+/** Temporal ids for writeback, pure so both the workflow bundle and client code may import them. */
+
+/** One drain per connection at a time: start it with this id and `workflowIdConflictPolicy: "USE_EXISTING"`. */
+export function writebackWorkflowId(tenantId: string, connectionId: string): string {
+  return `writeback:${tenantId}:${connectionId}`;
+}
