@@ -24,7 +24,9 @@ export default async function Connections({ searchParams }: { searchParams: Sear
           Workspace <strong>{session.tenantId}</strong>, signed in as {session.userId}.
         </p>
         <form method="post" action="/api/session/sign-out">
-          <button type="submit">Sign out</button>
+          <button type="submit" className={styles.compact}>
+            Sign out
+          </button>
         </form>
         {error && (
           <p role="alert" className={styles.banner}>
