@@ -112,6 +112,13 @@ describe("transformVisitorEvent", () => {
     expect(quarantined[0]?.reasons[0]?.path).toBe("account.domain");
   });
 
+  it("gives the same output with a page's validation memo as without", () => {
+    const memo = new Map();
+    const rows = [v1Resolved, { ...v1Resolved, timestamp: v1Resolved.timestamp + 1 }, v2Resolved, { ...v1Resolved, business_email: "bad" }];
+    for (const row of rows) expect(transformVisitorEvent(row, SCOPE, memo)).toEqual(transformVisitorEvent(row, SCOPE));
+    expect(memo.size).toBeGreaterThan(0);
+  });
+
   it("is pure: the same input gives the same output and is not changed", () => {
     const input = structuredClone(v1Resolved);
     expect(transformVisitorEvent(input, SCOPE)).toEqual(transformVisitorEvent(input, SCOPE));

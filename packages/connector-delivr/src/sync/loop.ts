@@ -8,7 +8,7 @@ import { delivrCursor, type DelivrCursorState, type IntentPosition, type VisitsP
 import { eventScope, type DelivrSettings, type StreamName } from "../settings.js";
 import { fetchEventsPage } from "./events.js";
 import { fetchAudienceMembers, listAudiences, transformIntentRow, type Topic } from "./intent.js";
-import { transformVisitorEvent } from "./transform.js";
+import { transformVisitorEvent, type ValidationMemo } from "./transform.js";
 import { HOUR_MS, windowAt } from "./windows.js";
 
 type Position = VisitsPosition | IntentPosition;
@@ -119,8 +119,9 @@ async function visitsStep(input: SyncLoopInput, window: Window, count: (name: st
   if (fetched.outside > 0) count("outsideWindow", fetched.outside);
   const records: CanonicalRecord[] = [];
   const quarantined: QuarantinedRecord[] = [];
+  const memo: ValidationMemo = new Map();
   for (const row of fetched.rows) {
-    const out = transformVisitorEvent(row, scope.id);
+    const out = transformVisitorEvent(row, scope.id, memo);
     records.push(...out.records);
     quarantined.push(...out.quarantined);
   }

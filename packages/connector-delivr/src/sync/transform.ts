@@ -93,9 +93,34 @@ function visitRecord(event: VisitorEvent, externalId: string, personId?: string,
   });
 }
 
+/**
+ * Validations already made, by the record's input as JSON: a company's account and a visitor's person come with
+ * every visit, identical, and validating them once per page is enough. Pass one per page; the output is the same
+ * with or without it.
+ */
+export type ValidationMemo = Map<string, ReturnType<typeof validateCanonicalRecord>>;
+
+function validate(input: Record<string, unknown>, memo: ValidationMemo | undefined) {
+  if (memo === undefined) return validateCanonicalRecord(input);
+  const key = JSON.stringify(input);
+  let result = memo.get(key);
+  if (result === undefined) {
+    result = validateCanonicalRecord(input);
+    memo.set(key, result);
+  }
+  return result;
+}
+
 /** Validates `input`; an invalid record becomes a quarantine entry naming its part of the row. */
-function emit(output: TransformOutput, input: Record<string, unknown>, raw: unknown, eventId: string, part: string): boolean {
-  const result = validateCanonicalRecord(input);
+function emit(
+  output: TransformOutput,
+  input: Record<string, unknown>,
+  raw: unknown,
+  eventId: string,
+  part: string,
+  memo?: ValidationMemo,
+): boolean {
+  const result = validate(input, memo);
   if (result.ok) {
     output.records.push(result.record);
     return true;
@@ -112,7 +137,7 @@ function emit(output: TransformOutput, input: Record<string, unknown>, raw: unkn
  * One Events API row. `scopeId` (the configured pixel, project or organisation) stands in for the row's pixel in
  * the event id when the row has none.
  */
-export function transformVisitorEvent(raw: unknown, scopeId: string): TransformOutput {
+export function transformVisitorEvent(raw: unknown, scopeId: string, memo?: ValidationMemo): TransformOutput {
   const output: TransformOutput = { records: [], quarantined: [] };
   const read = readVisitorEvent(raw);
   if (!read.ok) {
@@ -122,11 +147,11 @@ export function transformVisitorEvent(raw: unknown, scopeId: string): TransformO
   const { event } = read;
   const eventId = eventExternalId(event, scopeId);
   let accountId = accountExternalId(event.company);
-  if (accountId !== undefined && !emit(output, accountRecord(event.company, accountId), raw, eventId, "account")) {
+  if (accountId !== undefined && !emit(output, accountRecord(event.company, accountId), raw, eventId, "account", memo)) {
     accountId = undefined;
   }
   let personId = event.resolved ? personExternalId(event) : undefined;
-  if (personId !== undefined && !emit(output, personRecord(event.person, personId, accountId), raw, eventId, "person")) {
+  if (personId !== undefined && !emit(output, personRecord(event.person, personId, accountId), raw, eventId, "person", memo)) {
     personId = undefined;
   }
   emit(output, visitRecord(event, eventId, personId, accountId), raw, eventId, "activity");
