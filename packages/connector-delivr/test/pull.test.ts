@@ -131,17 +131,18 @@ describe("visitor events in windows", () => {
     expect(visits(run.records).length).toBeGreaterThan(100);
   });
 
-  it("retries a 503 and an HTML error page, and loses nothing", async () => {
+  it("retries a 503, an HTML error page and a connection dropped mid-body, and loses nothing", async () => {
     const faults = new FaultPlan([
       { fault: { kind: "status", status: 503 }, match: { path: "/api/v1/events" }, after: 1 },
       { fault: { kind: "html", status: 502 }, match: { path: "/api/v1/events" }, after: 3 },
+      { fault: { kind: "drop" }, match: { path: "/api/v1/events" }, after: 5 },
     ]);
     const clean = await start();
     const expected = stored((await syncAll(connectorAt(T), clean.credentials, visitsOnly(clean))).records);
     await clean.close();
     const s = await start({ faults });
     const run = await syncAll(connectorAt(T), s.credentials, visitsOnly(s));
-    expect(s.stats().faultsInjected).toBe(2);
+    expect(s.stats().faultsInjected).toBe(3);
     expect(stored(run.records)).toEqual(expected);
   });
 
