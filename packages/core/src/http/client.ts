@@ -27,6 +27,7 @@ import { decide, type ResponseDecision } from "./decision.js";
 import { mayRepeat } from "./idempotency.js";
 import { validateOptions } from "./options.js";
 import { Pacer } from "./pacer.js";
+import { currentRequestGate } from "./request-gate.js";
 import { parseRateLimitHeaders } from "./rate-limit-headers.js";
 import { bodySnippet, secretsOf } from "./redact-body.js";
 import { readBodyText } from "./read-body.js";
@@ -123,6 +124,17 @@ export function createHttpClient<E = unknown>(options: HttpClientOptions<E>): Ht
         stats.waitedMs += pacedMs;
         logger.debug(`${call.label} paced`, { client: name, method: call.method, path: call.url.pathname, pacedMs });
       }
+      // An outside budget (./request-gate.ts) is asked last, so its slot is held only for the attempt itself.
+      const gate = currentRequestGate();
+      const gateStarted = clock.now();
+      let gateDone: (() => void) | undefined;
+      try {
+        gateDone = await gate?.acquire({ client: name, method: call.method, url: call.url, signal: call.signal });
+      } catch (error) {
+        pacer.release();
+        throw call.signal.aborted ? abortError(call.signal) : error;
+      }
+      if (gate !== undefined) stats.waitedMs += clock.now() - gateStarted;
       stats.requests += 1;
       try {
         const response = await fetchOnce(call);
@@ -135,6 +147,7 @@ export function createHttpClient<E = unknown>(options: HttpClientOptions<E>): Ht
         return { attempt: { kind: "network", message: describeNetworkError(error) }, serverWaitMs };
       } finally {
         pacer.release();
+        gateDone?.();
       }
     } finally {
       release?.();
