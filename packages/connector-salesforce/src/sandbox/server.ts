@@ -140,7 +140,7 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       return sfError(400, "INVALID_TYPE", `sObject type '${query.object}' is not supported.`);
     }
     const object = query.object;
-    const known = new Set([...SOBJECTS[object].fields, "Name", "Email"].filter((f) => object !== "Task" || f !== "Name"));
+    const known = new Set(SOBJECTS[object].fields);
     for (const field of fieldsOf(query)) {
       if (!known.has(field)) return sfError(400, "INVALID_FIELD", `No such column '${field}' on entity '${object}'.`);
     }
