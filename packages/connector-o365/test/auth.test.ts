@@ -194,3 +194,22 @@ describe("one cache per connection", () => {
     expect(isCryptoError(moved)).toBe(true);
   });
 });
+
+describe("configuration from the environment", () => {
+  it("the registered connector's OAuth reaches the sandbox with only the sandbox's environment variables", async () => {
+    const env = sandbox.oauthEnv();
+    const saved = Object.fromEntries([...Object.keys(env), "OAUTH_STATE_SECRET"].map((name) => [name, process.env[name]]));
+    Object.assign(process.env, env, { OAUTH_STATE_SECRET: "env-state-secret-0123456789abcdef0123456789" });
+    try {
+      const fromEnv = new O365OAuth();
+      const started = await fromEnv.authorizationUrl({ tenantId: "t", connectionId: "c", redirectUri: REDIRECT, sessionBinding: createOAuthBinding().cookieValue, ...gate });
+      expect(new URL(started.url).origin).toBe(new URL(sandbox.url).origin);
+      await expect(fromEnv.refresh(await sandbox.connect(), gate)).resolves.toMatchObject({ rotated: true });
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) Reflect.deleteProperty(process.env, name);
+        else process.env[name] = value;
+      }
+    }
+  });
+});

@@ -40,6 +40,10 @@ export const O365_OAUTH_ENV = {
   stateSecret: "OAUTH_STATE_SECRET",
   /** Default `https://login.microsoftonline.com/organizations`. */
   authority: "O365_AUTHORITY",
+  /** Comma-separated hosts MSAL may trust without instance discovery (another Entra ID, e.g. the sandbox's). */
+  knownAuthorities: "O365_KNOWN_AUTHORITIES",
+  /** JSON of the authority's metadata (issuer, authorization/token endpoints), so MSAL fetches none. */
+  authorityMetadata: "O365_AUTHORITY_METADATA",
 } as const;
 
 export interface O365OAuthOptions extends EntraAuthority {
@@ -163,8 +167,14 @@ export class O365OAuth implements OAuthCapability {
   }
 
   #client(): MsalClient {
-    const { knownAuthorities, authorityMetadata, cloudDiscoveryMetadata } = this.#options;
-    const authority = this.#options.authority ?? process.env[O365_OAUTH_ENV.authority];
+    const env = (name: keyof typeof O365_OAUTH_ENV) => {
+      const value = process.env[O365_OAUTH_ENV[name]];
+      return value === undefined || value === "" ? undefined : value;
+    };
+    const { cloudDiscoveryMetadata } = this.#options;
+    const authority = this.#options.authority ?? env("authority");
+    const knownAuthorities = this.#options.knownAuthorities ?? env("knownAuthorities")?.split(",").map((host) => host.trim());
+    const authorityMetadata = this.#options.authorityMetadata ?? env("authorityMetadata");
     return {
       clientId: this.#setting("clientId"),
       clientSecret: this.#setting("clientSecret"),

@@ -17,7 +17,7 @@ import {
 import type { Credentials } from "@gtm-clarity/core";
 import { createPkcePair } from "@gtm-clarity/core";
 import { openMsal, O365_SCOPES } from "../auth/msal.js";
-import type { O365OAuthOptions } from "../auth/oauth.js";
+import { O365_OAUTH_ENV, type O365OAuthOptions } from "../auth/oauth.js";
 import { STREAM_NAMES } from "../sync/streams.js";
 import { transformItem } from "../transform/items.js";
 import { O365SettingsSchema, type O365Settings } from "../settings.js";
@@ -55,6 +55,10 @@ export interface O365Sandbox extends RunningSandbox<O365Settings, O365SandboxSta
   readonly users: readonly SandboxUser[];
   /** OAuth options pointing the connector's MSAL at this fake Entra ID (client id and secret included). */
   oauthOptions(stateSecret?: string): O365OAuthOptions;
+  /** The app registration, as an app wiring sandboxes reads it. */
+  readonly oauth: { clientId: string; clientSecret: string };
+  /** The same as environment variables (`O365_OAUTH_ENV`), for an app whose registered connector reads them. */
+  oauthEnv(): Record<string, string>;
   /** Signs `user` in (MSAL code exchange against the fake) and returns the connection's credentials. */
   connect(user?: SandboxUser): Promise<Credentials>;
   collection(user: SandboxUser, stream: GraphStream): DeltaCollection;
@@ -204,6 +208,17 @@ export async function startO365Sandbox(options: O365SandboxOptions = {}): Promis
       return expectedRecords();
     },
     oauthOptions,
+    oauth: { clientId: entra.clientId, clientSecret: entra.clientSecret },
+    oauthEnv: () => {
+      const authority = entra.authority();
+      return {
+        [O365_OAUTH_ENV.clientId]: entra.clientId,
+        [O365_OAUTH_ENV.clientSecret]: entra.clientSecret,
+        [O365_OAUTH_ENV.authority]: authority.authority,
+        [O365_OAUTH_ENV.knownAuthorities]: authority.knownAuthorities.join(","),
+        [O365_OAUTH_ENV.authorityMetadata]: authority.authorityMetadata,
+      };
+    },
     connect,
     collection,
     mailboxOf,
