@@ -29,6 +29,8 @@ export const IntentPositionSchema = z.object({
   audiences: z.array(AudienceRefSchema).max(1000),
   index: z.number().int().nonnegative(),
   offset: z.number().int().nonnegative(),
+  /** Set when the run could not hold every new audience: its watermark stops at the last one read. */
+  endAtMs: z.number().int().nullable().optional(),
 });
 export type VisitsPosition = z.output<typeof VisitsPositionSchema>;
 export type IntentPosition = z.output<typeof IntentPositionSchema>;

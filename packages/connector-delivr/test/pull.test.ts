@@ -1,7 +1,10 @@
 import { FaultPlan } from "@gtm-clarity/testkit/sandbox";
 import { isAuthError, isSchemaError, type CanonicalActivity } from "@gtm-clarity/core";
 import { afterEach, describe, expect, it } from "vitest";
+import { authHeaders, parseDelivrCredentials } from "../src/auth.js";
+import { DelivrClients } from "../src/client.js";
 import { DelivrConnector } from "../src/connector.js";
+import { listAudiences } from "../src/sync/intent.js";
 import {
   SANDBOX_OTHER_PIXEL,
   SANDBOX_PIXEL,
@@ -185,6 +188,30 @@ describe("visitor events in windows", () => {
     expect(visits([...one.records, ...two.records, ...rest.records]).length).toBe(
       s.data.events.filter((e) => e["pixel_id"] === SANDBOX_PIXEL && typeof e["timestamp"] === "number").length,
     );
+  });
+});
+
+describe("intent audiences", () => {
+  it("lists audiences page by page, keeps the completed ones since the watermark, oldest first", async () => {
+    const audiences = Array.from({ length: 150 }, (_, i) => ({
+      audience_id: `aud_${String(i).padStart(3, "0")}`,
+      name: `Audience ${i}`,
+      status: i % 10 === 0 ? "Processing" : "Completed",
+      completed_at: new Date(T - (150 - i) * 60_000).toISOString(),
+      topic_ids: [],
+    }));
+    const s = await start({ data: { events: [], topics: [], audiences, members: new Map() } });
+    const client = new DelivrClients(FAST).get(s.url, authHeaders(parseDelivrCredentials(s.credentials)));
+    const all = await listAudiences(client, SANDBOX_PROJECT, null);
+    expect(all.truncated).toBe(false);
+    expect(all.audiences).toHaveLength(135);
+    expect(all.audiences.map((a) => a.updatedAtMs)).toEqual([...all.audiences.map((a) => a.updatedAtMs)].sort((a, b) => a - b));
+    const recent = await listAudiences(client, SANDBOX_PROJECT, T - 30 * 60_000);
+    expect(recent.audiences.map((a) => a.id)).toEqual(
+      audiences.filter((a, i) => i >= 120 && a.status === "Completed").map((a) => a.audience_id),
+    );
+    const sync = await syncAll(connectorAt(T), s.credentials, { ...s.settings(binding), streams: ["intent"] });
+    expect(sync.records).toEqual([]);
   });
 });
 

@@ -213,10 +213,13 @@ export async function startDelivrSandbox(options: DelivrSandboxOptions = {}): Pr
       ),
       route("GET", "/api/v1/events", events("v1"), { contentFaults: true }),
       route("GET", "/api/v2/events", events("v2"), { contentFaults: true }),
-      route("GET", "/api/v1/audiences", () => json(200, { data: data.audiences })),
+      route("GET", "/api/v1/audiences", (req) => paged(data.audiences, req)),
       route("GET", "/api/v1/audiences/:id/preview", (req) => {
-        const members = data.members.get(req.params["id"] ?? "");
-        return members === undefined ? ERROR(404, "not_found", "audience not found") : paged(members, req);
+        const id = req.params["id"] ?? "";
+        if (!data.audiences.some((audience) => String(audience["audience_id"]) === id)) {
+          return ERROR(404, "not_found", "audience not found");
+        }
+        return paged(data.members.get(id) ?? [], req);
       }),
       route("GET", "/taxonomy/topics", () => json(200, { response: { topics: data.topics } })),
     ],

@@ -46,19 +46,39 @@ export async function fetchTaxonomy(client: HttpClient, signal?: AbortSignal): P
 
 const idValue = z.union([z.string().min(1), z.number()]).transform(String);
 
-/** Completed audiences updated at or after `sinceMs` (all when null), oldest first. */
+/** Audiences per request when listing; the list is paged like events (`offset` + `limit`). */
+const AUDIENCE_PAGE = 100;
+/** A bound on the listing: 10,000 audiences per project is far beyond any account Delivr describes. */
+const MAX_AUDIENCE_PAGES = 100;
+
+/** The most audiences one run reads (the cursor holds them); a run that finds more ends at the last one it read. */
+export const MAX_AUDIENCES_PER_RUN = 1000;
+
+/** Completed audiences updated at or after `sinceMs` (all when null), oldest first, at most MAX_AUDIENCES_PER_RUN. */
 export async function listAudiences(
   client: HttpClient,
   projectId: string | undefined,
   sinceMs: number | null,
   signal?: AbortSignal,
-): Promise<AudienceRef[]> {
-  const page = await client.getJson("/api/v1/audiences", DelivrAudiencesPageSchema, {
-    ...(projectId === undefined ? {} : { searchParams: { project_id: projectId }, headers: { "X-Project-Id": projectId } }),
-    ...(signal === undefined ? {} : { signal }),
-  });
+): Promise<{ audiences: AudienceRef[]; truncated: boolean }> {
+  const rows: unknown[] = [];
+  for (let offset = 0, pages = 0; ; pages += 1) {
+    if (pages >= MAX_AUDIENCE_PAGES) {
+      throw new SchemaError(`Delivr.ai listed more than ${MAX_AUDIENCE_PAGES * AUDIENCE_PAGE} audiences`, [
+        { path: "offset", message: "the audience list does not end" },
+      ]);
+    }
+    const page = await client.getJson("/api/v1/audiences", DelivrAudiencesPageSchema, {
+      searchParams: { offset, limit: AUDIENCE_PAGE, ...(projectId === undefined ? {} : { project_id: projectId }) },
+      ...(projectId === undefined ? {} : { headers: { "X-Project-Id": projectId } }),
+      ...(signal === undefined ? {} : { signal }),
+    });
+    rows.push(...page.rows);
+    if (page.rows.length < AUDIENCE_PAGE) break;
+    offset += page.rows.length;
+  }
   const audiences: AudienceRef[] = [];
-  for (const raw of page.rows) {
+  for (const raw of rows) {
     if (!isRecord(raw)) continue;
     const id = idValue.safeParse(first(raw, ["audience_id", "AudienceId", "id", "Id"]));
     const status = readText(first(raw, ["status", "Status"]))?.toLowerCase();
@@ -69,7 +89,8 @@ export async function listAudiences(
     const topicIds = Array.isArray(topics) ? topics.flatMap((t) => (typeof t === "string" || typeof t === "number" ? [String(t)] : [])) : [];
     audiences.push({ id: id.data, name: readText(first(raw, ["name", "Name"]), 400) ?? null, updatedAtMs, topicIds: topicIds.slice(0, 500) });
   }
-  return audiences.sort((a, b) => a.updatedAtMs - b.updatedAtMs || a.id.localeCompare(b.id));
+  audiences.sort((a, b) => a.updatedAtMs - b.updatedAtMs || a.id.localeCompare(b.id));
+  return { audiences: audiences.slice(0, MAX_AUDIENCES_PER_RUN), truncated: audiences.length > MAX_AUDIENCES_PER_RUN };
 }
 
 export async function fetchAudienceMembers(

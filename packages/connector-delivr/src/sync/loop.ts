@@ -141,14 +141,17 @@ async function intentStep(input: SyncLoopInput, window: Window, count: (name: st
   const { settings } = input;
   if (window.position?.stream !== "intent") {
     const sinceMs = window.full ? null : Date.parse(window.since ?? window.until);
-    const audiences = await listAudiences(input.api, settings.projectId, sinceMs, input.signal);
+    const { audiences, truncated } = await listAudiences(input.api, settings.projectId, sinceMs, input.signal);
     count("audiences", audiences.length);
     if (audiences.length === 0) return { next: null, records: [], quarantined: [], seen: [window.until] };
-    return { next: { stream: "intent", audiences, index: 0, offset: 0 }, records: [], quarantined: [], seen: [] };
+    const endAtMs = truncated ? (audiences.at(-1)?.updatedAtMs ?? null) : null;
+    return { next: { stream: "intent", audiences, index: 0, offset: 0, endAtMs }, records: [], quarantined: [], seen: [] };
   }
   const position = window.position;
+  // A run that could not hold every new audience ends at the last one it read; the next run starts there.
+  const end = position.endAtMs === null || position.endAtMs === undefined ? window.until : new Date(position.endAtMs).toISOString();
   const audience = position.audiences[position.index];
-  if (audience === undefined) return { next: null, records: [], quarantined: [], seen: [window.until] };
+  if (audience === undefined) return { next: null, records: [], quarantined: [], seen: [end] };
   const topics = await input.taxonomy(input.signal);
   const members = await fetchAudienceMembers(input.api, audience, position.offset, settings.pageSize, input.signal);
   count("audienceMembers", members.rows.length);
@@ -160,6 +163,6 @@ async function intentStep(input: SyncLoopInput, window: Window, count: (name: st
     quarantined.push(...out.quarantined);
   }
   if (!members.last) return { next: { ...position, offset: position.offset + members.rows.length }, records, quarantined, seen: [] };
-  if (position.index + 1 >= position.audiences.length) return { next: null, records, quarantined, seen: [window.until] };
+  if (position.index + 1 >= position.audiences.length) return { next: null, records, quarantined, seen: [end] };
   return { next: { ...position, index: position.index + 1, offset: 0 }, records, quarantined, seen: [] };
 }
