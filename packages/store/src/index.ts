@@ -34,6 +34,7 @@ export type {
 export type { PendingOAuthFlow, TakenOAuthFlow } from "./oauth-flows.js";
 export type * from "./types.js";
 export type { EnqueueWritebackInput, Outbox } from "./outbox.js";
+export type { BudgetAdmission, VendorBudgets } from "./budgets.js";
 export {
   MAX_OUTBOX_CLAIM,
   OUTBOX_STATUSES,

@@ -19,6 +19,7 @@ import { createPgDriver, createPgliteDriver, type SqlDriver, type SqlExecutor } 
 import { migrate, type MigrationResult } from "./migrate.js";
 import * as oauthFlows from "./oauth-flows.js";
 import { createOutbox, type Outbox } from "./outbox.js";
+import { createVendorBudgets, type VendorBudgets } from "./budgets.js";
 import { defaultDataDir } from "./paths.js";
 import { preparePage } from "./prepare.js";
 import * as reads from "./reads.js";
@@ -149,6 +150,8 @@ export interface Store {
 
   /** Canonical changes queued for a connection's source (see outbox.ts). */
   readonly outbox: Outbox;
+  /** Vendor rate budgets shared across connections and processes (see budgets.ts). */
+  readonly budgets: VendorBudgets;
 
   /**
    * Runs `fn` in one transaction scoped to `tenantId` (role gtm_app, row-level security on). For queries the API
@@ -233,6 +236,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     listDocuments: (input) => reads.listDocuments(ctx, input),
     getBuyingGroup: (input) => getBuyingGroup(ctx, input),
     outbox: createOutbox(ctx),
+    budgets: createVendorBudgets(ctx),
     withTenant: async (tenantId, fn) =>
       withTenantTransaction(driver, parseInput(TenantIdSchema, tenantId, "tenantId"), fn),
     rotateCredentials: (ring, rotateOptions) => rotateCredentials(ctx, ring ?? ctx.keyRing(), rotateOptions),
