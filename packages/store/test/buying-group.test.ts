@@ -164,6 +164,31 @@ describe.each(engines)("getBuyingGroup on $name", (engine) => {
     expect(cut.members.length).toBeLessThanOrEqual(2);
   });
 
+  it("infers when a stored role is unknown or not a role, and ignores deleted accounts", async () => {
+    const tenantId = uniqueTenant();
+    await h.store.createTenant({ tenantId });
+    const connectionId = await connect(h.store, tenantId, "delivr");
+    await h.store.commitPage({
+      tenantId,
+      connectionId,
+      cursor: "c",
+      records: [
+        { kind: "account", externalId: "beta.example", domain: "beta.example" },
+        { kind: "account", externalId: "gone", domain: "beta.example", isDeleted: true },
+        { kind: "person", externalId: "a", email: "a@beta.example", title: "VP Sales", properties: { buyingRole: "unknown" } },
+        { kind: "person", externalId: "b", email: "b@beta.example", title: "Data Analyst", properties: { buyingRole: "boss" } },
+      ],
+    });
+    const group = await h.store.getBuyingGroup({ tenantId, domain: "beta.example" });
+    expect(group.accounts.map((a) => a.externalId)).toEqual(["beta.example"]);
+    expect(group.members.map((m) => [m.email, m.role, m.roleSource])).toEqual([
+      ["a@beta.example", "decision_maker", "inferred"],
+      ["b@beta.example", "user", "inferred"],
+    ]);
+    const deleted = await h.store.getBuyingGroup({ tenantId, accountId: { connectionId, externalId: "gone" } });
+    expect(deleted.accounts).toEqual([]);
+  });
+
   it("refuses malformed input with a typed error", async () => {
     await expect(h.store.getBuyingGroup({ tenantId: "t", domain: "not a domain" })).rejects.toThrow(/getBuyingGroup input/);
     await expect(
