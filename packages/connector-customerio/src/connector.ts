@@ -23,7 +23,6 @@ import {
   type QuarantinedRecord,
   type SyncOptions,
   type SyncResult,
-  type WatermarkWindow,
 } from "@gtm-clarity/core";
 import pkg from "../package.json" with { type: "json" };
 import { authHeaders, CustomerioSecretsSchema, parseCustomerioCredentials, parseCustomerioSecrets } from "./auth.js";
@@ -31,33 +30,27 @@ import { CustomerioClients, type CustomerioClientOptions } from "./client.js";
 import { customerioCursor, STREAMS, type CustomerioStream } from "./cursor.js";
 import { customerioFieldMappings } from "./schema.js";
 import { appApiUrl, CustomerioSettingsSchema, type CustomerioSettings, type CustomerioSettingsInput } from "./settings.js";
-import { activityTimestamp, fetchActivityPage } from "./sync/activities.js";
-import { fetchPeoplePage } from "./sync/people.js";
-import { transformActivity } from "./transform/activity.js";
+import { fetchActivityPage, type ActivityPage } from "./sync/activities.js";
+import { activityNext, activityOutcome, HISTORY_NOTICE, type PageOutcome } from "./sync/activity-page.js";
+import { fetchPeoplePage, type PeoplePage } from "./sync/people.js";
 import { transformCustomer } from "./transform/person.js";
-import { quarantine, type TransformResult } from "./transform/record.js";
+import { quarantine } from "./transform/record.js";
 import { CustomerioWebhooks } from "./webhook.js";
+
+export { HISTORY_NOTICE };
 
 export const CUSTOMERIO_CONNECTOR_ID = "customerio";
 
-/** Shown once per run whose activity stream starts from nothing (a first sync, or a full resync). */
-export const HISTORY_NOTICE =
-  "Customer.io's App API keeps about 30 days of activity history: this sync backfilled what the API still holds; " +
-  "older activity cannot be pulled (reporting webhooks deliver everything from now on).";
+/**
+ * Log pages per `sync` call: each is requested while the one before is transformed, so the pull keeps close to the
+ * App API's 10 requests per second; 10 pages (1,000 entries) stay a small unit of work to commit.
+ */
+export const LOG_PAGES_PER_SYNC = 10;
 
 export interface CustomerioConnectorOptions extends CustomerioClientOptions {
   logger?: Logger;
 }
 
-interface PageOutcome {
-  results: TransformResult[];
-  next: string | null;
-  seen: { at: Date; id: string | null }[];
-  counts: Record<string, number>;
-  notices: string[];
-}
-
-type Window = WatermarkWindow<CustomerioStream, string>;
 
 export class CustomerioConnector implements Connector<CanonicalRecord, CustomerioSettings> {
   readonly id = CUSTOMERIO_CONNECTOR_ID;
@@ -93,19 +86,42 @@ export class CustomerioConnector implements Connector<CanonicalRecord, Customeri
     const client = this.#client(credentials, settings, logger);
     const enabled: CustomerioStream[] = settings.syncPeople ? [...STREAMS] : ["activities"];
     const requestsBefore = client.stats().requests;
+    const signal = options.signal === undefined ? {} : { signal: options.signal };
     const now = new Date();
     let state = customerioCursor.parse(lastSyncCursor);
     const records: CanonicalRecord[] = [];
     const quarantined: QuarantinedRecord[] = [];
     const counts: Record<string, number> = {};
     const notices = new Set<string>();
+    // The next log page, requested while the current one is transformed (the pacer still spaces the requests).
+    let prefetched: { start: string | null; page: Promise<ActivityPage> } | undefined;
+    let logPages = 0;
     for (;;) {
-      const stream = customerioCursor.nextStream(state, enabled);
+      const stream = prefetched === undefined ? customerioCursor.nextStream(state, enabled) : "activities";
       const window = customerioCursor.begin(state, stream, { fullSync: options.fullSync === true, now });
-      const page =
-        stream === "activities"
-          ? await this.#activityPage(client, window, options.signal)
-          : await this.#peoplePage(client, window, settings, options.signal);
+      let page: PageOutcome;
+      if (stream === "activities") {
+        const pending = prefetched?.start === window.position ? prefetched.page : fetchActivityPage(client, window.position, signal);
+        prefetched = undefined;
+        const fetched = await pending;
+        const next = activityNext(fetched, window);
+        logPages += 1;
+        if (next !== null && logPages < LOG_PAGES_PER_SYNC) {
+          prefetched = { start: next, page: fetchActivityPage(client, next, signal) };
+          // Awaited on the next turn; until then a failure must not count as unhandled.
+          prefetched.page.catch(() => undefined);
+        }
+        page = await activityOutcome(fetched, window, next);
+      } else {
+        const fetched = await fetchPeoplePage(client, window.position, { segmentId: settings.peopleSegmentId, ...signal });
+        // The last people page hands over to the log: its first page is requested while the people are transformed.
+        if (fetched.next === null && enabled.includes("activities") && !state.pass.done.includes("activities")) {
+          const start = customerioCursor.begin(state, "activities", { fullSync: options.fullSync === true, now }).position;
+          prefetched = { start, page: fetchActivityPage(client, start, signal) };
+          prefetched.page.catch(() => undefined);
+        }
+        page = peopleOutcome(fetched);
+      }
       for (const result of page.results) {
         if (result.ok) records.push(result.record);
         else quarantined.push(result.quarantined);
@@ -114,8 +130,9 @@ export class CustomerioConnector implements Connector<CanonicalRecord, Customeri
       for (const notice of page.notices) notices.add(notice);
       const step = customerioCursor.advance(state, window, { next: page.next, seen: page.seen, enabled });
       state = step.state;
-      // More pages in this stream: the next call's. A stream that just ended hands over to the next one.
-      if (!step.hasMore || page.next !== null) {
+      // More pages in this stream: the next call's, unless the next log page is already on its way. A stream that
+      // just ended hands over to the next one.
+      if (!step.hasMore || (page.next !== null && prefetched === undefined)) {
         return buildSyncPage({
           connectorId: this.id,
           records,
@@ -129,56 +146,6 @@ export class CustomerioConnector implements Connector<CanonicalRecord, Customeri
         });
       }
     }
-  }
-
-  async #activityPage(client: HttpClient, window: Window, signal: AbortSignal | undefined): Promise<PageOutcome> {
-    const page = await fetchActivityPage(client, window.position, signal === undefined ? {} : { signal });
-    const sinceSeconds = window.since === null ? undefined : Date.parse(window.since) / 1000;
-    const results: TransformResult[] = [];
-    const seen: PageOutcome["seen"] = [];
-    let passedWatermark = false;
-    let oldest: number | undefined;
-    for (const item of page.items) {
-      const timestamp = activityTimestamp(item);
-      if (timestamp !== undefined) {
-        // Newest first: an entry older than the window means everything after it was read by an earlier run.
-        if (sinceSeconds !== undefined && timestamp < sinceSeconds) {
-          passedWatermark = true;
-          continue;
-        }
-        oldest = Math.min(oldest ?? timestamp, timestamp);
-        seen.push({ at: new Date(timestamp * 1000), id: null });
-      }
-      results.push(transformActivity(item));
-    }
-    const next = passedWatermark ? null : page.next;
-    const backfill = window.watermark === null;
-    const counts: Record<string, number> = { "activities.read": results.length };
-    if (backfill) counts["backfill.activities"] = results.length;
-    // The log is newest first, so the last page of a backfill holds its oldest entry: how far back history went.
-    if (backfill && next === null && oldest !== undefined) {
-      counts["backfill.days"] = Math.ceil((Date.parse(window.until) / 1000 - oldest) / 86_400);
-    }
-    return { results, next, seen, counts, notices: backfill ? [HISTORY_NOTICE] : [] };
-  }
-
-  async #peoplePage(
-    client: HttpClient,
-    window: Window,
-    settings: CustomerioSettings,
-    signal: AbortSignal | undefined,
-  ): Promise<PageOutcome> {
-    const page = await fetchPeoplePage(client, window.position, {
-      segmentId: settings.peopleSegmentId,
-      ...(signal === undefined ? {} : { signal }),
-    });
-    const results = [
-      ...page.customers.map((customer) => transformCustomer(customer)),
-      ...page.unreadable.map((raw) =>
-        quarantine(raw, [{ path: "identifiers", message: "the search returned a person with neither id nor cio_id" }]),
-      ),
-    ];
-    return { results, next: page.next, seen: [], counts: { "people.read": page.customers.length }, notices: [] };
   }
 
   getSchema(): FieldMapping[] {
@@ -203,6 +170,16 @@ export class CustomerioConnector implements Connector<CanonicalRecord, Customeri
   #client(credentials: Credentials, settings: CustomerioSettings, logger: Logger = this.#options.logger ?? noopLogger): HttpClient {
     return this.#clients.get(appApiUrl(settings), authHeaders(parseCustomerioCredentials(credentials)), logger);
   }
+}
+
+function peopleOutcome(page: PeoplePage): PageOutcome {
+  const results = [
+    ...page.customers.map((customer) => transformCustomer(customer)),
+    ...page.unreadable.map((raw) =>
+      quarantine(raw, [{ path: "identifiers", message: "the search returned a person with neither id nor cio_id" }]),
+    ),
+  ];
+  return { results, next: page.next, seen: [], counts: { "people.read": page.customers.length }, notices: [] };
 }
 
 /** An error as one line for a health status, every credential value scrubbed even if a server echoed it. */

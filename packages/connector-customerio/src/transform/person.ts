@@ -43,7 +43,7 @@ export function transformCustomer(raw: unknown, mappings: readonly FieldMapping[
     email: customer.identifiers?.email ?? stringOf(attributes["email"]),
     cio_id: customer.identifiers?.cio_id ?? stringOf(attributes["cio_id"]),
   };
-  const changes = Object.values(customer.timestamps ?? {}).filter((value) => Number.isFinite(value));
+  const changes = Object.values(customer.timestamps ?? {}).filter((value): value is number => typeof value === "number" && Number.isFinite(value));
   const view = {
     person_id: personExternalId(undefined, identifiers),
     email: identifiers.email ?? undefined,

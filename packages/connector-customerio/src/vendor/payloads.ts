@@ -22,6 +22,15 @@ const sourceId = z.unknown().transform((value, ctx): string | undefined => {
   return z.NEVER;
 }).optional();
 
+/**
+ * A JSON object whose values are left as they are (attributes, event data). Checked as a plain object only: a
+ * record schema would validate every key and value, which costs more than the rest of a person together.
+ */
+const jsonObject = z.custom<Record<string, unknown>>(
+  (value) => value !== null && typeof value === "object" && !Array.isArray(value),
+  { message: "expected an object" },
+);
+
 export const IdentifiersSchema = z.object({
   id: sourceId,
   email: text,
@@ -73,7 +82,7 @@ export const ActivitySchema = z.object({
   customer_identifiers: IdentifiersSchema.nullish(),
   delivery_id: text,
   delivery_type: text,
-  data: z.record(z.string(), z.unknown()).nullish(),
+  data: jsonObject.nullish(),
 });
 export type ActivityPayload = z.output<typeof ActivitySchema>;
 
@@ -84,9 +93,9 @@ export const ActivityMessageDataSchema = z.object(messageFields);
 export const CustomerSchema = z.object({
   id: z.union([z.string(), z.number()]).nullish(),
   identifiers: IdentifiersSchema.nullish(),
-  attributes: z.record(z.string(), z.unknown()).default({}),
-  /** Per attribute, when it last changed (unix seconds). */
-  timestamps: z.record(z.string(), z.number()).nullish(),
+  attributes: jsonObject.default({}),
+  /** Per attribute, when it last changed (unix seconds); entries that are not numbers are ignored. */
+  timestamps: jsonObject.nullish(),
   unsubscribed: z.boolean().nullish(),
 });
 export type CustomerPayload = z.output<typeof CustomerSchema>;
