@@ -31,6 +31,8 @@ export class DeltaCollection {
   put(item: Json): void {
     const id = String(item["id"]);
     this.#version += 1;
+    // Re-inserted, so the map's order is the order of versions and a round needs no sort.
+    this.#entries.delete(id);
     this.#entries.set(id, { version: this.#version, item });
   }
 
@@ -38,6 +40,7 @@ export class DeltaCollection {
     const entry = this.#entries.get(id);
     if (entry === undefined || entry.removed !== undefined) return false;
     this.#version += 1;
+    this.#entries.delete(id);
     this.#entries.set(id, { version: this.#version, item: { id }, removed: reason });
     return true;
   }
@@ -55,8 +58,7 @@ export class DeltaCollection {
     const changes = [...this.#entries.values()]
       .filter((entry) => entry.version > since && entry.version <= snapshot)
       .filter((entry) => (since === 0 ? entry.removed === undefined : true))
-      .filter((entry) => entry.removed !== undefined || options.keep === undefined || options.keep(entry.item))
-      .sort((a, b) => a.version - b.version);
+      .filter((entry) => entry.removed !== undefined || options.keep === undefined || options.keep(entry.item));
     const start = options.replay && offset > 0 ? offset - 1 : offset;
     const items = changes.slice(start, offset + size).map((entry) =>
       entry.removed === undefined ? entry.item : { id: entry.item["id"], "@removed": { reason: entry.removed } },
