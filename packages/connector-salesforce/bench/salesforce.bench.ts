@@ -9,6 +9,7 @@ import type { CanonicalPerson } from "@gtm-clarity/core";
 import { SalesforceConnector } from "../src/connector.js";
 import type { SObjectName } from "../src/objects/index.js";
 import { SalesforceSettingsSchema } from "../src/settings.js";
+import { buildIncrementalQuery } from "../src/soql.js";
 import { sandboxData, startSalesforceSandbox } from "../src/sandbox/index.js";
 
 const HELP = `Salesforce connector benchmark: full sync, incremental sync with no changes, writeback.
@@ -49,11 +50,11 @@ const settings = SalesforceSettingsSchema.parse({ loginUrl: sandbox.url, objects
 const credentials = sandbox.credentials;
 
 try {
-  // Baseline: every page of every object's queryAll with plain fetch, bodies parsed, nothing else.
+  // Baseline: the connector's own queries, every page with plain fetch, bodies parsed, nothing else.
   const baselineStarted = performance.now();
   let baselineRecords = 0;
   for (const object of OBJECTS) {
-    let url: string | null = `${sandbox.url}/services/data/v66.0/queryAll?q=${encodeURIComponent(`SELECT Id, SystemModstamp FROM ${object} ORDER BY SystemModstamp, Id`)}`;
+    let url: string | null = `${sandbox.url}/services/data/v66.0/queryAll?q=${encodeURIComponent(buildIncrementalQuery(object, null))}`;
     while (url !== null) {
       const response = await fetch(url, {
         headers: { Authorization: `Bearer ${credentials.accessToken}`, "Sforce-Query-Options": "batchSize=2000" },

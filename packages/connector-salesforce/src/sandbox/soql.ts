@@ -238,6 +238,17 @@ function compare(a: string | number | boolean | null, b: string | number | boole
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** An IN list's values, comparable, built once per query: a lookup of 300 emails over 25,000 rows stays cheap. */
+const IN_SETS = new WeakMap<Expr, Set<string | number | boolean | null>>();
+function inSet(expr: Extract<Expr, { op: "in" }>): Set<string | number | boolean | null> {
+  let set = IN_SETS.get(expr);
+  if (set === undefined) {
+    set = new Set(expr.values.map((value) => comparable(expr.field, value)));
+    IN_SETS.set(expr, set);
+  }
+  return set;
+}
+
 export function matches(expr: Expr | undefined, row: Row): boolean {
   if (expr === undefined) return true;
   switch (expr.op) {
@@ -248,8 +259,7 @@ export function matches(expr: Expr | undefined, row: Row): boolean {
     case "not":
       return !matches(expr.expr, row);
     case "in": {
-      const value = comparable(expr.field, row[expr.field]);
-      const found = expr.values.some((candidate) => compare(value, comparable(expr.field, candidate)) === 0);
+      const found = inSet(expr).has(comparable(expr.field, row[expr.field]));
       return expr.negate ? !found : found;
     }
     case "cmp": {
