@@ -3,10 +3,10 @@
  * three forms with id-set reconciliation, the moving calendar window, Prefer headers, throttling (429 with a
  * fractional Retry-After, 4 in flight per mailbox) and a misbehaving server.
  */
-import { isAuthError, isSchemaError, type CanonicalActivity, type CanonicalRecord } from "@gtm-clarity/core";
+import { isAuthError, isPagingLoopError, isSchemaError, type CanonicalActivity, type CanonicalRecord } from "@gtm-clarity/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseCursor } from "../src/sync/cursor.js";
-import { drain, harness, lastCursor, records, type Harness } from "./support.js";
+import { ACCEPTED, drain, harness, lastCursor, records, type Harness } from "./support.js";
 
 let open: Harness[] = [];
 afterEach(async () => {
@@ -202,6 +202,25 @@ describe("throttling and a misbehaving server", () => {
     await expect(drain(h)).rejects.toSatisfy(isSchemaError);
     h.sandbox.entra.expireAccessTokens();
     await expect(drain(h)).rejects.toSatisfy(isAuthError);
+  });
+
+  it("a nextLink handed out twice in one round (A -> B -> A) is a PagingLoopError, not an endless sync", async () => {
+    const h = await start({ usersPerTenant: 12 }, {}, { pageSize: 3 });
+    const options = { settings: h.settings, dpaAcceptedAt: ACCEPTED };
+    const first = await h.connector.sync(h.credentials, null, options);
+    const firstLink = parseCursor(first.cursor).streams.users?.nextLink ?? "";
+    expect(firstLink).toContain("$skiptoken=");
+    const second = await h.connector.sync(h.credentials, first.cursor, options);
+    h.sandbox.faults.once({ kind: "status", status: 200, body: { value: [], "@odata.nextLink": firstLink } }, { path: "/v1.0/users/delta" });
+    await expect(h.connector.sync(h.credentials, second.cursor, options)).rejects.toSatisfy(isPagingLoopError);
+  });
+
+  it("a slow, trickling body times out and the page is fetched again", async () => {
+    const h = await start({ messagesPerMailbox: 6 }, { timeoutMs: 400, retry: { baseDelayMs: 10, maxDelayMs: 50 } });
+    h.sandbox.faults.once({ kind: "trickle", intervalMs: 100, bytesPerInterval: 1 }, { path: "/v1.0/me/mailFolders/:folder/messages/delta" });
+    const pages = await drain(h);
+    expect(activities(records(pages)).filter((r) => r.channel === "email")).toHaveLength(6);
+    expect(h.sandbox.stats().faultsInjected).toBe(1);
   });
 
   it("a cursor it did not write is a SchemaError, not a silent resync", async () => {

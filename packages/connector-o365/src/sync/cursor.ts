@@ -28,6 +28,8 @@ export const StreamStateSchema = z.object({
   added: z.string().default(""),
   /** Ids this round delivered as `@removed`. */
   removed: z.string().default(""),
+  /** Short hashes of this round's nextLinks: a link Graph hands out twice in one round means paging would loop. */
+  links: z.string().default(""),
   window: z.object({ start: z.string(), end: z.string() }).optional(),
 });
 export type StreamState = z.output<typeof StreamStateSchema>;

@@ -3,8 +3,9 @@
  * links, and its known ids so that a full resync (after an expired token) can tombstone what disappeared.
  * Items replayed within a page are absorbed here (last one wins), across pages by the store's upserts.
  */
-import { TransientError, type CanonicalRecord, type HttpClient, type QuarantinedRecord } from "@gtm-clarity/core";
+import { PagingLoopError, TransientError, type CanonicalRecord, type HttpClient, type QuarantinedRecord } from "@gtm-clarity/core";
 import type { O365Settings } from "../settings.js";
+import { hashId } from "../transform/ids.js";
 import { tombstoneFor, transformItem, type TransformContext } from "../transform/items.js";
 import { idSet, packIds, type O365Cursor, type StreamState } from "./cursor.js";
 import { fetchDeltaPage } from "./delta.js";
@@ -41,11 +42,11 @@ function plan(stream: StreamName, state: StreamState, input: StepInput): { url: 
   if (state.nextLink !== undefined) return { url: state.nextLink, state };
   if (stream === "calendar" && state.deltaLink !== undefined && !sameWindow(state.window, window)) {
     const { deltaLink: _stale, ...rest } = state;
-    const moved = { ...rest, mode: "window" as const, added: "", removed: "", window };
+    const moved = { ...rest, mode: "window" as const, added: "", removed: "", links: "", window };
     return { url: initialUrl(stream, input.settings, window), state: moved };
   }
   if (state.deltaLink !== undefined) return { url: state.deltaLink, state: { ...state, mode: "delta" } };
-  const fresh = { ...state, added: "", removed: "", ...(stream === "calendar" ? { window } : {}) };
+  const fresh = { ...state, added: "", removed: "", links: "", ...(stream === "calendar" ? { window } : {}) };
   return { url: initialUrl(stream, input.settings, window), state: fresh };
 }
 
@@ -56,7 +57,7 @@ async function beginRun(input: StepInput): Promise<O365Cursor> {
     const streams: O365Cursor["streams"] = {};
     for (const name of STREAM_NAMES) {
       const known = cursor.streams[name]?.known ?? "";
-      streams[name] = { mode: "resync", known, added: "", removed: "" };
+      streams[name] = { mode: "resync", known, added: "", removed: "", links: "" };
     }
     cursor = { ...cursor, streams };
   }
@@ -94,14 +95,14 @@ async function streamPage(input: StepInput, cursor: O365Cursor): Promise<StepRes
   const counts: Record<string, number> = {};
   const add = (name: string, by = 1) => (counts[name] = (counts[name] ?? 0) + by);
 
-  let planned = plan(stream, cursor.streams[stream] ?? { mode: "resync", known: "", added: "", removed: "" }, input);
+  let planned = plan(stream, cursor.streams[stream] ?? { mode: "resync", known: "", added: "", removed: "", links: "" }, input);
   let result = await fetchDeltaPage(input.client, planned.url, input.accessToken, input.settings.pageSize, input.signal);
   if (result.kind === "expired") {
     // Discard the token and read the stream from scratch; its end reconciles the id sets.
     notices.push(`Microsoft 365 ${stream}: the delta token expired (${result.reason}); the stream was read again in full`);
     add(`resync.${stream}`);
     const state = planned.state;
-    planned = plan(stream, { mode: "resync", known: state.known, added: "", removed: "" }, input);
+    planned = plan(stream, { mode: "resync", known: state.known, added: "", removed: "", links: "" }, input);
     result = await fetchDeltaPage(input.client, planned.url, input.accessToken, input.settings.pageSize, input.signal);
     if (result.kind === "expired") throw new TransientError(`Graph refused a fresh ${stream} delta round (${result.reason})`);
   }
@@ -148,10 +149,17 @@ async function streamPage(input: StepInput, cursor: O365Cursor): Promise<StepRes
       byId.set(`${tombstone.kind}:${externalId}`, tombstone);
       add(`reconciled.${stream}`);
     }
-    state = { mode: "delta", deltaLink: result.deltaLink, known: packIds(known), added: "", removed: "", ...(state.window ? { window: state.window } : {}) };
+    state = { mode: "delta", deltaLink: result.deltaLink, known: packIds(known), added: "", removed: "", links: "", ...(state.window ? { window: state.window } : {}) };
     pending = pending.slice(1);
   } else {
-    state = { ...state, ...(result.nextLink === undefined ? {} : { nextLink: result.nextLink }), ...appended };
+    const link = result.nextLink ?? "";
+    const seenLinks = state.links === "" ? [] : state.links.split(" ");
+    if (seenLinks.includes(hashId(link))) {
+      throw new PagingLoopError("o365", `Graph handed out a ${stream} nextLink it had already given in this round: paging would loop`, {
+        details: { stream, pages: seenLinks.length + 1 },
+      });
+    }
+    state = { ...state, nextLink: link, ...appended, links: [...seenLinks, hashId(link)].join(" ") };
   }
   return {
     cursor: { ...cursor, pending, full: pending.length > 0 && cursor.full, streams: { ...cursor.streams, [stream]: state } },
