@@ -123,6 +123,9 @@ function deliveries(bodies: readonly Uint8Array[], secret: string, prefix: strin
   });
 }
 
+/** Exceptions the handler threw (answered 500), by message. */
+const serverErrors = new Map<string, number>();
+
 /** node:http in front of the route's handler, as Next hands it a Request. */
 function serve(rt: WebRuntime): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -142,7 +145,8 @@ function serve(rt: WebRuntime): Promise<{ url: string; close: () => Promise<void
         res.writeHead(response.status, { "content-type": response.headers.get("content-type") ?? "text/plain" });
         res.end(Buffer.from(await response.arrayBuffer()));
       })
-      .catch(() => {
+      .catch((error: unknown) => {
+        serverErrors.set(String(error).slice(0, 120), (serverErrors.get(String(error).slice(0, 120)) ?? 0) + 1);
         res.writeHead(500);
         res.end();
       });
@@ -155,13 +159,23 @@ function serve(rt: WebRuntime): Promise<{ url: string; close: () => Promise<void
   });
 }
 
+/** What went wrong, by kind (`HTTP 500`, `UND_ERR_SOCKET`, ...): printed with the error count. */
+const failures = new Map<string, number>();
+
+function failed(kind: string): false {
+  failures.set(kind, (failures.get(kind) ?? 0) + 1);
+  return false;
+}
+
 async function send(url: string, delivery: Delivery): Promise<boolean> {
   try {
     const response = await fetch(url, { method: "POST", headers: delivery.headers, body: delivery.body });
     await response.arrayBuffer();
-    return response.status === 200;
-  } catch {
-    return false;
+    return response.status === 200 || failed(`HTTP ${response.status}`);
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    const code = typeof cause === "object" && cause !== null && "code" in cause ? String(cause.code) : String(cause);
+    return failed(code);
   }
 }
 
@@ -264,6 +278,8 @@ try {
   console.log(`sustained (${SENDERS} senders): ${fmt(sustainedRate)} events/s verified and committed, errors ${sustained.errors}`);
   console.log(`store-only commit (${SENDERS} at once): ${fmt(storeRate)} events/s, errors ${storeOnly.errors}`);
   console.log(`route / store-only: ${fmt((100 * sustainedRate) / storeRate)}%`);
+  for (const [message, n] of serverErrors) console.log(`handler threw x${n}: ${message}`);
+  if (failures.size > 0) console.log(`failures: ${[...failures].map(([kind, n]) => `${kind} x${n}`).join(", ")}`);
   if (smoke) console.log("(BENCH_SMOKE=1: a small run; the figures mean little)");
 } finally {
   await rt.close();
