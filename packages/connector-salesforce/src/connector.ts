@@ -237,10 +237,13 @@ export class SalesforceConnector implements Connector<CanonicalRecord, Salesforc
   }
 }
 
+/** Emails worth a Contact lookup: of Leads neither converted (they link to their Contact already) nor deleted. */
 function leadEmails(records: readonly unknown[]): string[] {
   const emails: string[] = [];
   for (const raw of records) {
-    const value = raw !== null && typeof raw === "object" ? (raw as Record<string, unknown>)["Email"] : undefined;
+    const lead = raw !== null && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
+    if (lead["IsConverted"] === true || lead["IsDeleted"] === true) continue;
+    const value = lead["Email"];
     const email = typeof value === "string" ? normaliseEmail(value).value : undefined;
     if (email !== undefined) emails.push(email);
   }

@@ -18,6 +18,11 @@ import { start, syncAll } from "./support.js";
 const stamp = "2024-05-02T09:30:00.000+0000";
 
 describe("normalisers", () => {
+  it("refuses a crafted 100,000-character email by its length, before any pattern runs over it", () => {
+    expect(normaliseEmail(`a@${".".repeat(100_000)}!`)).toEqual({ value: undefined, invalid: "not an email address" });
+    expect(normaliseEmail(`a@${"a.".repeat(120)}io`).value).toBeDefined();
+  });
+
   it("emails: trimmed, lower case, mailto and angle brackets removed; a non-address is invalid", () => {
     expect(normaliseEmail(" <Jane.Doe@Example.COM> ")).toEqual({ value: "jane.doe@example.com" });
     expect(normaliseEmail("mailto:a@b.io")).toEqual({ value: "a@b.io" });
@@ -92,6 +97,7 @@ describe("a page through the pipeline", () => {
           Id: "00QRO000001aCCCYAU",
           SystemModstamp: stamp,
           Email: "jane@acme.io",
+          // Converted: linked to its Contact, not flagged as a match.
           IsConverted: true,
           ConvertedContactId: "003RO000001aAAAYAU",
           ConvertedAccountId: "001RO000001aAAAYAU",
@@ -140,7 +146,7 @@ describe("a run's quality counts", () => {
     );
     const matching = leads.filter((lead) => {
       const email = normaliseEmail(String(lead["Email"])).value;
-      return email !== undefined && contactEmails.has(email) && lead["IsConverted"] !== true;
+      return email !== undefined && contactEmails.has(email) && lead["IsConverted"] !== true && lead["IsDeleted"] !== true;
     });
     expect(matching.length).toBeGreaterThan(0);
     expect(run.counts[QUALITY_COUNTS.leadMatchesContact]).toBe(matching.length);

@@ -104,8 +104,9 @@ function flagLead(record: CanonicalInput, context: PageContext, bump: (name: str
   const properties = { ...(record["properties"] as Record<string, unknown>) };
   if (typeof properties["convertedContactId"] === "string") bump(QUALITY_COUNTS.convertedLeadsLinked);
   const email = record["email"];
-  const contactId = typeof email === "string" ? context.contactEmails?.get(email) : undefined;
-  if (contactId === undefined || properties["convertedContactId"] === contactId) return { ...record, properties };
+  const matchable = properties["isConverted"] !== true && record["isDeleted"] !== true;
+  const contactId = matchable && typeof email === "string" ? context.contactEmails?.get(email) : undefined;
+  if (contactId === undefined) return { ...record, properties };
   bump(QUALITY_COUNTS.leadMatchesContact);
   return { ...record, properties: { ...properties, emailMatchesContactId: contactId } };
 }
