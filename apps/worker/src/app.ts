@@ -15,6 +15,8 @@ import { createSyncActivities } from "./activities/sync-activities.js";
 import type { SyncActivities } from "./activities/types.js";
 import { connectorRegistry } from "./connectors.js";
 import { createAppLogger, type AppLogLevel, type LogDestination } from "./logging.js";
+import { budgetWindows } from "./budgets/accounts.js";
+import { budgeted, createBudgetScope, type BudgetScope } from "./budgets/gate.js";
 import { createWritebackActivities } from "./writeback/activities.js";
 import type { WritebackActivities } from "./writeback/types.js";
 
@@ -33,6 +35,8 @@ export interface App {
   store: Store;
   /** Everything the Temporal worker registers: the sync activities and the writeback batch. */
   activities: SyncActivities & WritebackActivities;
+  /** Runs work for a connection inside its vendor account's shared budget (what the activities do already). */
+  budgetScope: BudgetScope;
   logger: Logger;
   /** Where the data is, for messages: a folder or the database host (never the password). */
   location: string;
@@ -116,13 +120,26 @@ export async function openApp(options: AppOptions = {}): Promise<OpenedApp> {
     ),
     logger,
   });
-  const activities = {
-    ...createSyncActivities({ store: storePort(store), connectors: connectorRegistry, logger }),
-    ...createWritebackActivities({ store: storePort(store), outbox: store.outbox, connectors: connectorRegistry, logger }),
-  };
+  // Every request a connector sends for a connection first takes a slot of its vendor account's budget in the store
+  // (./budgets): shared by the account's connections, across processes and restarts.
+  const budgetScope = createBudgetScope({
+    budgets: store.budgets,
+    getConnection: (ref) => store.getConnection(ref),
+    getCredentials: (ref) => store.getConnectionCredentials(ref),
+    windows: budgetWindows(env),
+    logger,
+  });
+  const activities = budgeted(
+    {
+      ...createSyncActivities({ store: storePort(store), connectors: connectorRegistry, logger }),
+      ...createWritebackActivities({ store: storePort(store), outbox: store.outbox, connectors: connectorRegistry, logger }),
+    },
+    budgetScope,
+  );
   return {
     store,
     activities,
+    budgetScope,
     logger,
     key,
     keySource: key.source,

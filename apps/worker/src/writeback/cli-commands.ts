@@ -51,8 +51,10 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/** The in-process drainer, each drain inside the connection's vendor budget like the Temporal activity. */
 export function drainerFor(app: OpenedApp): WritebackDrainer {
-  return createWritebackDrainer({ store: storePort(app.store), outbox: app.store.outbox, connectors: connectorRegistry, logger: app.logger });
+  const drainer = createWritebackDrainer({ store: storePort(app.store), outbox: app.store.outbox, connectors: connectorRegistry, logger: app.logger });
+  return { supports: drainer.supports, drain: (target, options) => app.budgetScope(target, () => drainer.drain(target, options)) };
 }
 
 export function formatDrainTotals(totals: DrainTotals): string {
