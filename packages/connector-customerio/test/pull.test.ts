@@ -141,8 +141,10 @@ describe("pull: people", () => {
 
 describe("pull: limits and failures", () => {
   it("waits out 429s (no Retry-After, as Customer.io sends none) and finishes with every record", async () => {
-    const source = await sandbox({ size: 230, rateLimit: { app: { limit: 2, windowMs: 300 } } });
-    const { records } = await syncToEnd(new CustomerioConnector({ retry: { baseDelayMs: 100, maxDelayMs: 400, maxAttempts: 10 } }), sandboxConnection(source));
+    // Two per second: the three attribute calls, sent together, meet a 429 however slow this machine is.
+    const source = await sandbox({ size: 230, rateLimit: { app: { limit: 2, windowMs: 1_000 } } });
+    const retry = { baseDelayMs: 100, maxDelayMs: 1_000, maxAttempts: 12, maxTotalWaitMs: 60_000 };
+    const { records } = await syncToEnd(new CustomerioConnector({ retry }), sandboxConnection(source));
     const refused = source.requests().filter((request) => request.status === 429);
     expect(refused.length).toBeGreaterThan(0);
     expect(ids(records, "person")).toHaveLength(230);
