@@ -18,14 +18,16 @@ import {
   CreateConnectionSchema,
   CreateTenantSchema,
   ListConnectionsSchema,
+  ListSchedulableSchema,
   parseInput,
   SetConnectionStatusSchema,
   TenantRefSchema,
   UpdateConnectionSchema,
   UpdateCredentialsSchema,
+  WithdrawDpaSchema,
 } from "./schemas.js";
-import { withTenantTransaction } from "./tenancy.js";
-import type { Connection, Tenant } from "./types.js";
+import { withMaintenanceTransaction, withTenantTransaction } from "./tenancy.js";
+import type { Connection, ConnectionStatus, SchedulableConnection, Tenant } from "./types.js";
 
 const TENANT_COLUMNS = "id, name, dpa_accepted_at, dpa_version, created_at";
 
@@ -55,7 +57,10 @@ export async function getTenant(ctx: StoreContext, input: z.input<typeof TenantR
   });
 }
 
-/** Records that the tenant accepted the data processing agreement (privacy-gated connectors check it). */
+/**
+ * Records that the tenant accepted the data processing agreement (privacy-gated connectors check it). Connections
+ * stopped by a withdrawal (`dpa_required`) become active again.
+ */
 export async function acceptDpa(ctx: StoreContext, input: z.input<typeof AcceptDpaSchema>): Promise<Tenant> {
   const { tenantId, acceptedAt, version } = parseInput(AcceptDpaSchema, input, "acceptDpa input");
   return withTenantTransaction(ctx.driver, tenantId, async (tx) => {
@@ -65,7 +70,57 @@ export async function acceptDpa(ctx: StoreContext, input: z.input<typeof AcceptD
     );
     const row = rows[0];
     if (!row) throw new NotFoundError(`tenant ${tenantId} not found`);
+    await tx.query(
+      "UPDATE connections SET status = 'active', last_error = NULL, updated_at = now() WHERE status = 'dpa_required'",
+    );
     return toTenant(row);
+  });
+}
+
+/**
+ * The tenant withdraws the data processing agreement: acceptance is cleared, and in the same transaction every
+ * connection of a connector in `dpaConnectorIds` becomes `dpa_required`, so no scheduled sync of it runs (the
+ * worker refuses such a connection before any request). Returns the connections it stopped.
+ */
+export async function withdrawDpa(
+  ctx: StoreContext,
+  input: z.input<typeof WithdrawDpaSchema>,
+): Promise<{ tenant: Tenant; stopped: string[] }> {
+  const { tenantId, dpaConnectorIds } = parseInput(WithdrawDpaSchema, input, "withdrawDpa input");
+  return withTenantTransaction(ctx.driver, tenantId, async (tx) => {
+    const { rows } = await tx.query<TenantRow>(
+      `UPDATE tenants SET dpa_accepted_at = NULL, dpa_version = NULL WHERE id = $1 RETURNING ${TENANT_COLUMNS}`,
+      [tenantId],
+    );
+    const row = rows[0];
+    if (!row) throw new NotFoundError(`tenant ${tenantId} not found`);
+    const stopped = await tx.query<{ id: string }>(
+      `UPDATE connections SET status = 'dpa_required', last_error = 'the tenant withdrew the data processing agreement',
+              updated_at = now()
+       WHERE connector_id = ANY($1::text[]) AND status <> 'dpa_required'
+       RETURNING id`,
+      [dpaConnectorIds],
+    );
+    return { tenant: toTenant(row), stopped: stopped.rows.map((r) => r.id) };
+  });
+}
+
+/**
+ * Every tenant's connections, for scheduling only (as the maintenance role): id, tenant, connector and status,
+ * never credentials or settings. Ordered by tenant, then id.
+ */
+export async function listSchedulableConnections(
+  ctx: StoreContext,
+  input: z.input<typeof ListSchedulableSchema> = {},
+): Promise<SchedulableConnection[]> {
+  const { status } = parseInput(ListSchedulableSchema, input, "listSchedulableConnections input");
+  return withMaintenanceTransaction(ctx.driver, async (tx) => {
+    const { rows } = await tx.query<{ id: string; tenant_id: string; connector_id: string; status: ConnectionStatus }>(
+      `SELECT id, tenant_id, connector_id, status FROM connections
+       WHERE ($1::text IS NULL OR status = $1) ORDER BY tenant_id, id`,
+      [status ?? null],
+    );
+    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, connectorId: r.connector_id, status: r.status }));
   });
 }
 

@@ -13,7 +13,7 @@ export {
 } from "./driver.js";
 export { migrate, migrationChecksum, type MigrateOptions, type MigrationResult } from "./migrate.js";
 export { migrations, type Migration } from "./migrations/index.js";
-export { APP_ROLE } from "./tenancy.js";
+export { APP_ROLE, MAINTENANCE_ROLE } from "./tenancy.js";
 export { defaultDataDir, findWorkspaceRoot } from "./paths.js";
 export type { BatchHook } from "./commit-page.js";
 export type { RotateOptions } from "./rotation.js";

@@ -60,7 +60,7 @@ export const toConnection = (row: ConnectionRow): Connection => ({
 
 export const RUN_COLUMNS =
   "id, tenant_id, connection_id, connector_version, full_refresh, status, started_at, finished_at, pages, " +
-  "created_count, updated_count, unchanged_count, deleted_count, duplicate_count, quarantined_count, document_count, error";
+  "created_count, updated_count, unchanged_count, deleted_count, duplicate_count, quarantined_count, document_count, error, heartbeat_at, run_key, counts, notices";
 
 export interface RunRow {
   id: string;
@@ -71,6 +71,10 @@ export interface RunRow {
   status: RunStatus;
   started_at: Date;
   finished_at: Date | null;
+  heartbeat_at: Date;
+  run_key: string | null;
+  counts: Record<string, number>;
+  notices: string[];
   pages: number;
   created_count: number;
   updated_count: number;
@@ -101,6 +105,10 @@ export const toRun = (row: RunRow): SyncRun => ({
   quarantined: row.quarantined_count,
   documents: row.document_count,
   error: row.error,
+  heartbeatAt: row.heartbeat_at,
+  runKey: row.run_key,
+  counts: row.counts,
+  notices: row.notices,
 });
 
 export const RECORD_COLUMNS =

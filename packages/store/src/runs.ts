@@ -6,6 +6,8 @@ import type { StoreContext } from "./context.js";
 import type { SqlExecutor } from "./driver.js";
 import { RUN_COLUMNS, type RunRow, toRun } from "./rows.js";
 import {
+  AbandonConnectionRunsSchema,
+  AbandonStaleRunsSchema,
   CursorRefSchema,
   FinishRunSchema,
   ListRunsSchema,
@@ -16,8 +18,8 @@ import {
   StartRunSchema,
   WebhookEventSchema,
 } from "./schemas.js";
-import { withTenantTransaction } from "./tenancy.js";
-import type { SyncRun } from "./types.js";
+import { withMaintenanceTransaction, withTenantTransaction } from "./tenancy.js";
+import type { AbandonedRun, SyncRun } from "./types.js";
 
 async function requireConnection(
   tx: SqlExecutor,
@@ -59,19 +61,112 @@ export async function setCursor(ctx: StoreContext, input: z.input<typeof SetCurs
   });
 }
 
+/**
+ * Starts a run. With a `runKey`, starting again with the same key (a retry after a lost reply) returns the run the
+ * first call started, whatever became of it, instead of a second one.
+ */
 export async function startRun(ctx: StoreContext, input: z.input<typeof StartRunSchema>): Promise<SyncRun> {
   const parsed = parseInput(StartRunSchema, input, "startRun input");
   return withTenantTransaction(ctx.driver, parsed.tenantId, async (tx) => {
     const connection = await requireConnection(tx, parsed);
     const { rows } = await tx.query<RunRow>(
-      `INSERT INTO sync_runs (id, tenant_id, connection_id, connector_version, full_refresh)
-       VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO sync_runs (id, tenant_id, connection_id, connector_version, full_refresh, run_key)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (tenant_id, connection_id, run_key) WHERE run_key IS NOT NULL DO NOTHING
        RETURNING ${RUN_COLUMNS}`,
-      [randomUUID(), parsed.tenantId, parsed.connectionId, parsed.connectorVersion ?? connection.connector_version, parsed.fullRefresh],
+      [
+        randomUUID(),
+        parsed.tenantId,
+        parsed.connectionId,
+        parsed.connectorVersion ?? connection.connector_version,
+        parsed.fullRefresh,
+        parsed.runKey ?? null,
+      ],
     );
-    const row = rows[0];
+    const row =
+      rows[0] ??
+      (
+        await tx.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM sync_runs WHERE connection_id = $1 AND run_key = $2`, [
+          parsed.connectionId,
+          parsed.runKey,
+        ])
+      ).rows[0];
     if (!row) throw new Error("INSERT ... RETURNING returned no row");
     return toRun(row);
+  });
+}
+
+/** Stamps a running run's heartbeat (a page commit does it too); false when the run is no longer running. */
+export async function heartbeatRun(ctx: StoreContext, input: z.input<typeof RunRefSchema>): Promise<boolean> {
+  const parsed = parseInput(RunRefSchema, input, "heartbeatRun input");
+  return withTenantTransaction(ctx.driver, parsed.tenantId, async (tx) => {
+    const { rows } = await tx.query(
+      "UPDATE sync_runs SET heartbeat_at = now() WHERE id = $1 AND status = 'running' RETURNING 1",
+      [parsed.runId],
+    );
+    return rows.length > 0;
+  });
+}
+
+/** Marks running runs abandoned, finished at their last heartbeat; their paging-guard memory goes with them. */
+const ABANDON = /* sql */ `
+WITH abandoned AS (
+  UPDATE sync_runs SET status = 'abandoned', finished_at = heartbeat_at,
+         error = 'abandoned: no sign of life since ' || to_char(heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || $1::text
+  WHERE status = 'running' AND %WHERE%
+  RETURNING id, tenant_id, connection_id, finished_at
+), forgotten AS (
+  DELETE FROM sync_run_cursors WHERE run_id IN (SELECT id FROM abandoned)
+)
+SELECT id, tenant_id, connection_id, finished_at FROM abandoned`;
+
+interface AbandonedRow {
+  id: string;
+  tenant_id: string;
+  connection_id: string;
+  finished_at: Date;
+  [column: string]: unknown;
+}
+
+const toAbandoned = (row: AbandonedRow): AbandonedRun => ({
+  id: row.id,
+  tenantId: row.tenant_id,
+  connectionId: row.connection_id,
+  finishedAt: row.finished_at,
+});
+
+/**
+ * Every run of the connection still marked running, except `exceptRunId`, becomes `abandoned` (one sync per
+ * connection runs at a time, so they belong to processes that died or replies that were lost). No limit: a
+ * connection with a thousand dead runs gets them all closed.
+ */
+export async function abandonConnectionRuns(
+  ctx: StoreContext,
+  input: z.input<typeof AbandonConnectionRunsSchema>,
+): Promise<AbandonedRun[]> {
+  const parsed = parseInput(AbandonConnectionRunsSchema, input, "abandonConnectionRuns input");
+  return withTenantTransaction(ctx.driver, parsed.tenantId, async (tx) => {
+    await requireConnection(tx, parsed);
+    const sql = ABANDON.replace("%WHERE%", "connection_id = $2 AND ($3::uuid IS NULL OR id <> $3::uuid)");
+    const reason = parsed.exceptRunId ? `; superseded by run ${parsed.exceptRunId}` : "";
+    const { rows } = await tx.query<AbandonedRow>(sql, [reason, parsed.connectionId, parsed.exceptRunId ?? null]);
+    return rows.map(toAbandoned);
+  });
+}
+
+/**
+ * Across every tenant (as the maintenance role): running runs with no heartbeat for `staleAfterMs` become
+ * `abandoned`, finished at their last heartbeat. A worker runs this when it starts and before each sync.
+ */
+export async function abandonStaleRuns(
+  ctx: StoreContext,
+  input: z.input<typeof AbandonStaleRunsSchema>,
+): Promise<AbandonedRun[]> {
+  const parsed = parseInput(AbandonStaleRunsSchema, input, "abandonStaleRuns input");
+  return withMaintenanceTransaction(ctx.driver, async (tx) => {
+    const sql = ABANDON.replace("%WHERE%", "heartbeat_at < now() - make_interval(secs => $2::double precision / 1000)");
+    const { rows } = await tx.query<AbandonedRow>(sql, ["; its process stopped", parsed.staleAfterMs]);
+    return rows.map(toAbandoned);
   });
 }
 
@@ -80,10 +175,17 @@ export async function finishRun(ctx: StoreContext, input: z.input<typeof FinishR
   const parsed = parseInput(FinishRunSchema, input, "finishRun input");
   return withTenantTransaction(ctx.driver, parsed.tenantId, async (tx) => {
     const { rows } = await tx.query<RunRow>(
-      `UPDATE sync_runs SET status = $2, error = $3, finished_at = now()
+      `UPDATE sync_runs SET status = $2, error = $3, finished_at = now(), heartbeat_at = now(),
+              counts = coalesce($4::jsonb, counts), notices = coalesce($5::jsonb, notices)
        WHERE id = $1 AND status = 'running'
        RETURNING ${RUN_COLUMNS}`,
-      [parsed.runId, parsed.status, parsed.error ?? null],
+      [
+        parsed.runId,
+        parsed.status,
+        parsed.error ?? null,
+        parsed.counts ? JSON.stringify(parsed.counts) : null,
+        parsed.notices ? JSON.stringify(parsed.notices) : null,
+      ],
     );
     const row = rows[0];
     if (row) {

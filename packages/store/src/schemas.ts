@@ -23,8 +23,8 @@ export const RunIdSchema = z.guid({ message: "runId must be a UUID" });
 export const StreamSchema = storableText(200).min(1).default("default");
 /** Opaque connector cursor. Generous: some sources pack paging state into it. */
 export const CursorSchema = storableText(1024 * 1024).nullable();
-export const ConnectionStatusSchema = z.enum(["active", "needs_reauth", "disabled"]);
-export const RunStatusSchema = z.enum(["running", "succeeded", "failed", "cancelled"]);
+export const ConnectionStatusSchema = z.enum(["active", "needs_reauth", "disabled", "dpa_required"]);
+export const RunStatusSchema = z.enum(["running", "succeeded", "failed", "cancelled", "abandoned"]);
 export const FinishedRunStatusSchema = z.enum(["succeeded", "failed", "cancelled"]);
 export const CanonicalKindSchema = z.enum(["person", "account", "activity"]);
 
@@ -96,6 +96,8 @@ export const StartRunSchema = ConnectionRefSchema.extend({
    * deleted (`markUnseenAsDeleted`).
    */
   fullRefresh: z.boolean().default(false),
+  /** The caller's name for the run: starting again with the same key returns the same run (a lost reply). */
+  runKey: storableText(300).min(1).optional(),
 });
 
 export const FinishRunSchema = z.object({
@@ -103,9 +105,33 @@ export const FinishRunSchema = z.object({
   runId: RunIdSchema,
   status: FinishedRunStatusSchema,
   error: storableText(10_000).optional(),
+  /** A connector's named counts summed over the run. */
+  counts: z.record(storableText(200), z.number().finite()).optional(),
+  /** A connector's distinct notices for the run. */
+  notices: z.array(storableText(2_000)).max(100).optional(),
 });
 
 export const RunRefSchema = z.object({ tenantId: TenantIdSchema, runId: RunIdSchema });
+
+export const AbandonConnectionRunsSchema = ConnectionRefSchema.extend({
+  /** The run that stays (the one being started). */
+  exceptRunId: RunIdSchema.optional(),
+});
+
+export const AbandonStaleRunsSchema = z.object({
+  /** A running run with no heartbeat for this long belongs to a dead process. */
+  staleAfterMs: z.number().int().min(1_000),
+});
+
+export const WithdrawDpaSchema = z.object({
+  tenantId: TenantIdSchema,
+  /** Connectors that need the agreement (the store cannot know): their connections become `dpa_required`. */
+  dpaConnectorIds: z.array(storableText(200)).max(1_000),
+});
+
+export const ListSchedulableSchema = z.object({
+  status: ConnectionStatusSchema.optional(),
+});
 
 export const ListRunsSchema = ConnectionRefSchema.extend({
   limit: z.number().int().min(1).max(1000).default(50),

@@ -26,6 +26,8 @@ import * as reads from "./reads.js";
 import { rotateCredentials, type RotateOptions } from "./rotation.js";
 import * as runs from "./runs.js";
 import {
+  type AbandonConnectionRunsSchema,
+  type AbandonStaleRunsSchema,
   type AcceptDpaSchema,
   CommitPageSchema,
   type ConnectionRefSchema,
@@ -40,6 +42,7 @@ import {
   type ListQuarantineSchema,
   type ListRecordsSchema,
   type ListRunsSchema,
+  type ListSchedulableSchema,
   type MarkUnseenSchema,
   parseInput,
   type RunRefSchema,
@@ -51,14 +54,17 @@ import {
   type UpdateConnectionSchema,
   type UpdateCredentialsSchema,
   type WebhookEventSchema,
+  type WithdrawDpaSchema,
 } from "./schemas.js";
 import { withTenantTransaction } from "./tenancy.js";
 import type {
+  AbandonedRun,
   CommitPageInput,
   CommitPageResult,
   Connection,
   QuarantineEntry,
   RotationResult,
+  SchedulableConnection,
   StoredDocument,
   StoredRecord,
   StoreLimits,
@@ -104,6 +110,8 @@ export interface Store {
   createTenant(input: Input<typeof CreateTenantSchema>): Promise<Tenant>;
   getTenant(input: Input<typeof TenantRefSchema>): Promise<Tenant>;
   acceptDpa(input: Input<typeof AcceptDpaSchema>): Promise<Tenant>;
+  /** Clears the tenant's DPA acceptance and stops its connections of DPA-gated connectors (see connections.ts). */
+  withdrawDpa(input: Input<typeof WithdrawDpaSchema>): Promise<{ tenant: Tenant; stopped: string[] }>;
 
   createConnection(input: Input<typeof CreateConnectionSchema>): Promise<Connection>;
   getConnection(input: Input<typeof ConnectionRefSchema>): Promise<Connection>;
@@ -127,6 +135,15 @@ export interface Store {
   finishRun(input: Input<typeof FinishRunSchema>): Promise<SyncRun>;
   getRun(input: Input<typeof RunRefSchema>): Promise<SyncRun>;
   listRuns(input: Input<typeof ListRunsSchema>): Promise<SyncRun[]>;
+  heartbeatRun(input: Input<typeof RunRefSchema>): Promise<boolean>;
+  /** Closes the connection's other running runs as `abandoned` at their last heartbeat (see runs.ts). */
+  abandonConnectionRuns(input: Input<typeof AbandonConnectionRunsSchema>): Promise<AbandonedRun[]>;
+
+  /** Across tenants, as the maintenance role `gtm_maintenance` (see migration 0006): scheduling and housekeeping. */
+  readonly maintenance: {
+    listConnections(input?: Input<typeof ListSchedulableSchema>): Promise<SchedulableConnection[]>;
+    abandonStaleRuns(input: Input<typeof AbandonStaleRunsSchema>): Promise<AbandonedRun[]>;
+  };
 
   commitPage(input: CommitPageInput): Promise<CommitPageResult>;
   markUnseenAsDeleted(input: Input<typeof MarkUnseenSchema>): Promise<{ deleted: number }>;
@@ -209,6 +226,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     createTenant: (input) => connections.createTenant(ctx, input),
     getTenant: (input) => connections.getTenant(ctx, input),
     acceptDpa: (input) => connections.acceptDpa(ctx, input),
+    withdrawDpa: (input) => connections.withdrawDpa(ctx, input),
     createConnection: (input) => connections.createConnection(ctx, input),
     getConnection: (input) => connections.getConnection(ctx, input),
     listConnections: (input) => connections.listConnections(ctx, input),
@@ -224,6 +242,12 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     finishRun: (input) => runs.finishRun(ctx, input),
     getRun: (input) => runs.getRun(ctx, input),
     listRuns: (input) => runs.listRuns(ctx, input),
+    heartbeatRun: (input) => runs.heartbeatRun(ctx, input),
+    abandonConnectionRuns: (input) => runs.abandonConnectionRuns(ctx, input),
+    maintenance: {
+      listConnections: (input) => connections.listSchedulableConnections(ctx, input),
+      abandonStaleRuns: (input) => runs.abandonStaleRuns(ctx, input),
+    },
     commitPage: (input) => commitPage(ctx, input),
     markUnseenAsDeleted: (input) => runs.markUnseenAsDeleted(ctx, input),
     recordWebhookEvent: (input) => runs.recordWebhookEvent(ctx, input),

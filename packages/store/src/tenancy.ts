@@ -1,5 +1,5 @@
 /**
- * Tenant scoping. Every tenant transaction switches to the role `gtm_app` (no BYPASSRLS, owns nothing) and sets
+ * Tenant scoping, and the one way out of it. Every tenant transaction switches to the role `gtm_app` (no BYPASSRLS, owns nothing) and sets
  * `app.tenant_id`, both transaction-local, so row-level security filters every statement that follows and nothing
  * leaks into the next use of a pooled connection.
  */
@@ -15,6 +15,20 @@ export function withTenantTransaction<T>(
 ): Promise<T> {
   return driver.transaction(async (tx) => {
     await tx.query("SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)", [APP_ROLE, tenantId]);
+    return fn(tx);
+  });
+}
+
+/** The role for work across tenants (scheduling, the abandoned-run scan); what it may touch is in migration 0006. */
+export const MAINTENANCE_ROLE = "gtm_maintenance";
+
+/**
+ * A transaction as `gtm_maintenance`, with no tenant set: row-level security lets it read every tenant's
+ * connections (id, tenant, connector, status only: column grants) and close running runs, and nothing more.
+ */
+export function withMaintenanceTransaction<T>(driver: SqlDriver, fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  return driver.transaction(async (tx) => {
+    await tx.query("SELECT set_config('role', $1, true), set_config('app.tenant_id', '', true)", [MAINTENANCE_ROLE]);
     return fn(tx);
   });
 }

@@ -1,8 +1,8 @@
 /** What the store hands back. Rows are mapped to these shapes; nothing secret is ever part of them. */
 import type { CanonicalKind, ConnectorDocument, QuarantinedRecord } from "@gtm-clarity/core";
 
-export type ConnectionStatus = "active" | "needs_reauth" | "disabled";
-export type RunStatus = "running" | "succeeded" | "failed" | "cancelled";
+export type ConnectionStatus = "active" | "needs_reauth" | "disabled" | "dpa_required";
+export type RunStatus = "running" | "succeeded" | "failed" | "cancelled" | "abandoned";
 
 export interface Tenant {
   id: string;
@@ -47,7 +47,32 @@ export interface SyncRun extends SyncRunCounts {
   status: RunStatus;
   startedAt: Date;
   finishedAt: Date | null;
+  /** The run's last sign of life: its last committed page or long-fetch heartbeat (its start before either). */
+  heartbeatAt: Date;
   error: string | null;
+  /** The caller's name for the run (startRun's `runKey`), if it gave one. */
+  runKey: string | null;
+  /** A connector's named counts, summed over the run's pages (recorded by finishRun). */
+  counts: Record<string, number>;
+  /** A connector's distinct notices for the run (recorded by finishRun). */
+  notices: string[];
+}
+
+/** What the maintenance role sees of a connection: enough to schedule it, nothing secret. */
+export interface SchedulableConnection {
+  id: string;
+  tenantId: string;
+  connectorId: string;
+  status: ConnectionStatus;
+}
+
+/** A run the abandoned-run scan closed. */
+export interface AbandonedRun {
+  id: string;
+  tenantId: string;
+  connectionId: string;
+  /** Its last heartbeat, now its finish time. */
+  finishedAt: Date;
 }
 
 export interface CommitPageInput {
