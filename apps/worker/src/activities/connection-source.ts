@@ -36,12 +36,15 @@ export interface LoadedConnection {
   connector: Connector<CanonicalRecord>;
   /** `parseConnectorSettings(connector, connection.settings)`: typed by the connector's schema when it has one. */
   settings: ConnectionSettings;
+  /** When the tenant accepted the data processing agreement (passed to the connector, which may check it too). */
+  dpaAcceptedAt: Date | null;
 }
 
 export interface PageConnection {
   connector: Connector<CanonicalRecord>;
   credentials: Credentials;
   settings: ConnectionSettings;
+  dpaAcceptedAt: Date | null;
 }
 
 export interface ConnectionSourceDeps {
@@ -86,13 +89,17 @@ export function createConnectionSource(deps: ConnectionSourceDeps): ConnectionSo
     const because = connection.lastError ? ` (${connection.lastError})` : "";
     if (connection.status === "needs_reauth") throw new AuthError(`connection needs re-authentication${because}`);
     if (connection.status === "disabled") throw new ConfigError(`connection is disabled${because}`);
+    if (connection.status === "dpa_required") {
+      throw new DpaRequiredError(`connection needs the tenant's data processing agreement${because}`);
+    }
     if (!connectors.has(connection.connectorId)) throw new ConnectorNotDeployedError(connection.connectorId);
     const connector = connectors.get(connection.connectorId);
-    if (connector.requiresDpa === true && !(await store.tenantAcceptedDpa(ref.tenantId))) {
+    const dpaAcceptedAt = await store.tenantDpaAcceptedAt(ref.tenantId);
+    if (connector.requiresDpa === true && dpaAcceptedAt === null) {
       throw new DpaRequiredError(`${connector.name} needs the tenant's data processing agreement before it may sync`);
     }
     const settings = parseConnectorSettings<ConnectionSettings>(connector, connection.settings);
-    return { connection, connector, settings };
+    return { connection, connector, settings, dpaAcceptedAt };
   }
 
   return {
@@ -101,9 +108,9 @@ export function createConnectionSource(deps: ConnectionSourceDeps): ConnectionSo
     async forPage(ref, runId) {
       const cached = cache.get(runId);
       if (cached && now() - cached.at < connectionCacheMs && !tokenExpired(cached.credentials, now())) return cached;
-      const { connector, settings } = await load(ref);
+      const { connector, settings, dpaAcceptedAt } = await load(ref);
       const credentials = await credentialSource.load(ref, connector);
-      const page: PageConnection = { connector, credentials, settings };
+      const page: PageConnection = { connector, credentials, settings, dpaAcceptedAt };
       if (connectionCacheMs > 0) {
         if (cache.size >= MAX_CACHED_RUNS) cache.delete(cache.keys().next().value ?? "");
         cache.set(runId, { ...page, at: now() });

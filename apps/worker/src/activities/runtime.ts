@@ -13,6 +13,8 @@ export interface ActivityRuntime {
   /** The last heartbeat of a previous attempt, if any (Temporal retries). */
   readonly heartbeatDetails: unknown;
   readonly attempt: number;
+  /** In-process only: a graceful stop, after which a multi-page call commits the page in hand and returns. */
+  readonly stop?: AbortSignal | undefined;
 }
 
 const inProcess = new AsyncLocalStorage<ActivityRuntime>();

@@ -17,7 +17,7 @@ export interface ConnectionRef {
   connectionId: string;
 }
 
-export type ConnectionStatus = "active" | "needs_reauth" | "disabled";
+export type ConnectionStatus = "active" | "needs_reauth" | "disabled" | "dpa_required";
 
 export interface ConnectionInfo {
   id: string;
@@ -51,13 +51,21 @@ export interface PageCommitResult {
 export interface RunInfo {
   id: string;
   fullRefresh: boolean;
-  status: "running" | "succeeded" | "failed" | "cancelled";
+  status: "running" | "succeeded" | "failed" | "cancelled" | "abandoned";
+}
+
+/** A run closed as abandoned: its process died; it ended at its last heartbeat. */
+export interface AbandonedRunInfo {
+  id: string;
+  tenantId: string;
+  connectionId: string;
+  finishedAt: Date;
 }
 
 export interface SyncStore {
   getConnection(ref: ConnectionRef): Promise<ConnectionInfo>;
-  /** Whether the tenant accepted the data processing agreement (privacy-gated connectors need it). */
-  tenantAcceptedDpa(tenantId: string): Promise<boolean>;
+  /** When the tenant accepted the data processing agreement, or null (privacy-gated connectors need it). */
+  tenantDpaAcceptedAt(tenantId: string): Promise<Date | null>;
   getCredentials(ref: ConnectionRef): Promise<Credentials>;
   /**
    * A token refresh under the connection's row lock: re-reads the credentials with the lock held, calls `refresh`
@@ -73,12 +81,24 @@ export interface SyncStore {
   setConnectionStatus(ref: ConnectionRef & { status: ConnectionStatus; lastError: string | null }): Promise<void>;
   getCursor(ref: ConnectionRef): Promise<string | null>;
   setCursor(ref: ConnectionRef & { cursor: string | null }): Promise<void>;
-  startRun(ref: ConnectionRef & { connectorVersion: string; fullRefresh: boolean }): Promise<{ id: string }>;
+  /** With a `runKey`, a retry after a lost reply gets the run the first call started. */
+  startRun(ref: ConnectionRef & { connectorVersion: string; fullRefresh: boolean; runKey?: string }): Promise<RunInfo>;
   getRun(ref: { tenantId: string; runId: string }): Promise<RunInfo>;
-  /** Ids of the connection's runs still marked running (most recent first, bounded). */
-  runningRunIds(ref: ConnectionRef): Promise<string[]>;
+  /** Closes every other run of the connection still marked running as abandoned (no limit). */
+  abandonConnectionRuns(ref: ConnectionRef & { exceptRunId: string }): Promise<AbandonedRunInfo[]>;
+  /** Across tenants (maintenance role): running runs with no heartbeat for `staleAfterMs` become abandoned. */
+  abandonStaleRuns(staleAfterMs: number): Promise<AbandonedRunInfo[]>;
+  /** Stamps a running run's heartbeat (page commits stamp it too). */
+  heartbeatRun(ref: { tenantId: string; runId: string }): Promise<void>;
   /** Ends a running run; finishing one that already ended is a no-op that returns false. */
-  finishRun(input: { tenantId: string; runId: string; status: "succeeded" | "failed" | "cancelled"; error?: string }): Promise<boolean>;
+  finishRun(input: {
+    tenantId: string;
+    runId: string;
+    status: "succeeded" | "failed" | "cancelled";
+    error?: string;
+    counts?: Record<string, number>;
+    notices?: string[];
+  }): Promise<boolean>;
   commitPage(page: PageCommit): Promise<PageCommitResult>;
   /** After a succeeded full refresh: tombstones every record the run did not see. */
   markUnseenAsDeleted(ref: ConnectionRef & { runId: string }): Promise<{ deleted: number }>;
@@ -93,7 +113,7 @@ export interface ConnectorLookup {
 export function storePort(store: Store): SyncStore {
   return {
     getConnection: (ref) => store.getConnection(ref),
-    tenantAcceptedDpa: async (tenantId) => (await store.getTenant({ tenantId })).dpaAcceptedAt !== null,
+    tenantDpaAcceptedAt: async (tenantId) => (await store.getTenant({ tenantId })).dpaAcceptedAt,
     getCredentials: (ref) => store.getConnectionCredentials(ref),
     // Keeps the connection's status: a token refresh is not a reconnect.
     refreshCredentials: (input) => store.refreshCredentials(input),
@@ -104,8 +124,11 @@ export function storePort(store: Store): SyncStore {
     setCursor: (input) => store.setCursor(input),
     startRun: (input) => store.startRun(input),
     getRun: (ref) => store.getRun(ref),
-    runningRunIds: async (ref) =>
-      (await store.listRuns({ ...ref, limit: 50 })).filter((run) => run.status === "running").map((run) => run.id),
+    abandonConnectionRuns: (input) => store.abandonConnectionRuns(input),
+    abandonStaleRuns: (staleAfterMs) => store.maintenance.abandonStaleRuns({ staleAfterMs }),
+    heartbeatRun: async (ref) => {
+      await store.heartbeatRun(ref);
+    },
     finishRun: async (input) => {
       try {
         await store.finishRun(input);

@@ -1,6 +1,7 @@
 /**
- * The sync activities, shared by the Temporal worker and the in-process runner: start a run, sync ONE page
- * (./sync-page.ts, from the connection ./connection-source.ts loads), finish the run, block a connection. Each is
+ * The sync activities, shared by the Temporal worker and the in-process runner: start a run, sync pages
+ * (./sync-page.ts: several per call, each fetched while the one before commits; or one, for workflows started
+ * before that), from the connection ./connection-source.ts loads; finish the run, block a connection. Each is
  * wrapped by `activity` (./errors.ts), the one place errors become Temporal failures.
  */
 import { noopLogger, type Logger } from "@gtm-clarity/core";
@@ -9,7 +10,7 @@ import { activity } from "./errors.js";
 import { DEFAULT_MAX_PAGES_PER_SYNC } from "./paging.js";
 import { currentRuntime } from "./runtime.js";
 import type { ConnectorLookup, SyncStore } from "./store-port.js";
-import { syncOnePage } from "./sync-page.js";
+import { syncOnePage, syncPages } from "./sync-page.js";
 import type { FinishRunInput, MarkConnectionInput, StartRunInput, StartRunResult, SyncActivities } from "./types.js";
 
 export { EXPIRES_AT_KEY } from "./credentials.js";
@@ -32,6 +33,11 @@ export interface SyncActivityDeps {
   maxPagesPerSync?: number;
   /** Longest an OAuth token refresh may hold the connection's row lock. Default 30 s. */
   refreshTimeoutMs?: number;
+  /**
+   * How long one `syncPages` call keeps starting pages before it returns (the workflow records progress, and
+   * continue-as-new is considered, between calls). Default 60 s.
+   */
+  maxCallMs?: number;
 }
 
 export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
@@ -51,6 +57,8 @@ export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
     logger,
     heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 5_000,
     maxPagesPerSync: deps.maxPagesPerSync ?? DEFAULT_MAX_PAGES_PER_SYNC,
+    maxCallMs: deps.maxCallMs ?? 60_000,
+    now: deps.now ?? Date.now,
   };
 
   async function startRun(input: StartRunInput): Promise<StartRunResult> {
@@ -58,12 +66,19 @@ export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
     // A full sync starts from nothing, so every page of this run is seen by it and, once it succeeds, records
     // it did not see can safely become tombstones.
     if (input.fullSync) await store.setCursor({ ...input, cursor: null });
-    const run = await store.startRun({ ...input, connectorVersion: connector.version, fullRefresh: input.fullSync });
+    const run = await store.startRun({
+      tenantId: input.tenantId,
+      connectionId: input.connectionId,
+      connectorVersion: connector.version,
+      fullRefresh: input.fullSync,
+      ...(input.runKey === undefined ? {} : { runKey: input.runKey }),
+    });
     // One sync per connection at a time (Temporal's overlap SKIP, one runner locally): any other run still marked
-    // running was abandoned by a crash or a lost reply. Close it, so runs tell the truth and it cannot commit again.
-    for (const stale of await store.runningRunIds(input)) {
-      if (stale === run.id) continue;
-      await store.finishRun({ tenantId: input.tenantId, runId: stale, status: "failed", error: `abandoned: superseded by run ${run.id}` });
+    // running belongs to a process that died. Close it as abandoned at its last heartbeat, however many there are,
+    // so runs tell the truth and none can commit again.
+    const abandoned = await store.abandonConnectionRuns({ ...input, exceptRunId: run.id });
+    if (abandoned.length > 0) {
+      logger.warn("closed abandoned runs", { tenantId: input.tenantId, connectionId: input.connectionId, runs: abandoned.map((r) => r.id) });
     }
     const cursor = await store.getCursor(input);
     logger.info("sync run started", {
@@ -85,6 +100,8 @@ export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
       runId: input.runId,
       status: input.status,
       ...(input.error ? { error: `${input.error.type}: ${input.error.message}` } : {}),
+      ...(input.counters.counts ? { counts: input.counters.counts } : {}),
+      ...(input.counters.notices ? { notices: input.counters.notices } : {}),
     });
     let swept = 0;
     if (finished && input.status === "succeeded") {
@@ -117,6 +134,7 @@ export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
   return {
     startRun: activity(startRun),
     syncPage: activity((input) => syncOnePage(pageDeps, input, currentRuntime())),
+    syncPages: activity((input) => syncPages(pageDeps, input, currentRuntime())),
     finishRun: activity(finishRun),
     markConnection: activity(markConnection),
   };

@@ -1,28 +1,39 @@
 /**
- * One page of a sync, with no Temporal in sight: read the stored cursor, fetch the page after it, commit the
- * page's records together with its next cursor in one transaction. The stored cursor is the truth: an attempt that
- * died after its commit is never re-applied (its last heartbeat says so), and a crash anywhere resumes exactly at the
- * last committed page. Temporal (or the in-process runner) supplies heartbeats and cancellation through `PageRuntime`.
+ * Pages of a sync, with no Temporal in sight: read the stored cursor once, then fetch page after page, each page's
+ * records committed together with its next cursor in one transaction. The next page is fetched while the current
+ * one commits (a prefetch of exactly one page, so memory holds at most two), which is what makes a sync run at the
+ * speed of its slower half instead of the sum of both.
+ *
+ * The stored cursor is the truth: the prefetch reads from a cursor that is not committed yet, but its page is only
+ * committed after that cursor is, and a failed commit aborts it. An attempt that died after a commit is never
+ * re-applied (its last heartbeat says how far it got), and a crash anywhere resumes exactly at the last committed
+ * page. Temporal (or the in-process runner) supplies heartbeats and cancellation through `PageRuntime`.
  */
-import type { Logger } from "@gtm-clarity/core";
+import type { CanonicalRecord, Logger, SyncResult } from "@gtm-clarity/core";
 import type { ConnectionSource } from "./connection-source.js";
+import { addPageToTotal, emptyTotal, pageOf } from "../sync-policy.js";
 import { assertWithinPageLimit } from "./paging.js";
 import type { SyncStore } from "./store-port.js";
-import type { SyncPageInput, SyncPageResult } from "./types.js";
+import type { SyncPageInput, SyncPageResult, SyncPagesInput, SyncPagesResult } from "./types.js";
 
-/** What a page needs from whoever runs it: heartbeats, cancellation, and the last heartbeat of a failed attempt. */
+/** What pages need from whoever runs them: heartbeats, cancellation, and the last heartbeat of a failed attempt. */
 export interface PageRuntime {
   heartbeat(details?: unknown): void;
   readonly signal: AbortSignal;
   readonly heartbeatDetails: unknown;
+  /** Graceful stop (in-process runner): commit the page in hand, start no other, return what was done. */
+  readonly stop?: AbortSignal | undefined;
 }
 
-/** What a page's last heartbeat says; a retried attempt reads it back from `heartbeatDetails`. */
+/**
+ * What the last heartbeat says; a retried attempt reads it back from `heartbeatDetails`. `page` and `result` are
+ * the last committed page, `total` everything this call committed from `firstPage` on.
+ */
 export type PageHeartbeat =
   | { phase: "fetching"; runId: string; page: number; cursor: string | null }
-  | { phase: "committed"; runId: string; page: number; result: SyncPageResult };
+  | { phase: "committed"; runId: string; page: number; result: SyncPageResult; firstPage: number; total: SyncPagesResult };
 
-/** The page was fetched but the caller was cancelled meanwhile: nothing was committed. */
+/** The page was fetched but the caller was cancelled meanwhile: nothing more was committed. */
 export class PageCancelledError extends Error {
   override readonly name = "PageCancelledError";
 }
@@ -33,70 +44,136 @@ export interface SyncPageDeps {
   logger: Logger;
   heartbeatIntervalMs: number;
   maxPagesPerSync: number;
+  /** A call stops starting pages after this long, so a workflow records progress at least this often. */
+  maxCallMs: number;
+  now: () => number;
 }
 
-function isCommittedHeartbeat(value: unknown, input: SyncPageInput): value is Extract<PageHeartbeat, { phase: "committed" }> {
-  if (typeof value !== "object" || value === null) return false;
-  const hb = value as Partial<Extract<PageHeartbeat, { phase: "committed" }>>;
-  return hb.phase === "committed" && hb.runId === input.runId && hb.page === input.page && typeof hb.result === "object";
+type CommittedHeartbeat = Extract<PageHeartbeat, { phase: "committed" }>;
+
+function committedHeartbeat(value: unknown, input: SyncPageInput): CommittedHeartbeat | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const hb = value as Partial<CommittedHeartbeat>;
+  const matches = hb.phase === "committed" && hb.runId === input.runId && hb.firstPage === input.page && typeof hb.total === "object";
+  return matches ? (hb as CommittedHeartbeat) : undefined;
 }
 
-export async function syncOnePage(deps: SyncPageDeps, input: SyncPageInput, runtime: PageRuntime): Promise<SyncPageResult> {
-  const { store, connections, logger } = deps;
+/** How often, at most, a long fetch also stamps the run's heartbeat in the store (page commits stamp it anyway). */
+const STORE_HEARTBEAT_MS = 60_000;
+
+export async function syncPages(deps: SyncPageDeps, input: SyncPagesInput, runtime: PageRuntime): Promise<SyncPagesResult> {
+  const { store, connections, logger, now } = deps;
   const ref = { tenantId: input.tenantId, connectionId: input.connectionId };
+  const maxPages = Math.max(1, input.maxPages);
+  // Aborts a prefetch nobody will commit (a failed commit, a stop); the runtime's signal aborts everything.
+  const prefetch = new AbortController();
+  const signal = AbortSignal.any([runtime.signal, prefetch.signal]);
   let timer: NodeJS.Timeout | undefined;
   try {
     const stored = await store.getCursor(ref);
-    // A previous attempt committed this page and died before reporting it: report it now, fetch nothing.
-    if (isCommittedHeartbeat(runtime.heartbeatDetails, input) && runtime.heartbeatDetails.result.cursor === stored) {
-      logger.info("page already committed by a previous attempt", { ...ref, runId: input.runId, page: input.page });
-      return runtime.heartbeatDetails.result;
-    }
-    if (stored !== input.cursor) {
+    let total = emptyTotal(stored);
+    // A previous attempt committed pages and died before reporting them: carry on after them, re-fetch nothing.
+    const resumed = committedHeartbeat(runtime.heartbeatDetails, input);
+    if (resumed && resumed.total.cursor === stored) {
+      logger.info("pages already committed by a previous attempt", { ...ref, runId: input.runId, page: input.page, pages: resumed.total.pages });
+      total = resumed.total;
+      if (!total.hasMore || total.pages >= maxPages) return total;
+    } else if (stored !== input.cursor) {
       logger.warn("resuming from the committed cursor, not the one the caller passed", { ...ref, runId: input.runId, page: input.page });
     }
-    const connection = await connections.forPage(ref, input.runId);
-    const { connector, settings } = connection;
-    assertWithinPageLimit(connector.id, input, deps.maxPagesPerSync);
+    const deadline = now() + deps.maxCallMs;
 
-    const fetching: PageHeartbeat = { phase: "fetching", runId: input.runId, page: input.page, cursor: stored };
-    runtime.heartbeat(fetching);
+    let beat: PageHeartbeat = { phase: "fetching", runId: input.runId, page: input.page + total.pages, cursor: total.cursor };
+    runtime.heartbeat(beat);
     // Keep heartbeating while the source is slow (rate-limit waits): the heartbeat timeout only fires on a dead
-    // worker, and cancellation is delivered through heartbeats.
-    timer = setInterval(() => runtime.heartbeat(fetching), deps.heartbeatIntervalMs);
+    // worker, and cancellation is delivered through heartbeats. The store's run heartbeat is stamped less often.
+    let storeBeatAt = now();
+    timer = setInterval(() => {
+      runtime.heartbeat(beat);
+      if (now() - storeBeatAt >= STORE_HEARTBEAT_MS) {
+        storeBeatAt = now();
+        store.heartbeatRun({ tenantId: input.tenantId, runId: input.runId }).catch((error: unknown) => {
+          logger.warn("could not stamp the run's heartbeat", { ...ref, runId: input.runId, error: error instanceof Error ? error.message : String(error) });
+        });
+      }
+    }, deps.heartbeatIntervalMs);
     timer.unref();
 
-    // A rejected token is refreshed (once, under the connection's lock) and the page fetched once more.
-    const page = await connections.withAuthRetry(ref, input.runId, connection, (credentials) =>
-      connector.sync(credentials, stored, { fullSync: input.fullSync, signal: runtime.signal, logger, settings }),
-    );
-    clearInterval(timer);
-    timer = undefined;
-    if (runtime.signal.aborted) throw new PageCancelledError(String(runtime.signal.reason ?? "cancelled"));
-    const committed = await store.commitPage({
-      ...ref,
-      runId: input.runId,
-      records: page.records,
-      quarantined: page.quarantined ?? [],
-      documents: page.documents ?? [],
-      cursor: page.cursor,
-      // Arms the store's paging loop guard: a cursor this run already committed (A -> B -> A) fails the page.
-      hasMore: page.hasMore,
-    });
-    const result: SyncPageResult = {
-      cursor: page.cursor,
-      hasMore: page.hasMore,
-      records: page.records.length,
-      quarantined: committed.quarantined,
-      documents: page.documents?.length ?? 0,
+    const fetchPage = async (cursor: string | null, page: number): Promise<SyncResult<CanonicalRecord>> => {
+      const connection = await connections.forPage(ref, input.runId);
+      assertWithinPageLimit(connection.connector.id, { runId: input.runId, page }, deps.maxPagesPerSync);
+      // A rejected token is refreshed (once, under the connection's lock) and the page fetched once more.
+      return connections.withAuthRetry(ref, input.runId, connection, (credentials) =>
+        connection.connector.sync(credentials, cursor, {
+          fullSync: input.fullSync,
+          signal,
+          logger,
+          settings: connection.settings,
+          dpaAcceptedAt: connection.dpaAcceptedAt,
+        }),
+      );
     };
-    const done: PageHeartbeat = { phase: "committed", runId: input.runId, page: input.page, result };
-    runtime.heartbeat(done);
-    return result;
+
+    let page = input.page + total.pages;
+    let pending: Promise<SyncResult<CanonicalRecord>> | undefined = fetchPage(total.cursor, page);
+    while (pending) {
+      // A page after one this call committed may fail too: the error is thrown like any other, and the retry
+      // resumes after the committed pages (the last heartbeat says which), with the caller's backoff and the
+      // source's Retry-After honoured.
+      const fetched: SyncResult<CanonicalRecord> = await pending;
+      if (runtime.signal.aborted) throw new PageCancelledError(String(runtime.signal.reason ?? "cancelled"));
+
+      const more = fetched.hasMore && total.pages + 1 < maxPages && now() < deadline && !runtime.stop?.aborted;
+      pending = more ? fetchPage(fetched.cursor, page + 1) : undefined;
+      // Awaited on the next turn of the loop; this only stops a rejection counting as unhandled meanwhile.
+      pending?.catch(() => undefined);
+
+      let committed: { quarantined: number };
+      try {
+        committed = await store.commitPage({
+          ...ref,
+          runId: input.runId,
+          records: fetched.records,
+          quarantined: fetched.quarantined ?? [],
+          documents: fetched.documents ?? [],
+          cursor: fetched.cursor,
+          // Arms the store's paging loop guard: a cursor this run already committed (A -> B -> A) fails the page.
+          hasMore: fetched.hasMore,
+        });
+      } catch (error) {
+        prefetch.abort("the page before it did not commit");
+        throw error;
+      }
+      const result: SyncPageResult = {
+        cursor: fetched.cursor,
+        hasMore: fetched.hasMore,
+        records: fetched.records.length,
+        quarantined: committed.quarantined,
+        documents: fetched.documents?.length ?? 0,
+        ...(fetched.stats.counts && Object.keys(fetched.stats.counts).length > 0 ? { counts: fetched.stats.counts } : {}),
+        ...(fetched.stats.notices && fetched.stats.notices.length > 0 ? { notices: fetched.stats.notices } : {}),
+      };
+      total = addPageToTotal(total, result);
+      beat = { phase: "committed", runId: input.runId, page, result, firstPage: input.page, total };
+      runtime.heartbeat(beat);
+      if (pending && runtime.stop?.aborted) {
+        prefetch.abort("stopping");
+        return total;
+      }
+      page += 1;
+    }
+    return total;
   } catch (error) {
-    connections.forget(input.runId); // a failed page reloads the connection and credentials on its retry
+    prefetch.abort("failed");
+    connections.forget(input.runId); // a failed call reloads the connection and credentials on its retry
     throw error;
   } finally {
     if (timer) clearInterval(timer);
   }
+}
+
+/** One page (the `syncPage` activity of workflows started before pipelining): `syncPages` limited to one. */
+export async function syncOnePage(deps: SyncPageDeps, input: SyncPageInput, runtime: PageRuntime): Promise<SyncPageResult> {
+  const total = await syncPages(deps, { ...input, maxPages: 1 }, runtime);
+  return pageOf(total);
 }

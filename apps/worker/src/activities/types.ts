@@ -18,11 +18,20 @@ export interface SyncCounters {
   records: number;
   quarantined: number;
   documents: number;
+  /** Connector-specific named counts (`SyncStats.counts`), summed per name over the run's pages; absent when none. */
+  counts?: Record<string, number>;
+  /** Distinct notices the connector raised during the run (`SyncStats.notices`); absent when none. */
+  notices?: string[];
 }
 
 export interface StartRunInput extends SyncTarget {
   fullSync: boolean;
   trigger: RunTrigger;
+  /**
+   * The caller's name for this run (a workflow's id and first run id): a retried startRun whose reply was lost
+   * gets the same run back instead of starting a second one.
+   */
+  runKey?: string;
 }
 
 export interface StartRunResult {
@@ -49,6 +58,21 @@ export interface SyncPageResult {
   records: number;
   quarantined: number;
   documents: number;
+  /** The page's `SyncStats.counts`, when it had any. */
+  counts?: Record<string, number>;
+  /** The page's `SyncStats.notices`, when it had any. */
+  notices?: string[];
+}
+
+/** Several pages in one call, the next fetched while the current one commits (./sync-page.ts). */
+export interface SyncPagesInput extends SyncPageInput {
+  /** The most pages this call may commit; it may return after fewer (its time budget, a failed later page). */
+  maxPages: number;
+}
+
+/** What one `syncPages` call committed: the last cursor and whether more follow, with totals over its pages. */
+export interface SyncPagesResult extends SyncPageResult {
+  pages: number;
 }
 
 export type RunStatus = "succeeded" | "failed" | "cancelled";
@@ -78,7 +102,10 @@ export interface MarkConnectionInput extends SyncTarget {
 /** The activities both runners share. Registered on the Temporal worker under these names. */
 export interface SyncActivities {
   startRun(input: StartRunInput): Promise<StartRunResult>;
+  /** One page: kept for workflows started before pipelining (see workflows.ts, patch "pipelined-pages"). */
   syncPage(input: SyncPageInput): Promise<SyncPageResult>;
+  /** Up to `maxPages` pages, each fetched while the one before it commits. */
+  syncPages(input: SyncPagesInput): Promise<SyncPagesResult>;
   finishRun(input: FinishRunInput): Promise<void>;
   markConnection(input: MarkConnectionInput): Promise<void>;
 }

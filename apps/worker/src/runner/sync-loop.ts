@@ -2,11 +2,13 @@
  * The in-process twin of the `syncConnection` workflow: the same activities, the same loop and the same failure
  * handling, with retries done here instead of by the Temporal server. Used by `worker sync`, the demo and tests.
  */
+import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { classifyError, type ErrorClassification } from "../activities/errors.js";
 import { withActivityRuntime } from "../activities/runtime.js";
+import type { PageHeartbeat } from "../activities/sync-page.js";
 import type { RunTrigger, SyncActivities, SyncCounters, SyncPageResult, SyncTarget } from "../activities/types.js";
-import { addPage, zeroCounters } from "../sync-policy.js";
+import { addPages, PAGES_PER_CALL, zeroCounters } from "../sync-policy.js";
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -35,6 +37,10 @@ export interface SyncLoopOptions {
   onPage?: (page: SyncPageResult, counters: SyncCounters) => void;
   onRetry?: (info: { attempt: number; delayMs: number; error: ErrorClassification }) => void;
   onHeartbeat?: (details: unknown) => void;
+  /** Names the run so a startRun retried after a lost reply gets the same one. Default: a fresh random key. */
+  runKey?: string;
+  /** Pages per `syncPages` call. Default PAGES_PER_CALL. */
+  pagesPerCall?: number;
 }
 
 export type SyncLoopStatus = "succeeded" | "failed" | "cancelled";
@@ -74,7 +80,7 @@ export async function runSyncLoop(
   const fullSync = options.fullSync ?? false;
 
   /** One activity call with Temporal-like retries: heartbeat details carry over to the next attempt. */
-  async function attempt<T>(fn: () => Promise<T>): Promise<T> {
+  async function attempt<T>(fn: () => Promise<T>, onHeartbeat?: (details: unknown) => void): Promise<T> {
     let heartbeatDetails: unknown;
     for (let n = 1; ; n += 1) {
       try {
@@ -82,9 +88,11 @@ export async function runSyncLoop(
           {
             heartbeat: (details) => {
               heartbeatDetails = details;
+              onHeartbeat?.(details);
               options.onHeartbeat?.(details);
             },
             signal: abortSignal,
+            stop: options.stop,
             heartbeatDetails,
             attempt: n,
           },
@@ -126,7 +134,8 @@ export async function runSyncLoop(
 
   let run: { runId: string; connectorId: string; connectorVersion: string; cursor: string | null };
   try {
-    run = await attempt(() => activities.startRun({ ...target, fullSync, trigger: options.trigger ?? "cli" }));
+    const runKey = options.runKey ?? `runner:${randomUUID()}`;
+    run = await attempt(() => activities.startRun({ ...target, fullSync, trigger: options.trigger ?? "cli", runKey }));
   } catch (error) {
     if (error instanceof StopRequested) return result("cancelled", null, zeroCounters(), null);
     const classified = classifyError(error);
@@ -156,15 +165,24 @@ export async function runSyncLoop(
   };
 
   try {
+    const maxPages = Math.max(1, options.pagesPerCall ?? PAGES_PER_CALL);
     for (;;) {
       if (options.stop?.aborted || abortSignal.aborted) return await finish("cancelled");
-      const page = await attempt(() =>
-        activities.syncPage({ ...target, runId: run.runId, cursor, page: counters.pages + 1, fullSync }),
+      // Pages commit one by one inside the call; its heartbeats report each, so progress (and a stop) is per page.
+      const before = counters;
+      const batch = await attempt(
+        () => activities.syncPages({ ...target, runId: run.runId, cursor, page: before.pages + 1, fullSync, maxPages }),
+        (details) => {
+          const beat = details as PageHeartbeat;
+          if (beat.phase !== "committed" || beat.page <= counters.pages) return;
+          counters = addPages(before, beat.total);
+          cursor = beat.total.cursor;
+          options.onPage?.(beat.result, counters);
+        },
       );
-      counters = addPage(counters, page);
-      cursor = page.cursor;
-      options.onPage?.(page, counters);
-      if (!page.hasMore) break;
+      counters = addPages(before, batch);
+      cursor = batch.cursor;
+      if (!batch.hasMore) break;
     }
   } catch (error) {
     if (error instanceof StopRequested) return await finish("cancelled");

@@ -11,6 +11,7 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   workflowInfo,
 } from "@temporalio/workflow";
@@ -22,10 +23,12 @@ import type {
 } from "../activities/types.js";
 import {
   addPage,
+  addPages,
   blockedStatusFor,
   DEFAULT_MAX_PAGES_PER_RUN,
   isNonRetryableFailureType,
   NON_RETRYABLE_FAILURE_TYPES,
+  PAGES_PER_CALL,
   zeroCounters,
 } from "../sync-policy.js";
 
@@ -36,10 +39,12 @@ const bookkeeping = proxyActivities<Pick<SyncActivities, "startRun" | "finishRun
 });
 
 /**
- * One page per activity. The heartbeat timeout spots a dead worker long before startToClose; the cancellation
+ * Pages: up to PAGES_PER_CALL per activity (each fetched while the one before commits, each heartbeated as it
+ * commits, the call bounded by a time budget), or one per activity in executions started before that (the
+ * "pipelined-pages" patch). The heartbeat timeout spots a dead worker long before startToClose; the cancellation
  * waits for the activity to confirm, so the run is only marked cancelled once no page is half-written.
  */
-const pages = proxyActivities<Pick<SyncActivities, "syncPage">>({
+const pages = proxyActivities<Pick<SyncActivities, "syncPage" | "syncPages">>({
   startToCloseTimeout: "15 minutes",
   heartbeatTimeout: "2 minutes",
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -107,24 +112,35 @@ export async function syncConnection(input: SyncConnectionInput): Promise<SyncCo
   let continueNow = false;
   try {
     if (!state) {
-      const started = await bookkeeping.startRun({ tenantId, connectionId, fullSync, trigger: input.trigger ?? "schedule" });
+      // The execution names its run, so a startRun retried after a lost reply gets the same one back.
+      const { workflowId, firstExecutionRunId } = workflowInfo();
+      const started = await bookkeeping.startRun({
+        tenantId,
+        connectionId,
+        fullSync,
+        trigger: input.trigger ?? "schedule",
+        runKey: `temporal:${workflowId}:${firstExecutionRunId}`,
+      });
       state = { runId: started.runId, cursor: started.cursor, counters, continuations: 0 };
       cursor = started.cursor;
       log.info("sync run started", { runId: started.runId, connectorVersion: started.connectorVersion });
     }
+    const pipelined = patched("pipelined-pages");
     for (let pagesThisRun = 0; ; ) {
-      const page = await pages.syncPage({
-        tenantId,
-        connectionId,
-        runId: state.runId,
-        cursor,
-        page: counters.pages + 1,
-        fullSync,
-      });
-      counters = addPage(counters, page);
-      cursor = page.cursor;
-      pagesThisRun += 1;
-      if (!page.hasMore) break;
+      const request = { tenantId, connectionId, runId: state.runId, cursor, page: counters.pages + 1, fullSync };
+      let batch: { pages: number; cursor: string | null; hasMore: boolean };
+      if (pipelined) {
+        const done = await pages.syncPages({ ...request, maxPages: Math.min(PAGES_PER_CALL, maxPagesPerRun - pagesThisRun) });
+        counters = addPages(counters, done);
+        batch = done;
+      } else {
+        const page = await pages.syncPage(request);
+        counters = addPage(counters, page);
+        batch = { ...page, pages: 1 };
+      }
+      cursor = batch.cursor;
+      pagesThisRun += batch.pages;
+      if (!batch.hasMore) break;
       if (pagesThisRun >= maxPagesPerRun || workflowInfo().continueAsNewSuggested) {
         continueNow = true;
         break;

@@ -59,7 +59,7 @@ describe("syncPage under MockActivityEnvironment", () => {
     expect(result.records).toBeGreaterThan(10);
     expect(await fx.store.getCursor(target)).toBe(result.cursor);
     expect(beats[0]).toEqual({ phase: "fetching", runId: run.runId, page: 1, cursor: null });
-    expect(beats.at(-1)).toEqual({ phase: "committed", runId: run.runId, page: 1, result });
+    expect(beats.at(-1)).toMatchObject({ phase: "committed", runId: run.runId, page: 1, result, firstPage: 1, total: { ...result, pages: 1 } });
     const stored = await fx.store.getRun({ tenantId: target.tenantId, runId: run.runId });
     expect(stored).toMatchObject({ status: "running", pages: 1, connectorVersion: fx.connector.version });
   });

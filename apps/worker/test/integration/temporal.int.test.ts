@@ -30,6 +30,13 @@ function fakeActivities(calls: SyncPageInput[], finished: string[]): SyncActivit
       const next = (Number(input.cursor ?? "0") + 1).toString();
       return { cursor: next, hasMore: Number(next) < 5, records: 10, quarantined: 0, documents: 0 };
     },
+    // Two pages per call, so the pipelined path spans several calls.
+    syncPages: async (input) => {
+      const first = Number(input.cursor ?? "0");
+      const last = Math.min(5, first + Math.min(2, input.maxPages));
+      for (let n = first; n < last; n += 1) calls.push({ ...input, cursor: n === 0 ? null : String(n), page: input.page + n - first });
+      return { cursor: String(last), hasMore: last < 5, pages: last - first, records: 10 * (last - first), quarantined: 0, documents: 0 };
+    },
     finishRun: async (input) => void finished.push(input.status),
     markConnection: async () => undefined,
   };

@@ -71,7 +71,9 @@ describe("paging loop guard in the worker", () => {
     expect(result).toMatchObject({ status: "failed", counters: { pages: 2 }, error: { type: "PagingLoopError", retryable: false } });
     expect(result.error?.blockConnection).toBeUndefined();
     expect(result.error?.message).toMatch(/connector "loopy-vendor" is paging in a loop: page 3/);
-    expect(connector.calls).toEqual([null, "A", "B"]); // three pages fetched, no retry of the third
+    // Three pages fetched and no retry of the third; the page after it was already being fetched (the prefetch)
+    // when its commit failed, and was dropped.
+    expect(connector.calls).toEqual([null, "A", "B", "A"]);
     const [run] = await store.listRuns(target);
     expect(run).toMatchObject({ status: "failed", pages: 2 });
     expect(run?.error).toMatch(/^PagingLoopError: connector "loopy-vendor"/);
@@ -86,7 +88,7 @@ describe("paging loop guard in the worker", () => {
     const result = await runSyncLoop(activities, target);
     expect(result).toMatchObject({ status: "failed", counters: { pages: 1 }, error: { type: "PagingLoopError" } });
     expect(result.error?.message).toMatch(/page 2 .* the cursor the run started from/);
-    expect(connector.calls).toEqual(["A", "B"]);
+    expect(connector.calls).toEqual(["A", "B", "A"]); // the last one: the dropped prefetch
   });
 
   it("a run that never stops asking for more fails at maxPagesPerSync, before fetching past it", async () => {
@@ -144,6 +146,7 @@ describe("paging loop guard in the worker", () => {
 
     const full = await runSyncLoop(activities, target, { fullSync: true });
     expect(full).toMatchObject({ status: "succeeded", counters: { pages: 3 } });
-    expect(connector.calls).toEqual([null, null, "p1", "p2"]);
+    // The stopped run had started prefetching p1 when it stopped; that page was dropped, not committed.
+    expect(connector.calls).toEqual([null, "p1", null, "p1", "p2"]);
   });
 });

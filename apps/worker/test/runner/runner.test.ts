@@ -149,7 +149,9 @@ describe("runSyncLoop", () => {
     const result = await runSyncLoop(activities, target);
     expect(result.status).toBe("succeeded");
     const old = await store.getRun({ tenantId: "t-abandon", runId: crashed.runId });
-    expect(old).toMatchObject({ status: "failed", error: `abandoned: superseded by run ${result.runId}` });
+    expect(old).toMatchObject({ status: "abandoned", error: expect.stringMatching(new RegExp(`^abandoned: .*superseded by run ${result.runId}$`)) });
+    // It ended at its last sign of life, not when the next run noticed it.
+    expect(old.finishedAt?.getTime()).toBe(old.heartbeatAt.getTime());
     await expect(
       store.commitPage({ ...target, runId: crashed.runId, records: [], cursor: "late" }),
     ).rejects.toThrow(/can only be committed to a running run/);

@@ -120,6 +120,27 @@ export class HistoryBuilder {
     return this;
   }
 
+  /**
+   * What `patched(patchId)` records the first time new code takes a patched branch, in the same workflow task as
+   * the command that follows (call this right before scheduling that command's activity): the marker, as core
+   * writes it (`patch_id` as raw UTF-8, `deprecated` as one byte), and the TemporalChangeVersion search attribute.
+   */
+  patchMarker(patchId: string): this {
+    const raw = (bytes: Buffer) => ({
+      payloads: [{ metadata: { encoding: Buffer.from("binary/plain").toString("base64") }, data: bytes.toString("base64") }],
+    });
+    this.#add("EVENT_TYPE_MARKER_RECORDED", "markerRecordedEventAttributes", {
+      markerName: "core_patch",
+      details: { patch_id: raw(Buffer.from(patchId, "utf8")), deprecated: raw(Buffer.from([0])) },
+      workflowTaskCompletedEventId: String(this.#lastWorkflowTaskCompleted),
+    });
+    this.#add("EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES", "upsertWorkflowSearchAttributesEventAttributes", {
+      searchAttributes: { indexedFields: { TemporalChangeVersion: payload([patchId]) } },
+      workflowTaskCompletedEventId: String(this.#lastWorkflowTaskCompleted),
+    });
+    return this;
+  }
+
   /** Schedules and starts the next activity (ids follow the SDK's own sequence: "1", "2", ...). */
   scheduleActivity(name: string, args: unknown[] = []): string {
     this.#activitySeq += 1;

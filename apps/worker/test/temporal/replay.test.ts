@@ -39,7 +39,13 @@ describe("syncConnection replay", () => {
     const events = await replay(history, workflowId);
     const calls = activities(events);
     expect(calls.map((c) => c.type)).toEqual(["startRun", "syncPage", "syncPage", "finishRun"]);
-    expect(calls[0]?.arg).toEqual({ ...s.TARGET, fullSync: false, trigger: "schedule" });
+    expect(calls[0]?.arg).toEqual({
+      ...s.TARGET,
+      fullSync: false,
+      trigger: "schedule",
+      // The execution names its run: a retried startRun after a lost reply gets the same one.
+      runKey: `temporal:${workflowId}:00000000-0000-4000-8000-000000000001`,
+    });
     expect(calls[1]?.arg).toMatchObject({ runId: "run-1", cursor: "stored-cursor", page: 1 });
     expect(calls[2]?.arg).toMatchObject({ runId: "run-1", cursor: "p1", page: 2 });
     expect(calls[3]?.arg).toEqual({
@@ -123,6 +129,34 @@ describe("syncConnection replay", () => {
     const calls = activities(events);
     expect(calls.map((c) => c.type)).toEqual(["startRun", "syncPage", "syncPage", "finishRun"]);
     expect(calls[3]?.arg).toMatchObject({ status: "cancelled", cursor: "p1", counters: { pages: 1 } });
+  });
+});
+
+describe("syncConnection replay, pipelined (patch \"pipelined-pages\")", () => {
+  it("asks for up to PAGES_PER_CALL pages per call and adds each call's totals", async () => {
+    const { history, workflowId } = s.pipelinedHappyPath();
+    const events = await replay(history, workflowId);
+    const calls = activities(events);
+    expect(calls.map((c) => c.type)).toEqual(["startRun", "syncPages", "syncPages", "finishRun"]);
+    expect(calls[1]?.arg).toMatchObject({ runId: "run-1", cursor: "stored-cursor", page: 1, maxPages: 50 });
+    expect(calls[2]?.arg).toMatchObject({ runId: "run-1", cursor: "p50", page: 51, maxPages: 50 });
+    expect(calls[3]?.arg).toMatchObject({ status: "succeeded", cursor: "p80", counters: { pages: 80, records: 3_980 } });
+  });
+
+  it("never asks for more pages than maxPagesPerRun leaves, then continues as new with the totals", async () => {
+    const { history, workflowId } = s.pipelinedContinuesAsNew();
+    const events = await replay(history, workflowId);
+    const calls = activities(events);
+    expect(calls.map((c) => (c.arg as { maxPages?: number }).maxPages)).toEqual([undefined, 50, 20]);
+    expect(events.find((e) => e.kind === "continueAsNew")).toMatchObject({
+      args: [{ resume: { cursor: "p70", counters: { pages: 70, records: 3_500 }, continuations: 1 } }],
+    });
+  });
+
+  it("an old execution (no patch marker) keeps paging one page per activity", async () => {
+    const { history, workflowId } = s.happyPath();
+    const calls = activities(await replay(history, workflowId));
+    expect(calls.filter((c) => c.type === "syncPages")).toEqual([]);
   });
 });
 

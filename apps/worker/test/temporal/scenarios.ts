@@ -2,7 +2,7 @@
  * Scripted lives of the `syncConnection` workflow, as hand-built histories. The replay tests run each one and the
  * golden-history writer (scripts/write-golden-histories.ts) seeds test/histories/ from them.
  */
-import type { StartRunResult, SyncPageResult } from "../../src/activities/types.js";
+import type { StartRunResult, SyncPageResult, SyncPagesResult } from "../../src/activities/types.js";
 import type { SyncConnectionInput, SyncConnectionResult } from "../../src/temporal/workflows.js";
 import { HistoryBuilder, type HistoryJson } from "./history-builder.js";
 
@@ -18,6 +18,10 @@ export const STARTED: StartRunResult = {
 
 export function page(cursor: string, hasMore: boolean, records = 50): SyncPageResult {
   return { cursor, hasMore, records, quarantined: 1, documents: 2 };
+}
+
+export function pages(cursor: string, hasMore: boolean, count: number, records = 50 * count): SyncPagesResult {
+  return { cursor, hasMore, pages: count, records, quarantined: count, documents: 2 * count };
 }
 
 export interface Scenario {
@@ -173,7 +177,56 @@ export function cancelled(): Scenario {
   };
 }
 
+/** Executions started since the "pipelined-pages" patch: several pages per activity. */
+export const PIPELINED = "pipelined-pages";
+
+export function pipelinedHappyPath(): Scenario {
+  const b = builder("pipelined");
+  const pipelinedInput: SyncConnectionInput = { ...TARGET };
+  const result: SyncConnectionResult = {
+    runId: "run-1",
+    status: "succeeded",
+    cursor: "p80",
+    counters: { pages: 80, records: 3_980, quarantined: 80, documents: 160 },
+    continuations: 0,
+  };
+  const history = b
+    .started([pipelinedInput])
+    .activity("startRun", STARTED)
+    .patchMarker(PIPELINED)
+    .activity("syncPages", pages("p50", true, 50))
+    .activity("syncPages", pages("p80", false, 30, 1_480))
+    .activity("finishRun", undefined)
+    .completed(result);
+  return { name: "pipelined-happy-path", workflowId: b.workflowId, description: "pipelined: 50 pages in one call, 30 in the next, then done", history };
+}
+
+export function pipelinedContinuesAsNew(): Scenario {
+  const b = builder("pipelined-continue");
+  const history = b
+    .started([{ ...TARGET, maxPagesPerRun: 70 }])
+    .activity("startRun", STARTED)
+    .patchMarker(PIPELINED)
+    .activity("syncPages", pages("p50", true, 50))
+    .activity("syncPages", pages("p70", true, 20))
+    .continuedAsNew([
+      {
+        ...TARGET,
+        maxPagesPerRun: 70,
+        resume: { runId: "run-1", cursor: "p70", counters: { pages: 70, records: 3_500, quarantined: 70, documents: 140 }, continuations: 1 },
+      },
+    ]);
+  return {
+    name: "pipelined-continue-as-new",
+    workflowId: b.workflowId,
+    description: "pipelined: the second call asks only for the 20 pages left before maxPagesPerRun, then continues as new",
+    history,
+  };
+}
+
 export const scenarios = (): Scenario[] => [
+  pipelinedHappyPath(),
+  pipelinedContinuesAsNew(),
   happyPath(),
   continuesAsNew(),
   resumedAfterContinueAsNew(),
