@@ -216,7 +216,7 @@ describe("throttling and a misbehaving server", () => {
   });
 
   it("a slow, trickling body times out and the page is fetched again", async () => {
-    const h = await start({ messagesPerMailbox: 6 }, { timeoutMs: 400, retry: { baseDelayMs: 10, maxDelayMs: 50 } });
+    const h = await start({ messagesPerMailbox: 6 }, { timeoutMs: 3000, retry: { baseDelayMs: 10, maxDelayMs: 50 } });
     h.sandbox.faults.once({ kind: "trickle", intervalMs: 100, bytesPerInterval: 1 }, { path: "/v1.0/me/mailFolders/:folder/messages/delta" });
     const pages = await drain(h);
     expect(activities(records(pages)).filter((r) => r.channel === "email")).toHaveLength(6);
