@@ -223,6 +223,17 @@ describe("throttling and a misbehaving server", () => {
     expect(h.sandbox.stats().faultsInjected).toBe(1);
   });
 
+  it("a user without an Exchange Online mailbox: mail and calendar are skipped with a notice, the directory still syncs", async () => {
+    const h = await start({ messagesPerMailbox: 5 });
+    const noMailbox = { error: { code: "MailboxNotEnabledForRESTAPI", message: "The mailbox is either inactive, soft-deleted, or is hosted on-premise." } };
+    h.sandbox.faults.always({ kind: "status", status: 404, body: noMailbox }, (req) => req.path.startsWith("/v1.0/me/"));
+    const pages = await drain(h);
+    expect(pages.flatMap((page) => page.stats.notices ?? []).join("\n")).toContain("no Exchange Online mailbox");
+    expect(byKind(records(pages), "person").filter((r) => r.externalId.startsWith("user:"))).toHaveLength(12);
+    expect(activities(records(pages))).toHaveLength(0);
+    expect(parseCursor(lastCursor(pages)).pending).toEqual([]);
+  });
+
   it("a cursor it did not write is a SchemaError, not a silent resync", async () => {
     const h = await start();
     await expect(drain(h, '{"v":2}')).rejects.toSatisfy(isSchemaError);

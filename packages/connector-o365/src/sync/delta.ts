@@ -9,7 +9,9 @@ import { DeltaPageSchema } from "../graph/schemas.js";
 
 export type DeltaResult =
   | { kind: "page"; items: unknown[]; nextLink?: string; deltaLink?: string }
-  | { kind: "expired"; reason: string };
+  | { kind: "expired"; reason: string }
+  /** The user has no Exchange Online mailbox (inactive, soft-deleted or on-premises): nothing to read. */
+  | { kind: "no-mailbox" };
 
 const RESYNC_CODES = new Set(["syncstatenotfound", "resyncrequired", "syncstateinvalid"]);
 
@@ -37,6 +39,7 @@ export async function fetchDeltaPage(
   } catch (error) {
     const reason = isExpiredToken(error);
     if (reason !== undefined) return { kind: "expired", reason };
+    if (isConnectorError(error) && error.vendorCode === "MailboxNotEnabledForRESTAPI") return { kind: "no-mailbox" };
     throw error;
   }
   const nextLink = page["@odata.nextLink"];

@@ -37,7 +37,7 @@ function sameWindow(a: { start: string; end: string } | undefined, b: { start: s
 }
 
 /** Where this page of `stream` comes from, and the state with any new round begun. */
-function plan(stream: StreamName, state: StreamState, input: StepInput): { url: string; state: StreamState; notice?: string } {
+function plan(stream: StreamName, state: StreamState, input: StepInput): { url: string; state: StreamState } {
   const window = calendarWindow(input.settings, input.now);
   if (state.nextLink !== undefined) return { url: state.nextLink, state };
   if (stream === "calendar" && state.deltaLink !== undefined && !sameWindow(state.window, window)) {
@@ -105,6 +105,13 @@ async function streamPage(input: StepInput, cursor: O365Cursor): Promise<StepRes
     planned = plan(stream, { mode: "resync", known: state.known, added: "", removed: "", links: "" }, input);
     result = await fetchDeltaPage(input.client, planned.url, input.accessToken, input.settings.pageSize, input.signal);
     if (result.kind === "expired") throw new TransientError(`Graph refused a fresh ${stream} delta round (${result.reason})`);
+  }
+  if (result.kind === "no-mailbox") {
+    // Nothing to read here; the stream keeps its state and is tried again next run (one request).
+    notices.push(`Microsoft 365 ${stream}: the user has no Exchange Online mailbox (MailboxNotEnabledForRESTAPI); skipped`);
+    add(`skipped.noMailbox`);
+    const pending = cursor.pending.slice(1);
+    return { cursor: { ...cursor, pending, full: pending.length > 0 && cursor.full }, stream, records: [], quarantined: [], hasMore: pending.length > 0, counts, notices };
   }
   let state = planned.state;
 
