@@ -91,6 +91,16 @@ describe("messages delta", () => {
   });
 });
 
+describe("items that are not objects", () => {
+  it("are quarantined as a description, never kept as they came (a bare string could be a body)", () => {
+    for (const raw of ["<p>private body</p>", 42, null, ["x"]]) {
+      const result = transformItem("inbox", raw, context);
+      expect(result.kind).toBe("quarantined");
+      if (result.kind === "quarantined") expect(JSON.stringify(result.quarantined.raw)).not.toContain("private body");
+    }
+  });
+});
+
 describe("calendarView delta", () => {
   it("the documented example (no id, no start) is quarantined", () => {
     const result = transformItem(

@@ -36,9 +36,14 @@ function externalIdOf(stream: StreamName, id: string): string {
   return stream === "calendar" ? eventExternalId(id) : messageExternalId(id);
 }
 
-/** The raw item with only the fields its schema knows (no body, preview or attachments), subject only if kept. */
+/**
+ * The raw item with only the fields its schema knows (no body, preview or attachments), subject only if kept. An item
+ * that is not an object is described, never kept: a bare string could be anything, a body included.
+ */
 export function keptFields(stream: StreamName, raw: unknown, includeSubjects: boolean): unknown {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return raw === null || typeof raw !== "object" ? raw : "[array]";
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    return { notAnObject: raw === null ? "null" : Array.isArray(raw) ? "array" : typeof raw };
+  }
   const allowed = new Set([...Object.keys(SCHEMAS[stream].shape), "@removed"]);
   if (!includeSubjects) allowed.delete("subject");
   return Object.fromEntries(Object.entries(raw).filter(([key]) => allowed.has(key)));
