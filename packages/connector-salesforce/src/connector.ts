@@ -148,8 +148,10 @@ export class SalesforceConnector implements Connector<CanonicalRecord, Salesforc
       state = step.state;
       // A page is one query page. An object whose run ended on its first page hands over to the next object in the
       // same call, so an incremental sync with nothing to do is one call of one query per object; a page with more
-      // behind it (or a full batch already read) is the end of this call.
-      if (!step.hasMore || page.next !== null || page.fresh === false || records.length >= BATCH_SIZE) {
+      // behind it, a full batch already read, or the org's API share reached ends this call (what was read is kept;
+      // the next call pauses before any request).
+      const overShare = !this.#clients.usage.withinShare(this.#origin(parsed), settings.apiShareLimit);
+      if (!step.hasMore || page.next !== null || !page.fresh || records.length >= BATCH_SIZE || overShare) {
         return buildSyncPage({
           connectorId: this.id,
           stream: objects.join(","),

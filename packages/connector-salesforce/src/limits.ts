@@ -40,6 +40,13 @@ export class ApiUsageTracker {
     if (usage !== undefined) this.#byOrg.set(org, { ...usage, at: this.#now() });
   }
 
+  /** Whether the org's last fresh reading is below `sharePercent` of its allocation (no reading: yes). */
+  withinShare(org: string, sharePercent: number): boolean {
+    const usage = this.#byOrg.get(org);
+    if (usage === undefined || this.#now() - usage.at >= LIMIT_PAUSE_MS) return true;
+    return usage.used < Math.floor((usage.max * sharePercent) / 100);
+  }
+
   get(org: string): ApiUsage | undefined {
     const usage = this.#byOrg.get(org);
     return usage === undefined ? undefined : { used: usage.used, max: usage.max };
@@ -51,15 +58,13 @@ export class ApiUsageTracker {
    */
   assertWithinShare(org: string, sharePercent: number): void {
     const usage = this.#byOrg.get(org);
-    if (usage === undefined || this.#now() - usage.at >= LIMIT_PAUSE_MS) return;
+    if (usage === undefined || this.withinShare(org, sharePercent)) return;
     const budget = Math.floor((usage.max * sharePercent) / 100);
-    if (usage.used >= budget) {
-      throw new RateLimitError(
-        `Salesforce: the org has used ${usage.used} of its ${usage.max} daily API requests; this connection may use ` +
-          `${sharePercent}% (${budget}), so the sync pauses`,
-        LIMIT_PAUSE_MS,
-        { details: { used: usage.used, max: usage.max, sharePercent } },
-      );
-    }
+    throw new RateLimitError(
+      `Salesforce: the org has used ${usage.used} of its ${usage.max} daily API requests; this connection may use ` +
+        `${sharePercent}% (${budget}), so the sync pauses`,
+      LIMIT_PAUSE_MS,
+      { details: { used: usage.used, max: usage.max, sharePercent } },
+    );
   }
 }

@@ -74,6 +74,16 @@ describe("the org's daily API allocation", () => {
     expect(sandbox.stats().requests).toBe(requests);
   });
 
+  it("a call that reaches the share mid-way keeps what it read and ends; the next call pauses", async () => {
+    const { connector, sandbox, settings } = await start({ apiLimit: { max: 1000, used: 496 } }, { apiShareLimit: 50 });
+    const first = await connector.sync(sandbox.credentials, null, { settings });
+    expect(first.hasMore).toBe(true);
+    expect(first.records.length).toBeGreaterThan(0);
+    expect(sandbox.apiUsage().used).toBe(500);
+    await expect(connector.sync(sandbox.credentials, first.cursor, { settings })).rejects.toBeInstanceOf(RateLimitError);
+    expect(sandbox.apiUsage().used).toBe(500);
+  });
+
   it("a higher share lets the same run go on", async () => {
     const { connector, sandbox, settings } = await start(
       { apiLimit: { max: 1000, used: 499 }, maxPageSize: 10 },
