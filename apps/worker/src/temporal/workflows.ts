@@ -183,3 +183,6 @@ function describeFailure(error: unknown): RunError {
   if (cause instanceof Error) return { type: cause.name, message: cause.message };
   return { type: "Error", message: String(cause) };
 }
+
+// The writeback outbox's drain: its own file, registered with this bundle.
+export { drainWriteback } from "../writeback/workflow.js";

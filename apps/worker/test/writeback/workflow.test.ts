@@ -3,17 +3,15 @@
  * sandbox, scripted histories replay through the real SDK state machines (values checked by the probe
  * interceptor), and the activity runs in MockActivityEnvironment against a real store and the loopback CRM.
  */
-import { fileURLToPath } from "node:url";
-
 import { ApplicationFailure } from "@temporalio/common";
 import { MockActivityEnvironment } from "@temporalio/testing";
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from "@temporalio/worker";
+import { Worker, type WorkflowBundleWithSourceMap } from "@temporalio/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storePort } from "../../src/activities/store-port.js";
 import { createWritebackActivities } from "../../src/writeback/activities.js";
 import type { DrainBatchResult } from "../../src/writeback/types.js";
 import type { DrainWritebackInput, DrainWritebackResult } from "../../src/writeback/workflow.js";
-import { installQuietRuntime, probePath, quietLogger } from "../temporal/bundle.js";
+import { bundleWithProbe, installQuietRuntime } from "../temporal/bundle.js";
 import { HistoryBuilder, type HistoryJson } from "../temporal/history-builder.js";
 import type { ProbeEvent } from "../temporal/probe-interceptor.js";
 import { lookup, memoryStore } from "../support/fixtures.js";
@@ -21,7 +19,6 @@ import { CRM_TOKEN, LoopbackCrmConnector, startLoopbackCrm } from "./loopback-cr
 
 installQuietRuntime();
 
-const workflowPath = fileURLToPath(new URL("../../src/writeback/workflow.ts", import.meta.url));
 const TARGET = { tenantId: "tenant-a", connectionId: "conn-1" } as const;
 const batch = (claimed: number, more: boolean, failed = 0): DrainBatchResult => ({
   claimed,
@@ -34,7 +31,8 @@ const batch = (claimed: number, more: boolean, failed = 0): DrainBatchResult => 
 
 let bundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
-  bundle = await bundleWorkflowCode({ workflowsPath: workflowPath, workflowInterceptorModules: [probePath], logger: quietLogger });
+  // The production bundle (src/temporal/workflows.ts re-exports drainWriteback), with the test probe.
+  bundle = await bundleWithProbe();
 }, 120_000);
 
 async function replay(history: HistoryJson, workflowId: string): Promise<ProbeEvent[]> {
@@ -50,7 +48,7 @@ async function replay(history: HistoryJson, workflowId: string): Promise<ProbeEv
 const calls = (events: ProbeEvent[]) => events.flatMap((e) => (e.kind === "activity" ? [{ type: e.activityType, arg: e.args[0] }] : []));
 
 describe("drainWriteback workflow", () => {
-  it("bundles for the workflow sandbox without activity code", () => {
+  it("is part of the production workflow bundle, without activity code", () => {
     expect(bundle.code).toContain("drainWriteback");
     expect(bundle.code).not.toMatch(/@gtm-clarity\/(store|connector-|core)/);
   });
