@@ -12,7 +12,7 @@ import {
   SignatureError,
   isTimestampWithinTolerance,
   verifyHmacSha256Hex,
-  type HeaderBag,
+  readSingleHeader,
   type WebhookRequest,
 } from "@gtm-clarity/core";
 
@@ -45,29 +45,6 @@ const MESSAGES: Record<CioSignatureFailure, string> = {
   no_matching_signature: "X-CIO-Signature does not match the body",
 };
 
-/**
- * One header's value from a `Headers` or a plain record (any case), or undefined when absent, blank, repeated with
- * different values, or longer than `max` (then `tooLong`). Never throws.
- */
-export function readHeader(headers: HeaderBag | undefined, name: string, max: number): { value?: string; tooLong?: true } {
-  if (headers === null || typeof headers !== "object") return {};
-  const values: string[] = [];
-  const getter = (headers as { get?: unknown }).get;
-  if (typeof getter === "function") {
-    const value: unknown = getter.call(headers, name);
-    if (typeof value === "string") values.push(value);
-  } else {
-    for (const [key, value] of Object.entries(headers)) {
-      if (key.length !== name.length || key.toLowerCase() !== name) continue;
-      for (const item of Array.isArray(value) ? value : [value]) if (typeof item === "string") values.push(item);
-    }
-  }
-  if (values.some((value) => value.length > max)) return { tooLong: true };
-  const distinct = new Set(values.map((value) => value.trim()).filter((value) => value !== ""));
-  const [only] = distinct;
-  return distinct.size === 1 && only !== undefined ? { value: only } : {};
-}
-
 export interface VerifiedCioWebhook {
   timestamp: number;
   /** The raw body as bytes, for parsing. */
@@ -89,9 +66,9 @@ export function verifyCioSignature(request: WebhookRequest, options: { maxBodyBy
   // A string's UTF-8 size is at most 3 bytes per UTF-16 unit: the cheap bound first, the exact count only near it.
   const size = typeof rawBody === "string" ? (rawBody.length * 3 <= maxBytes ? 0 : Buffer.byteLength(rawBody)) : rawBody.byteLength;
   if (size > maxBytes) return fail("body_too_large");
-  const timestamp = readHeader(given.headers, CIO_TIMESTAMP_HEADER, MAX_TIMESTAMP_CHARS);
-  const signature = readHeader(given.headers, CIO_SIGNATURE_HEADER, MAX_SIGNATURE_CHARS);
-  if (timestamp.tooLong || signature.tooLong) return fail("header_too_long");
+  const timestamp = readSingleHeader(given.headers, CIO_TIMESTAMP_HEADER, MAX_TIMESTAMP_CHARS);
+  const signature = readSingleHeader(given.headers, CIO_SIGNATURE_HEADER, MAX_SIGNATURE_CHARS);
+  if (!timestamp.ok || !signature.ok) return fail("header_too_long");
   if (timestamp.value === undefined || signature.value === undefined) return fail("missing_headers");
   if (!TIMESTAMP.test(timestamp.value)) return fail("invalid_timestamp");
   const seconds = Number(timestamp.value);

@@ -9,6 +9,7 @@ export * from "./registry.js";
 export * from "./crypto.js";
 export * from "./signatures.js";
 export * from "./webhook-request.js";
+export { readHeaderValues, readSingleHeader, type HeaderRead, type SingleHeader } from "./webhook-headers.js";
 export * from "./oauth-state.js";
 export * from "./pkce.js";
 export * from "./http/index.js";
