@@ -7,11 +7,11 @@ import { toSchemaIssues, type SchemaIssue } from "@gtm-clarity/core";
 import type { z } from "zod";
 import { AccountRecordSchema, type AccountRecord } from "../objects/account.js";
 import { ContactRecordSchema, type ContactRecord } from "../objects/contact.js";
-import { EventRecordSchema, type EventRecord } from "../objects/event.js";
+import { EventRecordSchema } from "../objects/event.js";
 import type { SObjectName } from "../objects/index.js";
 import { LeadRecordSchema, type LeadRecord } from "../objects/lead.js";
-import { OpportunityRecordSchema, type OpportunityRecord } from "../objects/opportunity.js";
-import { TaskRecordSchema, type TaskRecord } from "../objects/task.js";
+import { OpportunityRecordSchema } from "../objects/opportunity.js";
+import { TaskRecordSchema } from "../objects/task.js";
 import { completeness } from "../quality/completeness.js";
 import {
   cleanText,
@@ -21,48 +21,38 @@ import {
   normalisePhone,
   websiteToDomain,
 } from "../quality/normalise.js";
+import { event, opportunity, task } from "./activities.js";
+import { compact, envelope, isNil, type CanonicalInput } from "./shared.js";
 
-/** Canonical input before core's validation: `kind`, `externalId` and the kind's fields. */
-export type CanonicalInput = Record<string, unknown> & { kind: "person" | "account" | "activity"; externalId: string };
+export type { CanonicalInput } from "./shared.js";
+export { taskShape } from "./activities.js";
 
 export type TransformResult =
   | { ok: true; record: CanonicalInput; derived: CanonicalInput[]; normalised: boolean }
   | { ok: false; reasons: SchemaIssue[] };
 
-const SCHEMAS: { [K in SObjectName]: z.ZodType } = {
-  Account: AccountRecordSchema,
-  Contact: ContactRecordSchema,
-  Lead: LeadRecordSchema,
-  Opportunity: OpportunityRecordSchema,
-  Task: TaskRecordSchema,
-  Event: EventRecordSchema,
-};
-
-function isNil(value: unknown): value is null | undefined {
-  return value === null || value === undefined;
-}
-
-/** Records point at Accounts by these prefixes (vendor-apis.md §1.4). */
-const ACCOUNT_PREFIX = "001";
-const OPPORTUNITY_PREFIX = "006";
-
-export function transformRecord(object: SObjectName, raw: unknown): TransformResult {
-  const parsed = SCHEMAS[object].safeParse(raw);
+/** Parses `raw` with `schema`, then transforms it; a record that does not parse goes to quarantine with the reasons. */
+function parsedWith<T>(schema: z.ZodType<T>, raw: unknown, then: (record: T, tracker: ChangeTracker) => TransformResult): TransformResult {
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) return { ok: false, reasons: toSchemaIssues(parsed.error.issues) };
   const tracker = new ChangeTracker();
+  return then(parsed.data, tracker);
+}
+
+export function transformRecord(object: SObjectName, raw: unknown): TransformResult {
   switch (object) {
     case "Account":
-      return finish(account(parsed.data as AccountRecord, tracker), [], tracker);
+      return parsedWith(AccountRecordSchema, raw, (record, tracker) => finish(account(record, tracker), [], tracker));
     case "Contact":
-      return person(contact(parsed.data as ContactRecord, tracker), tracker);
+      return parsedWith(ContactRecordSchema, raw, (record, tracker) => finish(contact(record, tracker), [], tracker));
     case "Lead":
-      return leadRecords(parsed.data as LeadRecord, tracker);
+      return parsedWith(LeadRecordSchema, raw, leadRecords);
     case "Opportunity":
-      return finish(opportunity(parsed.data as OpportunityRecord), [], tracker);
+      return parsedWith(OpportunityRecordSchema, raw, (record, tracker) => finish(opportunity(record), [], tracker));
     case "Task":
-      return finish(task(parsed.data as TaskRecord), [], tracker);
+      return parsedWith(TaskRecordSchema, raw, (record, tracker) => finish(task(record), [], tracker));
     case "Event":
-      return finish(event(parsed.data as EventRecord), [], tracker);
+      return parsedWith(EventRecordSchema, raw, (record, tracker) => finish(event(record), [], tracker));
   }
 }
 
@@ -90,24 +80,6 @@ function finish(
 ): TransformResult {
   if (isInvalid(record)) return { ok: false, reasons: record.invalid };
   return { ok: true, record, derived, normalised: tracker.changed };
-}
-
-function person(record: CanonicalInput | Invalid, tracker: ChangeTracker): TransformResult {
-  return finish(record, [], tracker);
-}
-
-function envelope(raw: { Id: string; SystemModstamp: string; CreatedDate?: string | null | undefined; IsDeleted?: boolean | null | undefined }) {
-  return {
-    externalId: raw.Id,
-    remoteUpdatedAt: raw.SystemModstamp,
-    ...(isNil(raw.CreatedDate) ? {} : { remoteCreatedAt: raw.CreatedDate }),
-    isDeleted: raw.IsDeleted === true,
-  };
-}
-
-/** Drops null and undefined values, so properties hold only what the source said. */
-function compact(values: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== null && value !== undefined));
 }
 
 function account(raw: AccountRecord, tracker: ChangeTracker): CanonicalInput {
@@ -252,134 +224,3 @@ function leadRecords(raw: LeadRecord, tracker: ChangeTracker): TransformResult {
   return { ok: true, record: person, derived, normalised: tracker.changed };
 }
 
-function opportunity(raw: OpportunityRecord): CanonicalInput {
-  return {
-    kind: "activity",
-    ...envelope(raw),
-    type: "opportunity",
-    channel: "crm",
-    // When the deal was opened; stage, amount and close date change in place under the same externalId.
-    occurredAt: raw.CreatedDate ?? raw.SystemModstamp,
-    ...compact({ subject: cleanText(raw.Name), accountExternalId: raw.AccountId }),
-    properties: compact({
-      object: "Opportunity",
-      stage: raw.StageName,
-      amount: raw.Amount,
-      closeDate: raw.CloseDate,
-      probability: raw.Probability,
-      isClosed: raw.IsClosed === true,
-      isWon: raw.IsWon === true,
-      forecastCategory: raw.ForecastCategory,
-      type: raw.Type,
-      leadSource: raw.LeadSource,
-      ownerId: raw.OwnerId,
-    }),
-  };
-}
-
-type ActivityShape = { type: string; channel: string; direction?: "inbound" | "outbound" | "internal" };
-
-/** Type and channel from `TaskSubtype` first (set by Salesforce itself), then the editable `Type` picklist. */
-export function taskShape(subtype: string | null | undefined, type: string | null | undefined, callType?: string | null): ActivityShape {
-  const direction = callDirection(callType);
-  switch (subtype) {
-    case "Email":
-      return { type: "email", channel: "email" };
-    case "ListEmail":
-      return { type: "email", channel: "email", direction: "outbound" };
-    case "Call":
-      return { type: "call", channel: "phone", ...direction };
-    case "LinkedIn":
-      return { type: "task", channel: "social" };
-    default:
-      break;
-  }
-  const typed = type?.trim().toLowerCase() ?? "";
-  if (typed.includes("call")) return { type: "call", channel: "phone", ...direction };
-  if (typed.includes("email")) return { type: "email", channel: "email" };
-  if (typed.includes("meeting")) return { type: "meeting", channel: "meeting" };
-  return { type: "task", channel: "task", ...direction };
-}
-
-function callDirection(callType: string | null | undefined): { direction?: "inbound" | "outbound" | "internal" } {
-  switch (callType) {
-    case "Inbound":
-      return { direction: "inbound" };
-    case "Outbound":
-      return { direction: "outbound" };
-    case "Internal":
-      return { direction: "internal" };
-    default:
-      return {};
-  }
-}
-
-/** `WhatId` names an Account or an Opportunity (or anything else); `AccountId` is Salesforce's own derivation. */
-function links(raw: { WhoId?: string | null | undefined; WhatId?: string | null | undefined; AccountId?: string | null | undefined }) {
-  const what = raw.WhatId ?? undefined;
-  return {
-    personExternalId: raw.WhoId ?? undefined,
-    accountExternalId: raw.AccountId ?? (what?.startsWith(ACCOUNT_PREFIX) === true ? what : undefined),
-    opportunityId: what?.startsWith(OPPORTUNITY_PREFIX) === true ? what : undefined,
-  };
-}
-
-function dateAt(date: string | null | undefined): string | undefined {
-  return isNil(date) ? undefined : `${date}T00:00:00.000Z`;
-}
-
-function task(raw: TaskRecord): CanonicalInput {
-  const { opportunityId, ...linked } = links(raw);
-  return {
-    kind: "activity",
-    ...envelope(raw),
-    ...taskShape(raw.TaskSubtype, raw.Type, raw.CallType),
-    occurredAt: raw.CompletedDateTime ?? dateAt(raw.ActivityDate) ?? raw.CreatedDate ?? raw.SystemModstamp,
-    ...compact({
-      subject: cleanText(raw.Subject),
-      durationSeconds: isNil(raw.CallDurationInSeconds) || raw.CallDurationInSeconds < 0 ? undefined : raw.CallDurationInSeconds,
-      ...linked,
-    }),
-    properties: compact({
-      object: "Task",
-      subtype: raw.TaskSubtype,
-      taskType: raw.Type,
-      status: raw.Status,
-      priority: raw.Priority,
-      callDisposition: raw.CallDisposition,
-      isClosed: raw.IsClosed,
-      isArchived: raw.IsArchived,
-      dueDate: raw.ActivityDate,
-      opportunityId,
-      ownerId: raw.OwnerId,
-    }),
-  };
-}
-
-function event(raw: EventRecord): CanonicalInput {
-  const { opportunityId, ...linked } = links(raw);
-  return {
-    kind: "activity",
-    ...envelope(raw),
-    type: "meeting",
-    channel: "meeting",
-    occurredAt: raw.StartDateTime ?? raw.ActivityDateTime ?? dateAt(raw.ActivityDate) ?? raw.CreatedDate ?? raw.SystemModstamp,
-    ...compact({
-      subject: cleanText(raw.Subject),
-      durationSeconds: isNil(raw.DurationInMinutes) || raw.DurationInMinutes < 0 ? undefined : raw.DurationInMinutes * 60,
-      ...linked,
-    }),
-    properties: compact({
-      object: "Event",
-      subtype: raw.EventSubtype,
-      eventType: raw.Type,
-      endsAt: raw.EndDateTime,
-      isAllDay: raw.IsAllDayEvent,
-      location: cleanText(raw.Location),
-      showAs: raw.ShowAs,
-      isArchived: raw.IsArchived,
-      opportunityId,
-      ownerId: raw.OwnerId,
-    }),
-  };
-}
