@@ -16,7 +16,17 @@ const OAUTH_ENV: Readonly<Record<string, { clientId: string; clientSecret: strin
   o365: { clientId: "O365_CLIENT_ID", clientSecret: "O365_CLIENT_SECRET" },
 };
 
+const EnvSchema = z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/), z.string());
+
 export function wireSandboxOAuth(connectorId: string, sandbox: RunningSandbox<unknown>): boolean {
+  // A sandbox that knows its connector's variables says so itself (`oauthEnv()`); that wins over the table below.
+  if ("oauthEnv" in sandbox && typeof sandbox.oauthEnv === "function") {
+    const env = EnvSchema.safeParse(sandbox.oauthEnv());
+    if (env.success) {
+      Object.assign(process.env, env.data);
+      return true;
+    }
+  }
   const names = OAUTH_ENV[connectorId];
   const client = OAuthClientSchema.safeParse(sandbox);
   if (names === undefined || !client.success) return false;

@@ -7,9 +7,11 @@ export async function consent(authorizeUrl: string, decision: "allow" | "deny"):
   const page = await fetch(authorizeUrl, { redirect: "manual" });
   if (page.status >= 300 && page.status < 400) return redirectOf(page, authorizeUrl);
   const html = await page.text();
-  const form = /<form[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/i.exec(html);
+  const form = /<form([^>]*)>([\s\S]*?)<\/form>/i.exec(html);
   if (form === null) throw new Error(`consent page has no form (HTTP ${page.status})`);
-  const [, action = "", inner = ""] = form;
+  const [, attributes = "", inner = ""] = form;
+  // A form without an action posts back to the page's own URL, query included (HTML's rule).
+  const action = /action="([^"]*)"/i.exec(attributes)?.[1] ?? authorizeUrl;
   const fields = new URLSearchParams();
   for (const input of inner.matchAll(/<input[^>]*>/gi)) {
     const name = /name="([^"]*)"/i.exec(input[0])?.[1];

@@ -161,6 +161,35 @@ describe("OAuth connect", () => {
     expect(await pendingFlows(tenantId)).toBe(0);
   });
 
+  it("connects Microsoft 365 through its consent page once the DPA is accepted", async () => {
+    const tenantId = uniqueTenant();
+    await h.rt.store.createTenant({ tenantId });
+    await h.rt.store.acceptDpa({ tenantId });
+    const started = await start(tenantId, "o365");
+    expect(started.authorizeUrl.searchParams.get("redirect_uri")).toBe(`${BASE}/api/oauth/o365/callback`);
+    const back = await consent(started.authorizeUrl.toString(), "allow");
+    const response = await handleCallback(h.rt, get(`/api/oauth/o365/callback${back.search}`, `${started.session}; ${started.binding}`), {
+      connector: "o365",
+    });
+    expect(location(response).searchParams.get("notice")).toBe("connected");
+    const [connection] = await connections(tenantId);
+    expect(connection).toMatchObject({ connectorId: "o365", status: "active" });
+  });
+
+  it("stores nothing when the person presses Deny on Microsoft 365's consent page", async () => {
+    const tenantId = uniqueTenant();
+    await h.rt.store.createTenant({ tenantId });
+    await h.rt.store.acceptDpa({ tenantId });
+    const started = await start(tenantId, "o365");
+    const back = await consent(started.authorizeUrl.toString(), "deny");
+    expect(back.searchParams.get("error")).toBe("access_denied");
+    const response = await handleCallback(h.rt, get(`/api/oauth/o365/callback${back.search}`, `${started.session}; ${started.binding}`), {
+      connector: "o365",
+    });
+    expect(location(response).searchParams.get("error")).toBe("oauth_denied");
+    expect(await connections(tenantId)).toEqual([]);
+  });
+
   it("asks for the DPA before Microsoft 365 can be connected", async () => {
     const tenantId = uniqueTenant();
     const cookie = sessionCookieFor(h.rt, tenantId);

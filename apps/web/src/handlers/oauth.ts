@@ -52,6 +52,9 @@ function oauthConnector(id: string): (AnyConnector & { oauth: NonNullable<AnyCon
  * `loginUrl`: production, sandbox orgs, My Domain, or the loopback sandbox) read the connection's settings from a
  * second argument, which the others ignore. A function of fewer parameters fits this wider type.
  */
+/** The tenant's DPA acceptance, which DPA-gated connectors check before any request leaves (core's `assertDpaAccepted`). */
+type DpaGate = { dpaAcceptedAt: Date | null };
+
 type AuthorizationUrlWithSettings = (request: OAuthAuthorizationRequest, settings: Record<string, unknown>) => Promise<OAuthAuthorization>;
 type ExchangeCodeWithSettings = (callback: OAuthCallback, settings: Record<string, unknown>) => Promise<OAuthTokens>;
 
@@ -102,7 +105,15 @@ export async function handleAuthorize(rt: WebRuntime, request: Request, params: 
   let authorization;
   try {
     const settings = initialSettings(rt, connector, { tenantId, connectionId });
-    authorization = await authorizationUrl(connector.oauth, { tenantId, connectionId, redirectUri, sessionBinding: binding.cookieValue }, settings);
+    // DPA-gated connectors (Microsoft 365) read the tenant's acceptance from the request and refuse without it.
+    const request: OAuthAuthorizationRequest & DpaGate = {
+      tenantId,
+      connectionId,
+      redirectUri,
+      sessionBinding: binding.cookieValue,
+      dpaAcceptedAt: tenant.dpaAcceptedAt,
+    };
+    authorization = await authorizationUrl(connector.oauth, request, settings);
   } catch (error) {
     rt.logger.warn("authorization URL failed", { connectorId: connector.id, error: String(error) });
     return back("oauth_not_configured");
@@ -161,7 +172,8 @@ export async function handleCallback(rt: WebRuntime, request: Request, params: O
   let settings: Record<string, unknown>;
   try {
     settings = initialSettings(rt, connector, binding);
-    const callback: OAuthCallback = {
+    const callback: OAuthCallback & DpaGate = {
+      dpaAcceptedAt: tenant.dpaAcceptedAt,
       code,
       state,
       codeVerifier: flow.codeVerifier,
