@@ -92,10 +92,17 @@ export function createBudgetScope(deps: BudgetResolverDeps): BudgetScope {
 
 type AnyActivities = Record<string, (input: never) => Promise<unknown>>;
 
-/** Every activity whose input names a connection runs in that connection's budget scope. */
-export function budgeted<A extends AnyActivities>(activities: A, scope: BudgetScope): A {
+/** The activities that call vendors; bookkeeping (start/finish a run, mark a connection) stays out of the scope. */
+export const VENDOR_ACTIVITIES: ReadonlySet<string> = new Set(["syncPage", "syncPages", "drainWritebackBatch"]);
+
+/** Each vendor-calling activity runs in the budget scope of the connection its input names. */
+export function budgeted<A extends AnyActivities>(activities: A, scope: BudgetScope, names: ReadonlySet<string> = VENDOR_ACTIVITIES): A {
   const wrapped: Record<string, (input: never) => Promise<unknown>> = {};
   for (const [name, fn] of Object.entries(activities)) {
+    if (!names.has(name)) {
+      wrapped[name] = fn;
+      continue;
+    }
     wrapped[name] = (input: never) => {
       const ref = input as { tenantId?: unknown; connectionId?: unknown } | undefined;
       if (typeof ref?.tenantId === "string" && typeof ref.connectionId === "string") {
