@@ -51,17 +51,21 @@ export class FakeEntra {
 
   /** What `O365OAuthOptions` needs to talk to this fake (plus the app's client id and secret). */
   authority(tenant = "organizations") {
-    const base = `${this.#origin}/${tenant}/oauth2/v2.0`;
     return {
       authority: `https://${SANDBOX_AUTHORITY_HOST}/${tenant}`,
       knownAuthorities: [SANDBOX_AUTHORITY_HOST],
-      authorityMetadata: JSON.stringify({
-        issuer: `https://${SANDBOX_AUTHORITY_HOST}/${tenant}/v2.0`,
-        authorization_endpoint: `${base}/authorize`,
-        token_endpoint: `${base}/token`,
-        end_session_endpoint: `${base}/logout`,
-        jwks_uri: `${this.#origin}/${tenant}/discovery/v2.0/keys`,
-      }),
+      authorityMetadata: JSON.stringify(this.#metadata(tenant)),
+    };
+  }
+
+  #metadata(tenant: string) {
+    const base = `${this.#origin}/${tenant}/oauth2/v2.0`;
+    return {
+      issuer: `https://${SANDBOX_AUTHORITY_HOST}/${tenant}/v2.0`,
+      authorization_endpoint: `${base}/authorize`,
+      token_endpoint: `${base}/token`,
+      end_session_endpoint: `${base}/logout`,
+      jwks_uri: `${this.#origin}/${tenant}/discovery/v2.0/keys`,
     };
   }
 
@@ -97,8 +101,7 @@ export class FakeEntra {
   }
 
   #openid(tenant: string): Json {
-    const { authorityMetadata } = this.authority(tenant);
-    return { ...(JSON.parse(authorityMetadata) as Json), response_types_supported: ["code"], code_challenge_methods_supported: ["S256"] };
+    return { ...this.#metadata(tenant), response_types_supported: ["code"], code_challenge_methods_supported: ["S256"] };
   }
 
   #authorizePage(req: SandboxRequest): Reply {

@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { json, route, type Reply, type Route, type SandboxRequest } from "@gtm-clarity/testkit/sandbox";
+import { z } from "zod";
 import type { DeltaCollection } from "./delta-collection.js";
 import type { Json, SandboxTenant, SandboxUser } from "./data.js";
 
@@ -33,23 +34,24 @@ export function graphError(status: number, code: string, message: string, header
   return { ...reply, headers: { ...reply.headers, ...headers } };
 }
 
-interface Token {
-  g: number;
-  since: number;
-  snap: number;
-  off: number;
-  sel?: string;
-  w?: { start: string; end: string };
+/** What the sandbox packs into its skip and delta tokens (opaque to clients, as Graph's are). */
+const TokenSchema = z.object({
+  g: z.number(),
+  since: z.number(),
+  snap: z.number(),
+  off: z.number(),
+  sel: z.string().optional(),
+  w: z.object({ start: z.string(), end: z.string() }).optional(),
   /** The empty page of this round was served. */
-  e?: boolean;
-}
+  e: z.boolean().optional(),
+});
+type Token = z.output<typeof TokenSchema>;
 
 const encode = (token: Token) => Buffer.from(JSON.stringify(token)).toString("base64url");
 function decode(value: string): Token | undefined {
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
-    if (parsed === null || typeof parsed !== "object" || !("g" in parsed) || !("snap" in parsed)) return undefined;
-    return parsed as Token;
+    const parsed = TokenSchema.safeParse(JSON.parse(Buffer.from(value, "base64url").toString("utf8")));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
@@ -82,11 +84,11 @@ function inWindow(item: Json, window: { start: string; end: string } | undefined
   return start < Date.parse(window.end) && end > Date.parse(window.start);
 }
 
-function expired(stream: GraphStream, style: ExpiryStyle): Reply {
+function expired(style: ExpiryStyle): Reply {
   if (style === "gone") return graphError(410, "Gone", "The delta token has expired.");
   if (style === "resyncRequired") return graphError(400, "resyncRequired", "The delta token is no longer valid, and the app must reset the sync state.");
-  const status = stream === "users" ? 400 : 400;
-  return graphError(status, "syncStateNotFound", "The sync state generation is not found. The delta token is expired and data must be synchronized again.");
+  // Directory objects use 400 for it (vendor-apis.md §2.2); the sandbox answers Outlook items the same way.
+  return graphError(400, "syncStateNotFound", "The sync state generation is not found. The delta token is expired and data must be synchronized again.");
 }
 
 export function graphRoutes(backend: GraphBackend): Route[] {
@@ -146,7 +148,7 @@ function deltaPage(backend: GraphBackend, req: SandboxRequest, user: SandboxUser
     } else {
       const decoded = decode(skip ?? deltaToken ?? "");
       if (decoded === undefined) return graphError(400, "BadRequest", "Invalid skip or delta token.");
-      if (decoded.g !== collection.generation) return expired(stream, backend.expiryStyle(user, stream));
+      if (decoded.g !== collection.generation) return expired(backend.expiryStyle(user, stream));
       // A deltaLink starts a new round from its version; a nextLink continues its round.
       token = skip !== null ? decoded : { ...decoded, since: decoded.snap, snap: collection.version, off: 0, e: true };
     }
