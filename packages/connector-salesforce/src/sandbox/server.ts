@@ -26,6 +26,8 @@ import { CollectionBodySchema, isSandboxObject, saveCollection, type CollectionS
 import { expectedRecordsOf } from "./expected.js";
 import { makeRecord, sandboxData, sfDateTime, type SandboxData, type SandboxRecord } from "./data.js";
 import { SandboxOAuthServer, type SandboxOAuthOptions } from "./oauth.js";
+import { sfError } from "./errors.js";
+import { replicationReply } from "./replication.js";
 import { fieldsOf, matches, parseSoql, SoqlError, sortRows } from "./soql.js";
 
 export interface SalesforceSandboxOptions extends SandboxOAuthOptions {
@@ -60,9 +62,6 @@ export interface SalesforceSandbox extends RunningSandbox<SalesforceSettings> {
 
 const API_VERSION = /^v\d{2,3}\.\d$/;
 
-function sfError(status: number, errorCode: string, message: string, fields?: string[]): Reply {
-  return json(status, [{ message, errorCode, ...(fields === undefined ? {} : { fields }) }]);
-}
 
 interface Locator {
   object: SObjectName;
@@ -206,6 +205,12 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
     return json(200, saveCollection(collectionStore, body, { kind: "upsert", object, field }));
   };
 
+  const replication = (req: SandboxRequest, kind: "updated" | "deleted"): Reply => {
+    const object = req.params["object"];
+    if (!isSandboxObject(object)) return sfError(404, "NOT_FOUND", "The requested resource does not exist");
+    return replicationReply(req, [...table(object).values()], kind, clock);
+  };
+
   const withVersion =
     (handler: (req: SandboxRequest) => Reply | Promise<Reply>) =>
     (req: SandboxRequest): Reply | Promise<Reply> =>
@@ -221,6 +226,8 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
       route("GET", "/services/data/:version/limits", withVersion(() =>
         json(200, { DailyApiRequests: { Max: usage.max, Remaining: Math.max(0, usage.max - usage.used) } }),
       )),
+      route("GET", "/services/data/:version/sobjects/:object/updated", withVersion((req) => replication(req, "updated"))),
+      route("GET", "/services/data/:version/sobjects/:object/deleted", withVersion((req) => replication(req, "deleted"))),
       route("PATCH", "/services/data/:version/composite/sobjects", withVersion((req) => collections(req, false))),
       route("PATCH", "/services/data/:version/composite/sobjects/:object/:field", withVersion((req) => collections(req, true))),
     ],
