@@ -3,6 +3,8 @@
  * every way the callback can go wrong. Whatever fails, nothing is stored.
  */
 import { describe, expect, it } from "vitest";
+import { connectorRegistry } from "@gtm-clarity/core";
+import { handleDisconnect } from "../src/handlers/connection-actions.js";
 import { handleAuthorize, handleCallback, OAUTH_BINDING_COOKIE } from "../src/handlers/oauth.js";
 import { BASE, formPost, get, location, sessionCookieFor, setCookies, uniqueTenant, useRuntime } from "./support.js";
 import { consent } from "./consent.js";
@@ -73,6 +75,20 @@ describe("OAuth connect", () => {
     const replay = await callback(started, back);
     expect(location(replay).searchParams.get("error")).toBe("oauth_bad_state");
     expect(await connections(started.tenantId)).toHaveLength(1);
+  });
+
+  it("disconnecting revokes the tokens at the provider, then deletes the connection", async () => {
+    const started = await start();
+    await callback(started, await consent(started.authorizeUrl.toString(), "allow"));
+    const [connection] = await connections(started.tenantId);
+    const connectionId = connection?.id ?? "";
+    const credentials = await h.rt.store.getConnectionCredentials({ tenantId: started.tenantId, connectionId });
+    const response = await handleDisconnect(h.rt, formPost(`/api/connections/${connectionId}/disconnect`, { cookie: started.session }), {
+      id: connectionId,
+    });
+    expect(location(response).searchParams.get("notice")).toBe("disconnected_revoked");
+    expect(await connections(started.tenantId)).toEqual([]);
+    await expect(connectorRegistry.get("salesforce").oauth?.refresh(credentials)).rejects.toThrow();
   });
 
   it("stores nothing when consent is denied", async () => {

@@ -43,13 +43,23 @@ export async function handleSyncNow(rt: WebRuntime, request: Request, params: Co
   return seeOther(rt.config, page, { notice: started === "started" ? "sync_started" : "sync_running" });
 }
 
-/** A provider revocation, when the connector's OAuth capability offers one (an optional, untyped extra). */
+/**
+ * A provider revocation, when the connector offers one: `disconnect(credentials)` on the connector, or `revoke` on
+ * its OAuth capability (optional extras that core's interface does not declare yet, so they are looked up at run
+ * time).
+ */
 function revoker(connectorId: string): ((credentials: Credentials) => Promise<unknown>) | undefined {
-  const oauth = findConnector(connectorId)?.oauth;
-  if (oauth === undefined || !("revoke" in oauth)) return undefined;
-  const revoke: unknown = oauth.revoke;
-  if (typeof revoke !== "function") return undefined;
-  return (credentials) => Promise.resolve(revoke.call(oauth, credentials));
+  const connector = findConnector(connectorId);
+  if (connector === undefined) return undefined;
+  for (const [owner, name] of [
+    [connector, "disconnect"],
+    [connector.oauth, "revoke"],
+  ] as const) {
+    if (owner === undefined || !(name in owner)) continue;
+    const method: unknown = Reflect.get(owner, name);
+    if (typeof method === "function") return (credentials) => Promise.resolve(method.call(owner, credentials));
+  }
+  return undefined;
 }
 
 export async function handleDisconnect(rt: WebRuntime, request: Request, params: ConnectionParams): Promise<Response> {
