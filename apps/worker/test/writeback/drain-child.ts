@@ -1,10 +1,8 @@
 /**
  * The in-process writeback drain as a separate process, for the kill -9 test: opens the app (GTM_DATA_DIR or
  * DATABASE_URL), drains one connection's outbox into the loopback CRM, and prints each step as a JSON line.
- * PAUSE_AT=<step>:<n> (claimed, pushed or settled, of this process's n-th batch) stops there and waits to be killed;
- * UNTIL_EMPTY=1 keeps draining until no change is queued or sent (waiting out leases and backoffs).
+ * PAUSE_AT=<step>:<n> (claimed, pushed or settled, of this process's n-th batch) stops there and waits to be killed.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import { storePort } from "../../src/activities/store-port.js";
 import { openApp } from "../../src/app.js";
 import { createWritebackDrainer } from "../../src/writeback/activities.js";
@@ -13,7 +11,6 @@ import { LoopbackCrmConnector } from "./loopback-crm.js";
 
 const target = { tenantId: process.env["WB_TENANT"] ?? "", connectionId: process.env["WB_CONNECTION"] ?? "" };
 const [pauseStep, pauseBatch] = (process.env["PAUSE_AT"] ?? "").split(":");
-const untilEmpty = process.env["UNTIL_EMPTY"] === "1";
 const emit = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`);
 
 let batches = 0;
@@ -44,13 +41,6 @@ const drainer = createWritebackDrainer({
   },
 });
 emit({ event: "started", pid: process.pid });
-for (;;) {
-  await drainer.drain(target);
-  const counts = await app.store.outbox.counts(target);
-  if (!untilEmpty || counts.queued + counts.sent === 0) {
-    emit({ event: "done", counts });
-    break;
-  }
-  await sleep(30);
-}
+await drainer.drain(target);
+emit({ event: "done", counts: await app.store.outbox.counts(target) });
 await app.close();
