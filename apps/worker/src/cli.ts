@@ -25,6 +25,8 @@ import { runDemo } from "./demo/demo.js";
 import { renderTable } from "./demo/table.js";
 import { formatCount, ProgressDisplay } from "./runner/progress.js";
 import { runSyncs, type RunnerTarget } from "./runner/runner.js";
+import { formatCounts, statsLines } from "./runner/run-stats.js";
+import { closeStaleRuns } from "./runner/stale-runs.js";
 import { drainerFor, WRITEBACK_SUBCOMMANDS, writebackCommands } from "./writeback/cli-commands.js";
 
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
@@ -202,6 +204,7 @@ const commands: Record<string, Command> = {
           config,
           activities: async () => {
             app = await openApp({ databaseUrl: config.databaseUrl, logLevel: logLevelFrom(process.env, "info") });
+            await closeStaleRuns(app.store, app.logger);
             return app.activities;
           },
           allowSourceBundle: values["dev"] === true,
@@ -237,6 +240,7 @@ const commands: Record<string, Command> = {
       const app = await openApp({ logDestination: (line) => progress.log(line) });
       const signals = interruptHandling(progress);
       try {
+        await closeStaleRuns(app.store, app.logger);
         const targets = await resolveTargets(app.store, tenantId, list(values, "connection"), values["all"] === true);
         if (targets.length === 0) {
           console.error(`No active connections for tenant ${tenantId}.`);
@@ -263,6 +267,9 @@ const commands: Record<string, Command> = {
           r.error ? `${r.error.type}: ${r.error.message}`.slice(0, 80) : "",
         ]);
         console.log(renderTable(["connection", "status", "pages", "records", "quarantined", "seconds", "error"], rows));
+        for (const r of results) {
+          for (const line of statsLines(targets.find((t) => t.connectionId === r.connectionId)?.label ?? r.connectionId, r.counters)) console.log(line);
+        }
         if (results.some((r) => r.status === "failed")) return 1;
         if (signals.stop.signal.aborted || results.some((r) => r.status === "cancelled")) return 130;
         return 0;
@@ -408,7 +415,7 @@ const commands: Record<string, Command> = {
           .slice(0, limit);
         console.log(
           renderTable(
-            ["started", "connector", "version", "connection", "full", "status", "pages", "new", "changed", "same", "quarantined", "seconds", "error"],
+            ["started", "connector", "version", "connection", "full", "status", "pages", "new", "changed", "same", "quarantined", "seconds", "error", "counts"],
             runs.map(({ run, connector }) => [
               run.startedAt.toISOString(),
               connector,
@@ -423,6 +430,7 @@ const commands: Record<string, Command> = {
               formatCount(run.quarantined),
               run.finishedAt ? ((run.finishedAt.getTime() - run.startedAt.getTime()) / 1000).toFixed(2) : "",
               run.error ? redactString(run.error).slice(0, 60) : "",
+              formatCounts(run.counts),
             ]),
           ),
         );
@@ -438,33 +446,34 @@ const commands: Record<string, Command> = {
     notes: [
       "Creates or updates `sync:{tenant}:{connection}` for every connection of each --tenant (overlap SKIP, jitter,",
       "a stable per-connection offset), pauses those that need re-authentication or are disabled, and deletes",
-      "schedules of that tenant whose connection is gone. Needs TEMPORAL_ADDRESS (+ TEMPORAL_NAMESPACE, TASK_QUEUE).",
+      "schedules of that tenant whose connection is gone. Without --tenant: every tenant's connections, listed by the",
+      "maintenance role (ids, connector, tenant and status only), and every orphaned sync schedule is deleted.",
+      "Needs TEMPORAL_ADDRESS (+ TEMPORAL_NAMESPACE, TASK_QUEUE).",
     ],
     options: [
-      { ...tenantOption("tenant to reconcile"), multiple: true },
+      { ...tenantOption("tenant to reconcile (default: every tenant)"), multiple: true },
       { name: "interval", type: "string", value: "N", description: "minutes between syncs (default 15)" },
       { name: "dry-run", type: "boolean", description: "print the schedules that would be written, touch nothing" },
     ],
     async run(values) {
       const tenants = list(values, "tenant");
-      if (tenants.length === 0) throw new UsageError("--tenant is required (repeat it for several tenants)");
       const intervalMinutes = positiveInt(values, "interval", 15);
       const { SyncScheduler } = await import("./temporal/scheduler.js");
       const app = await openApp();
       try {
-        const wanted = [];
-        for (const tenantId of tenants) {
-          for (const c of await app.store.listConnections({ tenantId })) {
-            wanted.push({
-              tenantId,
-              connectionId: c.id,
-              connectorId: c.connectorId,
-              intervalMinutes,
-              paused: c.status !== "active",
-              ...(c.status !== "active" ? { note: `connection ${c.status}` } : {}),
-            });
-          }
-        }
+        // Scheduling needs ids and statuses, never credentials: across tenants that is all the maintenance role sees.
+        const connections =
+          tenants.length === 0
+            ? await app.store.maintenance.listConnections()
+            : (await Promise.all(tenants.map((tenantId) => app.store.listConnections({ tenantId })))).flat();
+        const wanted = connections.map((c) => ({
+          tenantId: c.tenantId,
+          connectionId: c.id,
+          connectorId: c.connectorId,
+          intervalMinutes,
+          paused: c.status !== "active",
+          ...(c.status !== "active" ? { note: `connection ${c.status}` } : {}),
+        }));
         if (values["dry-run"] === true) {
           console.log(renderTable(["schedule", "every", "paused"], wanted.map((w) => [SyncScheduler.scheduleId(w.tenantId, w.connectionId), `${intervalMinutes}m`, w.paused ? "yes" : ""])));
           return 0;
@@ -476,7 +485,7 @@ const commands: Record<string, Command> = {
         try {
           const client = new Client({ connection, namespace: process.env["TEMPORAL_NAMESPACE"] ?? "default" });
           const scheduler = new SyncScheduler(client.schedule, { taskQueue: process.env["TASK_QUEUE"] ?? "gtm-sync", defaultIntervalMinutes: intervalMinutes });
-          const report = await scheduler.reconcile(wanted, { onlyTenants: tenants });
+          const report = await scheduler.reconcile(wanted, tenants.length === 0 ? {} : { onlyTenants: tenants });
           console.log(`created ${report.created.length}, updated ${report.updated.length}, deleted ${report.deleted.length}`);
           for (const id of report.deleted) console.log(`  deleted ${id}`);
         } finally {
