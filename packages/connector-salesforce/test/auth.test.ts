@@ -33,7 +33,7 @@ async function connect() {
   const { connector, settings } = started;
   const binding = createOAuthBinding();
   const request = { ...BINDING, redirectUri: REDIRECT, sessionBinding: binding.cookieValue };
-  const authorization = await connector.oauth.authorizationUrl(request, settings);
+  const authorization = await connector.oauth.authorizationUrl(request, { settings });
   return { ...started, binding, authorization };
 }
 
@@ -54,7 +54,7 @@ describe("authorization", () => {
     const request = { ...BINDING, redirectUri: REDIRECT, sessionBinding: createOAuthBinding().cookieValue };
     expect((await oauth.authorizationUrl(request)).url).toMatch(/^https:\/\/login\.salesforce\.com\/services\/oauth2\/authorize\?/);
     for (const loginUrl of ["https://test.salesforce.com", "https://acme.my.salesforce.com"]) {
-      expect((await oauth.authorizationUrl(request, { loginUrl })).url.startsWith(`${loginUrl}/services/oauth2/authorize?`)).toBe(true);
+      expect((await oauth.authorizationUrl(request, { settings: { loginUrl } })).url.startsWith(`${loginUrl}/services/oauth2/authorize?`)).toBe(true);
     }
   });
 
@@ -71,7 +71,7 @@ describe("authorization", () => {
         sessionBinding: binding.cookieValue,
         tenantId: BINDING.tenantId,
       },
-      settings,
+      { settings },
     );
     // No expires_in: the worker learns of an expired session from a 401.
     expect(tokens.expiresAt).toBeUndefined();
@@ -83,11 +83,9 @@ describe("authorization", () => {
     });
     expect(tokens.credentials["issuedAt"]).toMatch(/^\d{13}$/);
     expect(tokens.credentials["refreshToken"]).toBeTruthy();
-    expect(connectionSettingsFrom(tokens.credentials)).toEqual({
-      loginUrl: sandbox.url,
-      organizationId: sandbox.oauth.organizationId,
-      userId: sandbox.oauth.userId,
-    });
+    const learned = { loginUrl: sandbox.url, organizationId: sandbox.oauth.organizationId, userId: sandbox.oauth.userId };
+    expect(tokens.settings).toEqual(learned);
+    expect(connectionSettingsFrom(tokens.credentials)).toEqual(learned);
     const page = await connector.sync(tokens.credentials, null, { settings });
     expect(page.records.length).toBeGreaterThan(0);
   });
@@ -111,7 +109,7 @@ describe("authorization", () => {
       sessionBinding: binding.cookieValue,
       tenantId: BINDING.tenantId,
     };
-    await expect(connector.oauth.exchangeCode(callback, settings)).rejects.toBeInstanceOf(AuthError);
+    await expect(connector.oauth.exchangeCode(callback, { settings })).rejects.toBeInstanceOf(AuthError);
   });
 
   it("refuses a callback for another tenant or from another browser before any request", async () => {
@@ -124,9 +122,9 @@ describe("authorization", () => {
       sessionBinding: binding.cookieValue,
       tenantId: "tenant-b",
     };
-    await expect(connector.oauth.exchangeCode(callback, settings)).rejects.toThrow();
+    await expect(connector.oauth.exchangeCode(callback, { settings })).rejects.toThrow();
     await expect(
-      connector.oauth.exchangeCode({ ...callback, tenantId: BINDING.tenantId, sessionBinding: createOAuthBinding().cookieValue }, settings),
+      connector.oauth.exchangeCode({ ...callback, tenantId: BINDING.tenantId, sessionBinding: createOAuthBinding().cookieValue }, { settings }),
     ).rejects.toThrow();
     expect(sandbox.oauth.tokenRequests).toBe(0);
   });

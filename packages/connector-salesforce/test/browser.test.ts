@@ -50,7 +50,7 @@ describe.skipIf(!available)("the authorize page in Chromium", { timeout: 60_000 
     const binding = createOAuthBinding();
     const authorization = await started.connector.oauth.authorizationUrl(
       { ...BINDING, redirectUri: callbackUrl, sessionBinding: binding.cookieValue },
-      started.settings,
+      { settings: started.settings },
     );
     const page = await browser.newPage();
     try {
@@ -74,7 +74,7 @@ describe.skipIf(!available)("the authorize page in Chromium", { timeout: 60_000 
         sessionBinding: binding.cookieValue,
         tenantId: BINDING.tenantId,
       },
-      settings,
+      { settings },
     );
     expect(tokens.credentials["organizationId"]).toBe(sandbox.oauth.organizationId);
   });

@@ -175,12 +175,32 @@ export interface OAuthCallback {
 export interface OAuthTokens extends AuthenticateResult {
   /** Present when the provider rotated the refresh token; the caller must persist it before use. */
   rotated?: boolean;
+  /**
+   * Non-secret facts learned while connecting (an org id, a user id, an instance host), which the caller merges into
+   * the connection's settings; parsed again with the connector's `settingsSchema` on every use.
+   */
+  settings?: Record<string, unknown>;
 }
 
-export interface OAuthCapability {
-  authorizationUrl(request: OAuthAuthorizationRequest): Promise<OAuthAuthorization>;
-  exchangeCode(callback: OAuthCallback): Promise<OAuthTokens>;
-  refresh(credentials: Credentials): Promise<OAuthTokens>;
+/**
+ * What every OAuth call may need besides its own input: the connection's settings (a per-connection login host:
+ * Salesforce's production, sandbox or My Domain) and, for DPA-gated connectors, the tenant's acceptance.
+ */
+export interface OAuthCallOptions<S = Record<string, unknown>> {
+  settings?: S;
+  dpaAcceptedAt?: Date | null;
+  signal?: AbortSignal;
+}
+
+export interface OAuthCapability<S = Record<string, unknown>> {
+  authorizationUrl(request: OAuthAuthorizationRequest, options?: OAuthCallOptions<S>): Promise<OAuthAuthorization>;
+  exchangeCode(callback: OAuthCallback, options?: OAuthCallOptions<S>): Promise<OAuthTokens>;
+  refresh(credentials: Credentials, options?: OAuthCallOptions<S>): Promise<OAuthTokens>;
+  /**
+   * Revokes the grant at the provider when a connection is disconnected, where the provider offers it. Revoking a
+   * grant that is already invalid is not an error.
+   */
+  revoke?(credentials: Credentials, options?: OAuthCallOptions<S>): Promise<void>;
 }
 
 export type HeaderBag = Headers | Record<string, string | string[] | undefined>;
@@ -258,7 +278,7 @@ export interface Connector<R extends CanonicalRecord = AnyCanonical, S = Record<
   sync(credentials: Credentials, lastSyncCursor: string | null, options?: SyncOptions<S>): Promise<SyncResult<R>>;
   getSchema(): FieldMapping[];
   healthCheck(credentials: Credentials, options?: HealthCheckOptions<S>): Promise<ConnectorHealthStatus>;
-  readonly oauth?: OAuthCapability;
+  readonly oauth?: OAuthCapability<S>;
   readonly webhooks?: WebhookCapability;
   readonly writeback?: WritebackCapability<S>;
   /** Whether the tenant must have accepted the data processing agreement before this connector may sync. */

@@ -5,9 +5,10 @@
  * milliseconds, `instance_url` per org, `id` naming the org and the user, and a refresh response that carries a new
  * refresh token only when rotation is on.
  *
- * The login host is per connection (production, `test.salesforce.com`, a My Domain): pass the connection's settings
- * as the second argument of `authorizationUrl` and `exchangeCode`; `refresh` and `revoke` use the login host stored
- * in the credentials. The client secret only ever goes to a checked login host (`hosts.ts`).
+ * The login host is per connection (production, `test.salesforce.com`, a My Domain): `authorizationUrl` and
+ * `exchangeCode` read it from the connection's settings (`options.settings.loginUrl`); `refresh` and `revoke` use the
+ * login host stored in the credentials. The exchange hands the org and user ids back as `settings` for the caller to
+ * keep with the connection. The client secret only ever goes to a checked login host (`hosts.ts`).
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import {
@@ -25,6 +26,7 @@ import {
   type OAuthAuthorization,
   type OAuthAuthorizationRequest,
   type OAuthCallback,
+  type OAuthCallOptions,
   type OAuthCapability,
   type OAuthTokens,
 } from "@gtm-clarity/core";
@@ -82,7 +84,7 @@ const OAuthErrorSchema = z.object({ error: z.string(), error_description: z.stri
 
 type Setting = "clientId" | "clientSecret" | "stateSecret";
 
-export class SalesforceOAuth implements OAuthCapability {
+export class SalesforceOAuth implements OAuthCapability<LoginSettings> {
   readonly #options: SalesforceOAuthOptions;
   readonly #nonceStore: NonceStore;
 
@@ -91,8 +93,8 @@ export class SalesforceOAuth implements OAuthCapability {
     this.#nonceStore = options.nonceStore ?? createMemoryNonceStore();
   }
 
-  async authorizationUrl(request: OAuthAuthorizationRequest, settings: LoginSettings = {}): Promise<OAuthAuthorization> {
-    const login = this.#loginOrigin(settings.loginUrl);
+  async authorizationUrl(request: OAuthAuthorizationRequest, options: OAuthCallOptions<LoginSettings> = {}): Promise<OAuthAuthorization> {
+    const login = this.#loginOrigin(options.settings?.loginUrl);
     const { state } = createOAuthState({
       tenantId: request.tenantId,
       connectionId: request.connectionId,
@@ -115,7 +117,7 @@ export class SalesforceOAuth implements OAuthCapability {
   }
 
   /** Verifies the state, exchanges the code (with the PKCE verifier), then reads the identity URL. */
-  async exchangeCode(callback: OAuthCallback, settings: LoginSettings = {}): Promise<OAuthTokens> {
+  async exchangeCode(callback: OAuthCallback, options: OAuthCallOptions<LoginSettings> = {}): Promise<OAuthTokens> {
     // The state first: signed by us, started by this browser for this tenant, not expired, never used before. Only
     // then is the code worth sending anywhere.
     await verifyOAuthState(callback.state, {
@@ -124,7 +126,7 @@ export class SalesforceOAuth implements OAuthCapability {
       sessionBinding: callback.sessionBinding,
       expectedTenantId: callback.tenantId,
     });
-    const login = this.#loginOrigin(settings.loginUrl);
+    const login = this.#loginOrigin(options.settings?.loginUrl);
     const token = await this.#requestTokens(login, {
       grant_type: "authorization_code",
       code: callback.code,
@@ -138,6 +140,7 @@ export class SalesforceOAuth implements OAuthCapability {
         organizationId: identity.organization_id,
         userId: identity.user_id,
       },
+      settings: { loginUrl: login, organizationId: identity.organization_id, userId: identity.user_id },
     };
   }
 
