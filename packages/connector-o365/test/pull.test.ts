@@ -172,12 +172,26 @@ describe("the calendar window", () => {
 });
 
 describe("throttling and a misbehaving server", () => {
-  it("waits out 429s with a fractional Retry-After and finishes", async () => {
-    const h = await start({ messagesPerMailbox: 60, rateLimit: { requests: 5, windowMs: 400 } }, { rateLimit: { requests: 1000, windowMs: 1000 } });
+  it("waits out 429s with a fractional Retry-After (Graph's TooManyRequests envelope) and finishes", async () => {
+    const h = await start({ messagesPerMailbox: 30 });
+    const throttled = { error: { code: "TooManyRequests", innerError: { code: "429", date: "2020-08-18T12:51:51", message: "Please retry after", "request-id": "94fb3b52-0000", status: "429" }, message: "Please retry again later." } };
+    h.sandbox.faults.times(2, { kind: "status", status: 429, headers: { "retry-after": "0.128" }, body: throttled }, { path: "/v1.0/me/mailFolders/:folder/messages/delta" });
     const pages = await drain(h);
-    expect(h.sandbox.stats().rateLimited).toBeGreaterThan(0);
-    expect(activities(records(pages)).filter((r) => r.channel === "email").length).toBeGreaterThan(0);
+    expect(h.sandbox.stats().rateLimited).toBe(2);
+    expect(new Set(activities(records(pages)).filter((r) => r.channel === "email").map((r) => r.externalId)).size).toBe(30);
+    // The retried attempts are counted in the pages' request stats, as sent over the wire.
+    expect(pages.reduce((sum, page) => sum + (page.stats.requests ?? 0), 0)).toBe(graphRequests(h).length);
     expect(parseCursor(lastCursor(pages)).pending).toEqual([]);
+  });
+
+  it("the sandbox's per-mailbox budget answers 429 with a fractional Retry-After", async () => {
+    const h = await start({ rateLimit: { requests: 1, windowMs: 60_000 } });
+    const auth = { authorization: `Bearer ${h.credentials["accessToken"]}` };
+    expect((await fetch(`${h.sandbox.url}/me`, { headers: auth })).status).toBe(200);
+    const refused = await fetch(`${h.sandbox.url}/me`, { headers: auth });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toMatch(/^\d+\.\d{3}$/);
+    expect(await refused.json()).toMatchObject({ error: { code: "TooManyRequests", innerError: { "request-id": expect.any(String) } } });
   });
 
   it("keeps at most 4 requests in flight per mailbox, however many syncs run at once", async () => {
