@@ -18,11 +18,8 @@ import {
   isNotFoundError,
   isSignatureError,
   type Credentials,
-  type OAuthAuthorization,
   type OAuthAuthorizationRequest,
   type OAuthCallback,
-  type OAuthCapability,
-  type OAuthTokens,
 } from "@gtm-clarity/core";
 import { EXPIRES_AT_KEY } from "@gtm-clarity/worker/activities";
 import { appUrl } from "../config.js";
@@ -48,25 +45,11 @@ function oauthConnector(id: string): (AnyConnector & { oauth: NonNullable<AnyCon
 }
 
 /**
- * Core's capability takes the request alone; connectors whose login host is a connection setting (Salesforce's
- * `loginUrl`: production, sandbox orgs, My Domain, or the loopback sandbox) read the connection's settings from a
- * second argument, which the others ignore. A function of fewer parameters fits this wider type.
+ * The tenant's DPA acceptance, which DPA-gated connectors check before any request leaves (core's
+ * `assertDpaAccepted`). It travels in core's `OAuthCallOptions`, and on the request too for connectors that read it
+ * there.
  */
-/** The tenant's DPA acceptance, which DPA-gated connectors check before any request leaves (core's `assertDpaAccepted`). */
 type DpaGate = { dpaAcceptedAt: Date | null };
-
-type AuthorizationUrlWithSettings = (request: OAuthAuthorizationRequest, settings: Record<string, unknown>) => Promise<OAuthAuthorization>;
-type ExchangeCodeWithSettings = (callback: OAuthCallback, settings: Record<string, unknown>) => Promise<OAuthTokens>;
-
-function authorizationUrl(oauth: OAuthCapability, request: OAuthAuthorizationRequest, settings: Record<string, unknown>) {
-  const call: AuthorizationUrlWithSettings = oauth.authorizationUrl;
-  return call.call(oauth, request, settings);
-}
-
-function exchangeCode(oauth: OAuthCapability, callback: OAuthCallback, settings: Record<string, unknown>) {
-  const call: ExchangeCodeWithSettings = oauth.exchangeCode;
-  return call.call(oauth, callback, settings);
-}
 
 export function redirectUriFor(rt: WebRuntime, connectorId: string): string {
   return appUrl(rt.config, `/api/oauth/${encodeURIComponent(connectorId)}/callback`).toString();
@@ -113,7 +96,7 @@ export async function handleAuthorize(rt: WebRuntime, request: Request, params: 
       sessionBinding: binding.cookieValue,
       dpaAcceptedAt: tenant.dpaAcceptedAt,
     };
-    authorization = await authorizationUrl(connector.oauth, request, settings);
+    authorization = await connector.oauth.authorizationUrl(request, { settings, dpaAcceptedAt: tenant.dpaAcceptedAt });
   } catch (error) {
     rt.logger.warn("authorization URL failed", { connectorId: connector.id, error: String(error) });
     return back("oauth_not_configured");
@@ -170,6 +153,7 @@ export async function handleCallback(rt: WebRuntime, request: Request, params: O
   const binding = { tenantId, connectionId: flow.connectionId };
   let credentials: Credentials;
   let settings: Record<string, unknown>;
+  let learned: Record<string, unknown> = {};
   try {
     settings = initialSettings(rt, connector, binding);
     const callback: OAuthCallback & DpaGate = {
@@ -181,7 +165,9 @@ export async function handleCallback(rt: WebRuntime, request: Request, params: O
       sessionBinding: readCookie(request.headers.get("cookie"), OAUTH_BINDING_COOKIE),
       tenantId,
     };
-    const tokens = await exchangeCode(connector.oauth, callback, settings);
+    const tokens = await connector.oauth.exchangeCode(callback, { settings, dpaAcceptedAt: tenant.dpaAcceptedAt });
+    // What the provider told us while connecting (Salesforce: org and user ids) belongs with the connection.
+    learned = tokens.settings ?? {};
     const checked = await connector.authenticate({
       ...binding,
       settings,
@@ -196,11 +182,18 @@ export async function handleCallback(rt: WebRuntime, request: Request, params: O
   }
 
   try {
-    await rt.store.getConnection(binding);
+    const existing = await rt.store.getConnection(binding);
+    await rt.store.updateConnection({ ...binding, settings: { ...existing.settings, ...learned }, connectorVersion: connector.version });
     await rt.store.updateCredentials({ ...binding, credentials, status: "active" });
   } catch (error) {
     if (!isNotFoundError(error)) throw error;
-    await rt.store.createConnection({ ...binding, connectorId: connector.id, connectorVersion: connector.version, settings, credentials });
+    await rt.store.createConnection({
+      ...binding,
+      connectorId: connector.id,
+      connectorVersion: connector.version,
+      settings: { ...settings, ...learned },
+      credentials,
+    });
   }
   return seeOther(config, `/connections/${flow.connectionId}`, { notice: "connected" }, cleared);
 }
