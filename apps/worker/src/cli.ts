@@ -343,13 +343,13 @@ const commands: Record<string, Command> = {
     options: [
       tenantOption("tenant"),
       { name: "connector", type: "string", value: "<id>", description: "only this connector's connections" },
-      { name: "status", type: "string", value: "active|needs_reauth|disabled", description: "only connections in this status" },
+      { name: "status", type: "string", value: "active|needs_reauth|disabled|dpa_required", description: "only connections in this status" },
     ],
     async run(values) {
       const tenantId = required(values, "tenant");
       const status = str(values, "status");
-      if (status !== undefined && !["active", "needs_reauth", "disabled"].includes(status)) {
-        throw new UsageError("--status must be active, needs_reauth or disabled");
+      if (status !== undefined && !["active", "needs_reauth", "disabled", "dpa_required"].includes(status)) {
+        throw new UsageError("--status must be active, needs_reauth, disabled or dpa_required");
       }
       const app = await openApp();
       try {

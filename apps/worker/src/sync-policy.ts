@@ -15,9 +15,13 @@ export function isNonRetryableFailureType(type: string | undefined | null): type
   return (NON_RETRYABLE_FAILURE_TYPES as readonly string[]).includes(type ?? "");
 }
 
-/** Revoked credentials need a reconnect; a bad configuration or a missing DPA needs an admin: disable. */
+/**
+ * Revoked credentials need a reconnect; a missing DPA needs the tenant to accept it (which makes the connection
+ * active again); a bad configuration needs an admin: disable.
+ */
 export function blockedStatusFor(type: NonRetryableFailureType): BlockedConnectionStatus {
-  return type === "AuthError" ? "needs_reauth" : "disabled";
+  if (type === "AuthError") return "needs_reauth";
+  return type === "DpaRequiredError" ? "dpa_required" : "disabled";
 }
 
 /**

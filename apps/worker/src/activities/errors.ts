@@ -45,7 +45,7 @@ export function classifyError(error: unknown): ErrorClassification {
   }
   if (isAuthError(error)) return { type: "AuthError", message, retryable: false, blockConnection: "needs_reauth" };
   if (isConfigError(error)) return { type: "ConfigError", message, retryable: false, blockConnection: "disabled" };
-  if (isDpaRequiredError(error)) return { type: "DpaRequiredError", message, retryable: false, blockConnection: "disabled" };
+  if (isDpaRequiredError(error)) return { type: "DpaRequiredError", message, retryable: false, blockConnection: "dpa_required" };
   // A connector or vendor paging in circles: fail the run, never retry, but leave the connection alone (its
   // credentials and settings are fine; the next scheduled sync may well succeed).
   if (isPagingLoopError(error)) return { type: "PagingLoopError", message, retryable: false };

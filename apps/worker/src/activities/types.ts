@@ -92,7 +92,7 @@ export interface FinishRunInput extends SyncTarget {
 }
 
 /** Connection status set when a sync fails for a reason only a human can fix. */
-export type BlockedConnectionStatus = "needs_reauth" | "disabled";
+export type BlockedConnectionStatus = "needs_reauth" | "disabled" | "dpa_required";
 
 export interface MarkConnectionInput extends SyncTarget {
   status: BlockedConnectionStatus;

@@ -1,19 +1,58 @@
 /**
- * The in-process runner as a separate process, for the crash-safety test: opens the app on GTM_DATA_DIR, syncs
+ * The in-process runner as a separate process, for the crash-safety test: opens the store on GTM_DATA_DIR, syncs
  * one connection with the same activities and runner as `worker sync`, and prints every committed cursor as a JSON
- * line on stdout. The Fathom connector's client-side budget is lifted (the sandbox has its rate limit off), which
- * is the only difference from the CLI.
+ * line on stdout. The Fathom connector's client-side budget is lifted (the sandbox has its rate limit off).
+ *
+ * CRASH_AT aims a kill -9 at itself at one of the moments that matter, counted from this process's start:
+ *   after-fetch:N   the Nth page has arrived and is not committed (the page before it may be committing)
+ *   mid-commit:N    inside the Nth page's transaction, after its first batch of records was written
+ *   after-commit:N  the Nth page's transaction committed, before anyone (heartbeat, progress) heard of it
+ * Unset: run to the end (the test may still kill it from outside at a random moment).
  */
-import { storePort } from "../../src/activities/store-port.js";
+import { createKeyRing } from "@gtm-clarity/core";
+import { openStore } from "@gtm-clarity/store";
+import { storePort, type SyncStore } from "../../src/activities/store-port.js";
 import { createSyncActivities } from "../../src/activities/sync-activities.js";
-import { openApp } from "../../src/app.js";
 import { runSyncs } from "../../src/runner/runner.js";
 import { fastFathom, lookup } from "../support/fixtures.js";
 
 const tenantId = process.env["CRASH_TENANT"] ?? "";
 const connectionId = process.env["CRASH_CONNECTION"] ?? "";
-const app = await openApp({ logLevel: "error" });
-const activities = createSyncActivities({ store: storePort(app.store), connectors: lookup(fastFathom()), logger: app.logger });
+const [moment, at] = (process.env["CRASH_AT"] ?? "").split(":");
+const target = Number(at ?? "0");
+const die = (): never => {
+  process.kill(process.pid, "SIGKILL");
+  throw new Error("unreachable: killed");
+};
+
+let commits = 0;
+const store = await openStore({
+  dataDir: process.env["GTM_DATA_DIR"] ?? "",
+  keyRing: createKeyRing(process.env["CONNECTOR_ENCRYPTION_KEY"] ?? ""),
+  onCommitBatch: () => {
+    if (moment === "mid-commit" && commits + 1 === target) die();
+  },
+});
+const port: SyncStore = {
+  ...storePort(store),
+  commitPage: async (page) => {
+    const result = await storePort(store).commitPage(page);
+    commits += 1;
+    if (moment === "after-commit" && commits === target) die();
+    return result;
+  },
+};
+const connector = fastFathom();
+const fetchPage = connector.sync.bind(connector);
+let fetches = 0;
+connector.sync = async (...args) => {
+  const page = await fetchPage(...args);
+  fetches += 1;
+  if (moment === "after-fetch" && fetches === target) die();
+  return page;
+};
+
+const activities = createSyncActivities({ store: port, connectors: lookup(connector) });
 process.stdout.write(`${JSON.stringify({ event: "started", pid: process.pid })}\n`);
 const [result] = await runSyncs({
   activities,
@@ -23,5 +62,5 @@ const [result] = await runSyncs({
   },
 });
 process.stdout.write(`${JSON.stringify({ event: "done", status: result?.status, runId: result?.runId })}\n`);
-await app.close();
+await store.close();
 process.exitCode = result?.status === "succeeded" ? 0 : 1;

@@ -119,7 +119,7 @@ describe("syncConnection replay", () => {
     const events = await replay(history, workflowId);
     const calls = activities(events);
     expect(calls.map((c) => c.type)).toEqual(["startRun", "markConnection"]);
-    expect(calls[1]?.arg).toMatchObject({ status: "disabled" });
+    expect(calls[1]?.arg).toMatchObject({ status: "dpa_required" });
     expect(events.at(-1)).toMatchObject({ kind: "error", type: "DpaRequiredError" });
   });
 
