@@ -91,6 +91,24 @@ describe("OAuth connect", () => {
     await expect(connectorRegistry.get("salesforce").oauth?.refresh(credentials)).rejects.toThrow();
   });
 
+  it("reconnects a connection that needs it in place: same connection, active again, new tokens", async () => {
+    const started = await start();
+    await callback(started, await consent(started.authorizeUrl.toString(), "allow"));
+    const [connection] = await connections(started.tenantId);
+    const connectionId = connection?.id ?? "";
+    await h.rt.store.setConnectionStatus({ tenantId: started.tenantId, connectionId, status: "needs_reauth", lastError: "refresh token revoked" });
+    const before = await h.rt.store.getConnectionCredentials({ tenantId: started.tenantId, connectionId });
+
+    const again = await start(started.tenantId, "salesforce", { connectionId });
+    const response = await callback(again, await consent(again.authorizeUrl.toString(), "allow"));
+    expect(location(response).pathname).toBe(`/connections/${connectionId}`);
+    const after = await connections(started.tenantId);
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ id: connectionId, status: "active" });
+    const credentials = await h.rt.store.getConnectionCredentials({ tenantId: started.tenantId, connectionId });
+    expect(credentials["accessToken"]).not.toBe(before["accessToken"]);
+  });
+
   it("stores nothing when consent is denied", async () => {
     const started = await start();
     // RFC 6749 4.1.2.1, as a provider sends the browser back after "Deny".

@@ -44,13 +44,6 @@ function oauthConnector(id: string): (AnyConnector & { oauth: NonNullable<AnyCon
   return Object.assign(connector, { oauth: connector.oauth });
 }
 
-/**
- * The tenant's DPA acceptance, which DPA-gated connectors check before any request leaves (core's
- * `assertDpaAccepted`). It travels in core's `OAuthCallOptions`, and on the request too for connectors that read it
- * there.
- */
-type DpaGate = { dpaAcceptedAt: Date | null };
-
 export function redirectUriFor(rt: WebRuntime, connectorId: string): string {
   return appUrl(rt.config, `/api/oauth/${encodeURIComponent(connectorId)}/callback`).toString();
 }
@@ -88,13 +81,12 @@ export async function handleAuthorize(rt: WebRuntime, request: Request, params: 
   let authorization;
   try {
     const settings = initialSettings(rt, connector, { tenantId, connectionId });
-    // DPA-gated connectors (Microsoft 365) read the tenant's acceptance from the request and refuse without it.
-    const request: OAuthAuthorizationRequest & DpaGate = {
+    // DPA-gated connectors (Microsoft 365) refuse without the tenant's acceptance, before any request leaves.
+    const request: OAuthAuthorizationRequest = {
       tenantId,
       connectionId,
       redirectUri,
       sessionBinding: binding.cookieValue,
-      dpaAcceptedAt: tenant.dpaAcceptedAt,
     };
     authorization = await connector.oauth.authorizationUrl(request, { settings, dpaAcceptedAt: tenant.dpaAcceptedAt });
   } catch (error) {
@@ -156,8 +148,7 @@ export async function handleCallback(rt: WebRuntime, request: Request, params: O
   let learned: Record<string, unknown> = {};
   try {
     settings = initialSettings(rt, connector, binding);
-    const callback: OAuthCallback & DpaGate = {
-      dpaAcceptedAt: tenant.dpaAcceptedAt,
+    const callback: OAuthCallback = {
       code,
       state,
       codeVerifier: flow.codeVerifier,
