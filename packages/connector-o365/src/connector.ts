@@ -69,7 +69,7 @@ export class O365Connector implements Connector<CanonicalRecord, O365Settings> {
     if (config.secrets === undefined) {
       throw new ConfigError("Microsoft 365 connects through its OAuth flow: pass the credentials exchangeCode returned");
     }
-    const tokens = await this.oauth.refresh(config.secrets, { dpaAcceptedAt: config.dpaAcceptedAt });
+    const tokens = await this.oauth.refresh(config.secrets, { dpaAcceptedAt: config.dpaAcceptedAt ?? null });
     const credentials = parseO365Credentials(tokens.credentials);
     const client = this.#clients.get(settings.baseUrl, credentials.homeAccountId, this.#logger());
     await client.getJson("/me?$select=id,userPrincipalName", MeSchema, {

@@ -48,7 +48,7 @@ async function clickOnAuthorizePage(url: string, decision: "allow" | "deny"): Pr
 
 async function connect(tenantId = "tenant-a"): Promise<{ tokens: Awaited<ReturnType<O365OAuth["exchangeCode"]>>; binding: string }> {
   const binding = createOAuthBinding().cookieValue;
-  const started = await oauth.authorizationUrl({ tenantId, connectionId: "conn-1", redirectUri: REDIRECT, sessionBinding: binding, ...gate });
+  const started = await oauth.authorizationUrl({ tenantId, connectionId: "conn-1", redirectUri: REDIRECT, sessionBinding: binding }, gate);
   const back = await clickOnAuthorizePage(started.url, "allow");
   const tokens = await oauth.exchangeCode({
     code: back.searchParams.get("code") ?? "",
@@ -57,15 +57,14 @@ async function connect(tenantId = "tenant-a"): Promise<{ tokens: Awaited<ReturnT
     redirectUri: REDIRECT,
     sessionBinding: binding,
     tenantId,
-    ...gate,
-  });
+  }, gate);
   return { tokens, binding };
 }
 
 describe("authorization URL", () => {
   it("points at the authority's authorize endpoint with S256 PKCE, signed state and metadata-only scopes, sending nothing", async () => {
     const before = sandbox.stats().requests;
-    const started = await oauth.authorizationUrl({ tenantId: "t", connectionId: "c", redirectUri: REDIRECT, sessionBinding: createOAuthBinding().cookieValue, ...gate });
+    const started = await oauth.authorizationUrl({ tenantId: "t", connectionId: "c", redirectUri: REDIRECT, sessionBinding: createOAuthBinding().cookieValue }, gate);
     const url = new URL(started.url);
     expect(url.origin).toBe(new URL(sandbox.url).origin);
     expect(url.pathname).toBe("/organizations/oauth2/v2.0/authorize");
@@ -94,7 +93,7 @@ describe("code exchange", () => {
   });
 
   it("Deny brings the user back with access_denied and no code", async () => {
-    const started = await oauth.authorizationUrl({ tenantId: "t", connectionId: "c", redirectUri: REDIRECT, sessionBinding: createOAuthBinding().cookieValue, ...gate });
+    const started = await oauth.authorizationUrl({ tenantId: "t", connectionId: "c", redirectUri: REDIRECT, sessionBinding: createOAuthBinding().cookieValue }, gate);
     const back = await clickOnAuthorizePage(started.url, "deny");
     expect(back.searchParams.get("error")).toBe("access_denied");
     expect(back.searchParams.get("code")).toBeNull();
@@ -103,21 +102,21 @@ describe("code exchange", () => {
 
   it("refuses a callback from another browser or for another tenant before the code goes anywhere", async () => {
     const binding = createOAuthBinding().cookieValue;
-    const started = await oauth.authorizationUrl({ tenantId: "tenant-a", connectionId: "c", redirectUri: REDIRECT, sessionBinding: binding, ...gate });
+    const started = await oauth.authorizationUrl({ tenantId: "tenant-a", connectionId: "c", redirectUri: REDIRECT, sessionBinding: binding }, gate);
     const back = await clickOnAuthorizePage(started.url, "allow");
     const tokenRequests = sandbox.entra.tokenRequests;
-    const callback = { code: back.searchParams.get("code") ?? "", state: back.searchParams.get("state") ?? "", codeVerifier: started.codeVerifier, redirectUri: REDIRECT, ...gate };
-    await expect(oauth.exchangeCode({ ...callback, sessionBinding: createOAuthBinding().cookieValue, tenantId: "tenant-a" })).rejects.toSatisfy(isSignatureError);
-    await expect(oauth.exchangeCode({ ...callback, sessionBinding: binding, tenantId: "tenant-b" })).rejects.toSatisfy(isSignatureError);
+    const callback = { code: back.searchParams.get("code") ?? "", state: back.searchParams.get("state") ?? "", codeVerifier: started.codeVerifier, redirectUri: REDIRECT };
+    await expect(oauth.exchangeCode({ ...callback, sessionBinding: createOAuthBinding().cookieValue, tenantId: "tenant-a" }, gate)).rejects.toSatisfy(isSignatureError);
+    await expect(oauth.exchangeCode({ ...callback, sessionBinding: binding, tenantId: "tenant-b" }, gate)).rejects.toSatisfy(isSignatureError);
     expect(sandbox.entra.tokenRequests).toBe(tokenRequests);
   });
 
   it("turns a wrong PKCE verifier (invalid_grant) into an AuthError", async () => {
     const binding = createOAuthBinding().cookieValue;
-    const started = await oauth.authorizationUrl({ tenantId: "t", connectionId: "c", redirectUri: REDIRECT, sessionBinding: binding, ...gate });
+    const started = await oauth.authorizationUrl({ tenantId: "t", connectionId: "c", redirectUri: REDIRECT, sessionBinding: binding }, gate);
     const back = await clickOnAuthorizePage(started.url, "allow");
     const error: unknown = await oauth
-      .exchangeCode({ code: back.searchParams.get("code") ?? "", state: back.searchParams.get("state") ?? "", codeVerifier: "x".repeat(64), redirectUri: REDIRECT, sessionBinding: binding, tenantId: "t", ...gate })
+      .exchangeCode({ code: back.searchParams.get("code") ?? "", state: back.searchParams.get("state") ?? "", codeVerifier: "x".repeat(64), redirectUri: REDIRECT, sessionBinding: binding, tenantId: "t" }, gate)
       .catch((caught: unknown) => caught);
     expect(isAuthError(error)).toBe(true);
     expect(String(error)).toContain("invalid_grant");
@@ -202,7 +201,7 @@ describe("configuration from the environment", () => {
     Object.assign(process.env, env, { OAUTH_STATE_SECRET: "env-state-secret-0123456789abcdef0123456789" });
     try {
       const fromEnv = new O365OAuth();
-      const started = await fromEnv.authorizationUrl({ tenantId: "t", connectionId: "c", redirectUri: REDIRECT, sessionBinding: createOAuthBinding().cookieValue, ...gate });
+      const started = await fromEnv.authorizationUrl({ tenantId: "t", connectionId: "c", redirectUri: REDIRECT, sessionBinding: createOAuthBinding().cookieValue }, gate);
       expect(new URL(started.url).origin).toBe(new URL(sandbox.url).origin);
       await expect(fromEnv.refresh(await sandbox.connect(), gate)).resolves.toMatchObject({ rotated: true });
     } finally {

@@ -30,10 +30,10 @@ describe("DPA gate", () => {
         await expect(h.connector.sync(h.credentials, null, { settings: h.settings, ...gate })).rejects.toSatisfy(isDpaRequiredError);
         const binding = createOAuthBinding().cookieValue;
         await expect(
-          h.connector.oauth.authorizationUrl({ tenantId: "t1", connectionId: "c1", redirectUri: "http://127.0.0.1/cb", sessionBinding: binding, ...gate }),
+          h.connector.oauth.authorizationUrl({ tenantId: "t1", connectionId: "c1", redirectUri: "http://127.0.0.1/cb", sessionBinding: binding }, gate),
         ).rejects.toSatisfy(isDpaRequiredError);
         await expect(
-          h.connector.oauth.exchangeCode({ code: "c", state: "s", codeVerifier: "v", redirectUri: "http://127.0.0.1/cb", sessionBinding: binding, tenantId: "t1", ...gate }),
+          h.connector.oauth.exchangeCode({ code: "c", state: "s", codeVerifier: "v", redirectUri: "http://127.0.0.1/cb", sessionBinding: binding, tenantId: "t1" }, gate),
         ).rejects.toSatisfy(isDpaRequiredError);
         await expect(h.connector.oauth.refresh(h.credentials, gate)).rejects.toSatisfy(isDpaRequiredError);
       });

@@ -6,8 +6,8 @@
  * through `refresh`, whose result the worker persists under the connection's lock.
  *
  * DPA: every path that sends the user or a request to Microsoft refuses first unless the caller passes the tenant's
- * `dpaAcceptedAt` (core's `assertDpaAccepted`): `authorizationUrl(request & { dpaAcceptedAt })`,
- * `exchangeCode(callback & { dpaAcceptedAt })`, `refresh(credentials, { dpaAcceptedAt })`.
+ * `dpaAcceptedAt` in core's `OAuthCallOptions` (core's `assertDpaAccepted`): `authorizationUrl(request, { dpaAcceptedAt })`,
+ * `exchangeCode(callback, { dpaAcceptedAt })`, `refresh(credentials, { dpaAcceptedAt })`.
  */
 import {
   assertDpaAccepted,
@@ -23,6 +23,7 @@ import {
   type OAuthAuthorization,
   type OAuthAuthorizationRequest,
   type OAuthCallback,
+  type OAuthCallOptions,
   type OAuthCapability,
   type OAuthTokens,
 } from "@gtm-clarity/core";
@@ -76,9 +77,6 @@ export function parseO365Credentials(credentials: Credentials): O365Credentials 
   return parsed.data;
 }
 
-export type DpaGate = { dpaAcceptedAt?: Date | null | undefined };
-export type O365AuthorizationRequest = OAuthAuthorizationRequest & DpaGate;
-export type O365OAuthCallback = OAuthCallback & DpaGate;
 
 type Setting = "clientId" | "clientSecret" | "stateSecret";
 
@@ -91,8 +89,8 @@ export class O365OAuth implements OAuthCapability {
     this.#nonceStore = options.nonceStore ?? createMemoryNonceStore();
   }
 
-  async authorizationUrl(request: O365AuthorizationRequest): Promise<OAuthAuthorization> {
-    assertDpaAccepted(CONNECTOR_NAME, request.dpaAcceptedAt);
+  async authorizationUrl(request: OAuthAuthorizationRequest, options: OAuthCallOptions = {}): Promise<OAuthAuthorization> {
+    assertDpaAccepted(CONNECTOR_NAME, options.dpaAcceptedAt);
     const { state } = createOAuthState({
       tenantId: request.tenantId,
       connectionId: request.connectionId,
@@ -114,8 +112,8 @@ export class O365OAuth implements OAuthCapability {
     return { url, state, codeVerifier: pkce.codeVerifier };
   }
 
-  async exchangeCode(callback: O365OAuthCallback): Promise<OAuthTokens> {
-    assertDpaAccepted(CONNECTOR_NAME, callback.dpaAcceptedAt);
+  async exchangeCode(callback: OAuthCallback, options: OAuthCallOptions = {}): Promise<OAuthTokens> {
+    assertDpaAccepted(CONNECTOR_NAME, options.dpaAcceptedAt);
     // Our own state check first (signed, this browser, this tenant, unexpired, unused): only then does the code go
     // anywhere. MSAL is not given the state payload, which it would parse as its own (the invalid_state pitfall).
     await verifyOAuthState(callback.state, {
@@ -143,7 +141,7 @@ export class O365OAuth implements OAuthCapability {
    * A new access token from the cached refresh token (MSAL's `acquireTokenSilent` with `forceRefresh`), and the
    * cache as it is afterwards: `rotated` when Entra ID sent a new refresh token, which must be persisted before use.
    */
-  async refresh(credentials: Credentials, options: DpaGate = {}): Promise<OAuthTokens> {
+  async refresh(credentials: Credentials, options: OAuthCallOptions = {}): Promise<OAuthTokens> {
     assertDpaAccepted(CONNECTOR_NAME, options.dpaAcceptedAt);
     const stored = parseO365Credentials(credentials);
     const msal = openMsal(this.#client(), stored.tokenCache);
