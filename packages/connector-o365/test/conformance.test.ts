@@ -1,9 +1,8 @@
 /**
- * The shared conformance suite from @gtm-clarity/testkit against the sandbox. The suite does not pass
- * `dpaAcceptedAt` (it predates DPA gating), so the registered connector's sync and healthCheck are given the
- * acceptance a worker would read from the store; the `dpa` test file proves they refuse without it.
+ * The shared conformance suite from @gtm-clarity/testkit against the sandbox. The connector declares `requiresDpa`,
+ * so the suite runs it for a tenant that accepted and checks that, without an acceptance, it refuses before any
+ * request (the `dpa` test file covers the OAuth paths too).
  */
-import { connectorRegistry, type Connector, type HealthCheckOptions, type SyncOptions } from "@gtm-clarity/core";
 import { runConformanceSuite, transformFixture } from "@gtm-clarity/testkit";
 import pkg from "../package.json" with { type: "json" };
 import { o365Sandbox } from "../src/sandbox/index.js";
@@ -11,24 +10,10 @@ import { transformItem } from "../src/transform/items.js";
 
 const ACCEPTED = new Date("2026-01-01T00:00:00Z");
 
-function withDpaAccepted(connector: Connector): void {
-  const sync = connector.sync.bind(connector);
-  const healthCheck = connector.healthCheck.bind(connector);
-  Object.assign(connector, {
-    sync: (credentials: Record<string, string>, cursor: string | null, options: SyncOptions = {}) =>
-      sync(credentials, cursor, { ...options, dpaAcceptedAt: ACCEPTED }),
-    healthCheck: (credentials: Record<string, string>, options: HealthCheckOptions = {}) =>
-      healthCheck(credentials, { ...options, dpaAcceptedAt: ACCEPTED }),
-  });
-}
-
 const context = { domains: new Set(["contoso.example"]), includeSubjects: false, observedAt: ACCEPTED };
 
 runConformanceSuite({
-  load: async () => {
-    await import("../src/index.js");
-    withDpaAccepted(connectorRegistry.get("o365"));
-  },
+  load: () => import("../src/index.js"),
   connectorId: "o365",
   packageJson: pkg,
   sandbox: () => o365Sandbox.start(),

@@ -28,6 +28,7 @@ export {
   type TransformFixture,
 } from "./conformance/checks.js";
 export { ConformanceError } from "./conformance/errors.js";
+export { checkDpaGate, type DpaGateCheckOptions } from "./conformance/dpa-gate.js";
 export { withNetworkDisabled, NetworkDisabledError, type NetworkGuardResult } from "./conformance/network-guard.js";
 export {
   collectSecrets,

@@ -70,6 +70,7 @@ describe("runConformanceSuite on a connector with three flaws", () => {
       "reports healthy with good credentials": "passed",
       "reports unhealthy with bad credentials, without throwing": "failed",
       "rejects bad credentials in sync with an AuthError": "passed",
+      "declares its DPA requirement truthfully, and without an acceptance refuses before any request": "passed",
       "never logs, prints or throws a secret": "failed",
     });
   });
@@ -89,7 +90,7 @@ describe("runConformanceSuite when the module registers nothing", () => {
 
   it("fails every test, none passes by accident", () => {
     const all = statuses(file);
-    expect(Object.keys(all).length).toBe(11);
+    expect(Object.keys(all).length).toBe(12);
     expect(Object.entries(all).filter(([, status]) => status !== "failed")).toEqual([]);
   });
 

@@ -53,18 +53,26 @@ export interface SyncCheckOptions {
    * `options.settings`: settings are apart from secrets, so credentials alone do not say where the source is.
    */
   settings?: Record<string, unknown>;
+  /**
+   * The tenant's DPA acceptance, passed to `sync` and `healthCheck` as `options.dpaAcceptedAt`: the suite gives one
+   * to connectors that declare `requiresDpa`, as a worker does for a tenant that accepted.
+   */
+  dpaAcceptedAt?: Date;
 }
 
 /** The options object every check hands to `sync`: the logger and the connection's settings, when given. */
-function syncOptionsOf(options: Pick<SyncCheckOptions, "logger" | "settings">): SyncOptions {
+function syncOptionsOf(options: Pick<SyncCheckOptions, "logger" | "settings" | "dpaAcceptedAt">): SyncOptions {
   return {
     ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.settings === undefined ? {} : { settings: options.settings }),
+    ...healthOptionsOf(options),
   };
 }
 
-function healthOptionsOf(options: Pick<SyncCheckOptions, "settings">): HealthCheckOptions {
-  return options.settings === undefined ? {} : { settings: options.settings };
+function healthOptionsOf(options: Pick<SyncCheckOptions, "settings" | "dpaAcceptedAt">): HealthCheckOptions {
+  return {
+    ...(options.settings === undefined ? {} : { settings: options.settings }),
+    ...(options.dpaAcceptedAt === undefined ? {} : { dpaAcceptedAt: options.dpaAcceptedAt }),
+  };
 }
 
 // ---- shape, registration, version, mappings ------------------------------------------------------------------
@@ -458,7 +466,7 @@ async function callHealthCheck(
   connector: AnyConnector,
   credentials: Credentials,
   which: string,
-  options: Pick<SyncCheckOptions, "capture" | "settings">,
+  options: Pick<SyncCheckOptions, "capture" | "settings" | "dpaAcceptedAt">,
 ) {
   const capture = options.capture;
   try {
@@ -486,7 +494,7 @@ function validateHealth(check: string, status: unknown): ConnectorHealthStatus {
 export async function checkHealthCheckRejectsBadCredentials(
   connector: AnyConnector,
   badCredentials: Credentials,
-  options: Pick<SyncCheckOptions, "capture" | "settings"> = {},
+  options: Pick<SyncCheckOptions, "capture" | "settings" | "dpaAcceptedAt"> = {},
 ): Promise<ConnectorHealthStatus> {
   const check = "health-check-bad-credentials";
   const status = validateHealth(check, await callHealthCheck(check, connector, badCredentials, "bad", options));
@@ -501,7 +509,7 @@ export async function checkHealthCheckRejectsBadCredentials(
 export async function checkHealthCheckAcceptsGoodCredentials(
   connector: AnyConnector,
   credentials: Credentials,
-  options: Pick<SyncCheckOptions, "capture" | "settings"> = {},
+  options: Pick<SyncCheckOptions, "capture" | "settings" | "dpaAcceptedAt"> = {},
 ): Promise<ConnectorHealthStatus> {
   const check = "health-check-good-credentials";
   const status = validateHealth(check, await callHealthCheck(check, connector, credentials, "good", options));
@@ -516,7 +524,7 @@ export async function checkHealthCheckAcceptsGoodCredentials(
 export async function checkSyncRejectsBadCredentials(
   connector: AnyConnector,
   badCredentials: Credentials,
-  options: Pick<SyncCheckOptions, "capture" | "logger" | "settings"> = {},
+  options: Pick<SyncCheckOptions, "capture" | "logger" | "settings" | "dpaAcceptedAt"> = {},
 ): Promise<AuthError> {
   const check = "sync-bad-credentials";
   let result: unknown;
@@ -542,6 +550,8 @@ export interface SecretsCheckOptions extends CollectSecretsOptions {
   maxPages?: number;
   /** The connection's settings, passed to `sync` and `healthCheck` (see SyncCheckOptions). */
   settings?: Record<string, unknown>;
+  /** See SyncCheckOptions. */
+  dpaAcceptedAt?: Date;
   /**
    * Output gathered so far (the suite shares one across its checks). When absent, the check captures its own.
    * Either way the check exercises sync, healthCheck and bad credentials itself before searching.

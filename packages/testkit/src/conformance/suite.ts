@@ -23,6 +23,7 @@ import {
   type SyncRun,
   type TransformFixture,
 } from "./checks.js";
+import { checkDpaGate } from "./dpa-gate.js";
 import { fail } from "./errors.js";
 import { startOutputCapture, type OutputCapture } from "./secrets.js";
 
@@ -40,6 +41,8 @@ export interface ConformanceSandbox {
   expectedRecords?: number;
   /** A sandbox that signs webhooks (a kit `RunningSandbox`): its secret is looked for in output too. */
   webhooks?: { readonly secret: string };
+  /** Requests received so far (a kit `RunningSandbox` has it): the DPA check proves a refusal sent none. */
+  stats?(): { readonly requests: number };
   close(): Promise<void>;
 }
 
@@ -70,6 +73,8 @@ export function secretsBeyondCredentials(options: Pick<ConformanceOptions, "extr
 
 /** The connection every conformance run pretends to be: settings are made for it, nothing is stored. */
 const CONFORMANCE_BINDING = { tenantId: "conformance-tenant", connectionId: "conformance-connection" } as const;
+/** The acceptance a DPA-gated connector is given for the conformance tenant. */
+const DPA_ACCEPTED_AT = new Date("2026-01-01T00:00:00Z");
 
 export function runConformanceSuite(options: ConformanceOptions): void {
   const { connectorId } = options;
@@ -105,13 +110,15 @@ export function runConformanceSuite(options: ConformanceOptions): void {
     const started = (): {
       sandbox: ConformanceSandbox;
       capture: OutputCapture;
-      settings: { settings?: Record<string, unknown> };
+      settings: { settings?: Record<string, unknown>; dpaAcceptedAt?: Date };
     } => {
       if (!sandbox || !capture) throw new Error("the conformance suite's beforeAll did not run");
-      if (sandbox.settings === undefined) return { sandbox, capture, settings: {} };
+      // A DPA-gated connector runs for a tenant that accepted, as the worker passes it; `dpa-gate` checks the refusal.
+      const dpa = connector().requiresDpa === true ? { dpaAcceptedAt: DPA_ACCEPTED_AT } : {};
+      if (sandbox.settings === undefined) return { sandbox, capture, settings: dpa };
       // Through the connector's own schema, as the worker does: a sandbox whose settings it refuses fails here.
       const settings = parseConnectorSettings(connector(), sandbox.settings(CONFORMANCE_BINDING));
-      return { sandbox, capture, settings: { settings } };
+      return { sandbox, capture, settings: { settings, ...dpa } };
     };
 
     it("implements id, name, version, authenticate, sync, getSchema and healthCheck", () => {
@@ -178,6 +185,16 @@ export function runConformanceSuite(options: ConformanceOptions): void {
     it("rejects bad credentials in sync with an AuthError", async () => {
       const { sandbox, capture, settings } = started();
       await checkSyncRejectsBadCredentials(connector(), sandbox.badCredentials, { ...settings, capture, logger: capture.logger });
+    }, timeout);
+
+    it("declares its DPA requirement truthfully, and without an acceptance refuses before any request", async () => {
+      const { sandbox, settings } = started();
+      const counted = sandbox.stats;
+      await checkDpaGate(connector(), {
+        credentials: sandbox.credentials,
+        ...(settings.settings === undefined ? {} : { settings: settings.settings }),
+        ...(counted === undefined ? {} : { requests: () => counted.call(sandbox).requests }),
+      });
     }, timeout);
 
     it("never logs, prints or throws a secret", async () => {
