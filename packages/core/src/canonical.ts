@@ -74,6 +74,12 @@ export const canonicalEnvelope = {
   remoteUpdatedAt: optionalDate,
   /** True when the source says the record was deleted; the store keeps it as a tombstone. */
   isDeleted: z.boolean().default(false),
+  /**
+   * True when the record carries only some of its fields (a webhook's subscription change names the person by id
+   * and email alone): the store merges it over the stored record, the fields it carries winning and properties
+   * merging key by key, instead of replacing what other fields it holds. Absent on whole records.
+   */
+  partial: z.literal(true).optional(),
 };
 
 export const CanonicalPersonSchema = z.object({

@@ -28,6 +28,7 @@ export interface CommitTarget {
 /**
  * Multi-row upsert of one batch, passed as ONE jsonb array of validated canonical records: the server parses it in
  * a single pass and the statement text never changes with the batch size.
+ * - A record marked `partial` is merged over the stored one first (see `merged`); every other record replaces it.
  * - `content_hash` is the sha256 of the record's jsonb text. jsonb stores keys sorted and deduplicated at every
  *   depth, so that text is canonical: the same content always hashes the same whatever the source's key order.
  * - `changed` drops records whose stored hash and deleted flag already match, so an unchanged record is never
@@ -36,19 +37,39 @@ export interface CommitTarget {
  * - `xmax = 0` on a returned row means it was inserted rather than updated.
  */
 export const UPSERT_RECORDS = /* sql */ `
-WITH input AS MATERIALIZED (
-  -- Materialised into plain columns: the pre-check below compares with them, and under row-level security only
+WITH given AS MATERIALIZED (
+  -- Materialised into plain columns: the lookups below compare with them, and under row-level security only
   -- leakproof comparisons (plain text = text) may become index conditions; jsonb ->> inside them may not.
-  SELECT e.r ->> 'kind' AS kind,
-         e.r ->> 'externalId' AS external_id,
-         encode(sha256(convert_to(e.r::text, 'UTF8')), 'hex') AS content_hash,
-         (e.r ->> 'remoteCreatedAt')::timestamptz AS remote_created_at,
-         (e.r ->> 'remoteUpdatedAt')::timestamptz AS remote_updated_at,
-         (e.r ->> 'occurredAt')::timestamptz AS occurred_at,
-         coalesce((e.r ->> 'isDeleted')::boolean, false) AS is_deleted,
-         e.r - 'properties' AS data,
-         coalesce(e.r -> 'properties', '{}'::jsonb) AS properties
+  SELECT e.r - 'partial' AS r,
+         coalesce((e.r ->> 'partial')::boolean, false) AS partial,
+         e.r ->> 'kind' AS kind,
+         e.r ->> 'externalId' AS external_id
   FROM jsonb_array_elements($4::jsonb) AS e(r)
+), merged AS MATERIALIZED (
+  -- A partial record (a webhook's thin update) lands over the stored one: the fields it carries win and its
+  -- properties merge key by key, so what it does not carry is kept. Whole records replace what is stored.
+  SELECT g.kind, g.external_id,
+         CASE WHEN prior.data IS NULL THEN g.r
+              ELSE prior.data || (g.r - 'properties')
+                   || jsonb_build_object('properties', prior.properties || coalesce(g.r -> 'properties', '{}'::jsonb))
+         END AS r
+  FROM given AS g
+  LEFT JOIN LATERAL (
+    SELECT r.data, r.properties FROM records AS r
+    WHERE g.partial AND r.tenant_id = $1 AND r.connection_id = $2 AND r.kind = g.kind AND r.external_id = g.external_id
+    LIMIT 1
+  ) AS prior ON true
+), input AS MATERIALIZED (
+  SELECT m.kind,
+         m.external_id,
+         encode(sha256(convert_to(m.r::text, 'UTF8')), 'hex') AS content_hash,
+         (m.r ->> 'remoteCreatedAt')::timestamptz AS remote_created_at,
+         (m.r ->> 'remoteUpdatedAt')::timestamptz AS remote_updated_at,
+         (m.r ->> 'occurredAt')::timestamptz AS occurred_at,
+         coalesce((m.r ->> 'isDeleted')::boolean, false) AS is_deleted,
+         m.r - 'properties' AS data,
+         coalesce(m.r -> 'properties', '{}'::jsonb) AS properties
+  FROM merged AS m
 ), changed AS (
   -- LATERAL ... LIMIT 1 keeps this a primary-key probe per input row whatever the table statistics say; as a
   -- plain join the planner may hash the connection's whole record set for every batch.
