@@ -9,6 +9,7 @@ import { Worker, type WorkflowBundleWithSourceMap } from "@temporalio/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storePort } from "../../src/activities/store-port.js";
 import { createWritebackActivities } from "../../src/writeback/activities.js";
+import { writebackWorkflowId } from "../../src/writeback/ids.js";
 import type { DrainBatchResult } from "../../src/writeback/types.js";
 import type { DrainWritebackInput, DrainWritebackResult } from "../../src/writeback/workflow.js";
 import { bundleWithProbe, installQuietRuntime } from "../temporal/bundle.js";
@@ -54,7 +55,7 @@ describe("drainWriteback workflow", () => {
   });
 
   it("drains batch after batch until one claims nothing, and returns the totals", async () => {
-    const b = new HistoryBuilder("drainWriteback", "writeback:tenant-a:conn-1-happy");
+    const b = new HistoryBuilder("drainWriteback", `${writebackWorkflowId(TARGET.tenantId, TARGET.connectionId)}-happy`);
     const input: DrainWritebackInput = { ...TARGET };
     const result: DrainWritebackResult = { batches: 2, claimed: 250, confirmed: 249, retried: 0, failed: 1, stale: 0, continuations: 0 };
     const history = b
@@ -73,7 +74,7 @@ describe("drainWriteback workflow", () => {
   });
 
   it("stops after a batch that settled nothing for good (everything waits out a backoff)", async () => {
-    const b = new HistoryBuilder("drainWriteback", "writeback:tenant-a:conn-1-backoff");
+    const b = new HistoryBuilder("drainWriteback", `${writebackWorkflowId(TARGET.tenantId, TARGET.connectionId)}-backoff`);
     const history = b
       .started([{ ...TARGET, batchSize: 50 }])
       .activity("drainWritebackBatch", { claimed: 3, confirmed: 0, retried: 3, failed: 0, stale: 0, more: false })
@@ -83,7 +84,7 @@ describe("drainWriteback workflow", () => {
   });
 
   it("continues as new after maxBatchesPerRun batches, carrying the totals", async () => {
-    const b = new HistoryBuilder("drainWriteback", "writeback:tenant-a:conn-1-can");
+    const b = new HistoryBuilder("drainWriteback", `${writebackWorkflowId(TARGET.tenantId, TARGET.connectionId)}-can`);
     const input: DrainWritebackInput = { ...TARGET, maxBatchesPerRun: 2 };
     const resume = { totals: { batches: 2, claimed: 400, confirmed: 400, retried: 0, failed: 0, stale: 0 }, continuations: 1 };
     const history = b
@@ -96,7 +97,7 @@ describe("drainWriteback workflow", () => {
   });
 
   it("a refused credential marks the connection needs_reauth and fails without retrying", async () => {
-    const b = new HistoryBuilder("drainWriteback", "writeback:tenant-a:conn-1-auth");
+    const b = new HistoryBuilder("drainWriteback", `${writebackWorkflowId(TARGET.tenantId, TARGET.connectionId)}-auth`);
     const spec = { message: "loopback CRM refused the token", type: "AuthError", nonRetryable: true };
     const history = b
       .started([{ ...TARGET }])
