@@ -199,4 +199,18 @@ describe("the sandbox delivers like Customer.io: in order, retried on non-2xx, s
     const forged = await sandbox.deliver(url, events, { secret: "not-the-signing-secret" });
     expect(forged.deliveries[0]?.status).toBe(401);
   });
+
+  it("a subscription webhook after a pull keeps the person's names and attributes, and records the change", async () => {
+    const connectionId = await newConnection();
+    await commitPull(connectionId);
+    const pushed = await deliver(sandbox.webhookBody(sandbox.customerEvent("unsubscribed", 2)));
+    const [update] = pushed.records;
+    expect(update).toMatchObject({ kind: "person", partial: true });
+    const before = await store.getRecord({ tenantId: TENANT, connectionId, kind: "person", externalId: update?.externalId ?? "" });
+    expect(before?.data["firstName"]).toEqual(expect.any(String));
+    expect(await commitWebhook(connectionId, pushed)).toMatchObject({ updated: 1 });
+    const after = await store.getRecord({ tenantId: TENANT, connectionId, kind: "person", externalId: update?.externalId ?? "" });
+    expect(after?.data).toMatchObject({ firstName: before?.data["firstName"], lastName: before?.data["lastName"] });
+    expect(after?.properties).toMatchObject({ ...before?.properties, unsubscribed: true, lastCustomerEvent: "unsubscribed" });
+  }, 120_000);
 });

@@ -61,8 +61,9 @@ export function transformCustomer(raw: unknown, mappings: readonly FieldMapping[
 }
 
 /**
- * A customer reporting event as a person update: who (id, email), and the subscription state it reports. Attributes
- * the event does not carry are absent, not cleared, in the record it produces.
+ * A customer reporting event as a person update: who (id, email), and the subscription state it reports. It is a
+ * partial record: the store merges it over the person a pull stored, so the names and attributes the event does not
+ * carry are kept, not cleared.
  */
 export function transformCustomerEvent(event: WebhookEventPayload, raw: unknown, mappings: readonly FieldMapping[] = personMappings): TransformResult {
   const { data } = event;
@@ -83,5 +84,5 @@ export function transformCustomerEvent(event: WebhookEventPayload, raw: unknown,
     ...subscription,
     lastCustomerEvent: event.metric,
   };
-  return buildRecord("person", view, properties, mappings, raw);
+  return buildRecord("person", view, properties, mappings, raw, { partial: true });
 }

@@ -22,6 +22,8 @@ export function buildRecord(
   properties: Record<string, unknown>,
   mappings: readonly FieldMapping[],
   raw: unknown,
+  /** `{ partial: true }` for an update that carries only some fields: the store merges it over what it holds. */
+  envelope: { partial?: true } = {},
 ): TransformResult {
   const kindMappings = mappings.filter((mapping) => mapping.kind === undefined || mapping.kind === kind);
   const { values, missing } = applyFieldMappings(view, kindMappings);
@@ -29,7 +31,7 @@ export function buildRecord(
     const reasons = missing.map((field) => ({ path: field, message: "required field is missing or empty" }));
     return quarantine(raw, reasons, view["external_id"]);
   }
-  const validation = validateCanonicalRecord({ ...values, properties, kind });
+  const validation = validateCanonicalRecord({ ...values, properties, kind, ...envelope });
   return validation.ok ? { ok: true, record: validation.record } : quarantine(raw, validation.reasons, values["externalId"]);
 }
 
