@@ -53,7 +53,9 @@ connector.sync = async (...args) => {
 };
 
 const activities = createSyncActivities({ store: port, connectors: lookup(connector) });
-process.stdout.write(`${JSON.stringify({ event: "started", pid: process.pid })}\n`);
+// What the store holds now, i.e. what the killed process before this one left behind.
+const stored = await store.getCursor({ tenantId, connectionId });
+process.stdout.write(`${JSON.stringify({ event: "started", pid: process.pid, cursor: stored })}\n`);
 const [result] = await runSyncs({
   activities,
   targets: [{ tenantId, connectionId }],
