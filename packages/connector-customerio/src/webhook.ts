@@ -6,7 +6,6 @@
  */
 import { createHash } from "node:crypto";
 import {
-  SchemaError,
   type FieldMapping,
   type WebhookCapability,
   type WebhookEvent,
@@ -43,11 +42,15 @@ export class CustomerioWebhooks implements WebhookCapability {
 
   async handle(request: WebhookRequest): Promise<WebhookEvent> {
     const verified = verifyCioSignature(request, this.#options);
+    const text = verified.body.toString("utf8");
     let body: unknown;
     try {
-      body = JSON.parse(verified.body.toString("utf8"));
-    } catch (error) {
-      throw new SchemaError("Customer.io webhook body is not JSON", [{ path: "", message: "invalid JSON" }], { cause: error });
+      body = JSON.parse(text);
+    } catch {
+      // Signed, so Customer.io sent it: quarantined with the text as it came (at most the capped body size), never
+      // refused, since a refusal would only bring the same bytes back and hold every later event behind them.
+      const eventId = eventIdOf(undefined, verified.body);
+      return { eventId, records: [], documents: [], quarantined: [{ raw: text, reasons: [{ path: "", message: "the body is not JSON" }] }] };
     }
     const eventId = eventIdOf(body, verified.body);
     const mappings = this.#options.mappings;

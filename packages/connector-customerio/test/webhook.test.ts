@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { isConfigError, isSchemaError, isSignatureError, type CanonicalActivity, type CanonicalPerson } from "@gtm-clarity/core";
+import { isConfigError, isSignatureError, type CanonicalActivity, type CanonicalPerson } from "@gtm-clarity/core";
 import { describe, expect, it } from "vitest";
 import { CustomerioConnector } from "../src/connector.js";
 import { MESSAGE_METRICS } from "../src/vendor/metrics.js";
@@ -116,9 +116,13 @@ describe("Customer.io reporting webhooks: verification", () => {
     expect(JSON.stringify(error) + String(error)).not.toContain(secret);
   });
 
-  it("throws a SchemaError for a signed body that is not JSON", async () => {
+  it("quarantines a signed body that is not JSON under a stable event id (a refusal would block later events)", async () => {
     const delivery = cioDelivery("not json", { secret });
-    await expect(webhooks.handle({ ...delivery, secret })).rejects.toSatisfy(isSchemaError);
+    const event = await webhooks.handle({ ...delivery, secret });
+    expect(event.records).toEqual([]);
+    expect(event.quarantined).toEqual([{ raw: "not json", reasons: [{ path: "", message: "the body is not JSON" }] }]);
+    expect(event.eventId).toMatch(/^body-sha256:[0-9a-f]{64}$/);
+    expect((await webhooks.handle({ ...delivery, secret })).eventId).toBe(event.eventId);
   });
 });
 
