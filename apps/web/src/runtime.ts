@@ -96,7 +96,7 @@ export async function createRuntime(options: CreateRuntimeOptions = {}): Promise
       try {
         const running = await descriptor.start({ seed: SANDBOX_SEED });
         sandboxes.set(descriptor.connectorId, running);
-        wireSandboxOAuth(descriptor.connectorId, running);
+        wireSandboxOAuth(running);
       } catch (error) {
         // One broken sandbox must not take the app down: that connector simply has none.
         logger.error("sandbox did not start", { connectorId: descriptor.connectorId, error: String(error) });

@@ -20,6 +20,7 @@ import {
   type SandboxRequest,
   type SandboxStats,
 } from "@gtm-clarity/testkit/sandbox";
+import { SALESFORCE_OAUTH_ENV } from "../auth/oauth-flow.js";
 import { SOBJECT_NAMES, SOBJECTS, type SObjectName } from "../objects/index.js";
 import { SalesforceSettingsSchema, type SalesforceSettings } from "../settings.js";
 import { CollectionBodySchema, isSandboxObject, saveCollection, type CollectionStore } from "./collections.js";
@@ -45,6 +46,8 @@ export interface SalesforceSandboxOptions extends SandboxOAuthOptions {
 }
 
 export interface SalesforceSandbox extends RunningSandbox<SalesforceSettings> {
+  /** `SALESFORCE_CLIENT_ID` and `SALESFORCE_CLIENT_SECRET` of this sandbox's connected app. */
+  oauthEnv(): Record<string, string>;
   readonly oauth: SandboxOAuthServer;
   /** The records of an object as stored (deleted and archived ones included). */
   records(object: SObjectName): SandboxRecord[];
@@ -267,6 +270,10 @@ export async function startSalesforceSandbox(options: SalesforceSandboxOptions =
   return {
     url: server.url,
     oauth,
+    oauthEnv: () => ({
+      [SALESFORCE_OAUTH_ENV.clientId]: oauth.clientId,
+      [SALESFORCE_OAUTH_ENV.clientSecret]: oauth.clientSecret,
+    }),
     settings: () =>
       SalesforceSettingsSchema.parse({ loginUrl: server.url, organizationId: oauth.organizationId, userId: oauth.userId }),
     credentials,

@@ -64,6 +64,11 @@ export interface RunningSandbox<S, X extends SandboxStats = SandboxStats> {
   addNewData(count: number): Promise<number>;
   readonly faults: FaultPlan;
   readonly webhooks?: SandboxWebhooks;
+  /**
+   * For an OAuth connector: the environment its app registration is read from (client id and secret, authority),
+   * pointed at this sandbox's authorization server, for an app that runs the connector against the sandbox.
+   */
+  oauthEnv?(): Record<string, string>;
   stats(): X;
   close(): Promise<void>;
 }
