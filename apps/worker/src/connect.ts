@@ -22,6 +22,13 @@ export interface ConnectInput {
   settings: Record<string, unknown>;
   /** Secret inputs as given (an API key); checked with the connector's `secretsSchema`. */
   secrets?: Credentials;
+  /**
+   * For an OAuth-only connector: the tokens a completed consent produced (the web app's callback, or a sandbox's own
+   * consent in the demo), which `authenticate` validates. Without them such a connector cannot be connected here.
+   */
+  oauthTokens?: Credentials;
+  /** The tenant's DPA acceptance, for connectors that refuse without it. */
+  dpaAcceptedAt?: Date | null;
 }
 
 export interface Connected {
@@ -61,7 +68,8 @@ export async function connect(input: ConnectInput): Promise<Connected> {
   if (mode === "schema") {
     secrets = parseConnectorSecrets(connector, given);
   } else if (mode === "oauth") {
-    throw new ConfigError(oauthOnlyMessage(connector), { details: { connectorId: connector.id } });
+    if (input.oauthTokens === undefined) throw new ConfigError(oauthOnlyMessage(connector), { details: { connectorId: connector.id } });
+    secrets = input.oauthTokens;
   } else if (hasSecrets) {
     // An older connector reads its key from settings, sealed by core for exactly this tenant and connection; like
     // a schema's parse, anything but the key is left out.
@@ -73,6 +81,11 @@ export async function connect(input: ConnectInput): Promise<Connected> {
     }
     settings[LEGACY_SEALED_KEY] = encryptApiKey(apiKey, binding);
   }
-  const { credentials } = await connector.authenticate({ ...binding, settings, ...(secrets ? { secrets } : {}) });
+  const { credentials } = await connector.authenticate({
+    ...binding,
+    settings,
+    ...(secrets ? { secrets } : {}),
+    ...(input.dpaAcceptedAt === undefined ? {} : { dpaAcceptedAt: input.dpaAcceptedAt }),
+  });
   return { settings, credentials };
 }

@@ -7,8 +7,16 @@
  * To deploy another connector: add it to package.json at an exact version, import it here, and add its sandbox
  * descriptor to `sandboxes`.
  */
+import "@gtm-clarity/connector-customerio";
+import { customerioSandbox } from "@gtm-clarity/connector-customerio/sandbox";
+import "@gtm-clarity/connector-delivr";
+import { delivrSandbox } from "@gtm-clarity/connector-delivr/sandbox";
 import "@gtm-clarity/connector-fathom";
 import { fathomSandbox } from "@gtm-clarity/connector-fathom/sandbox";
+import "@gtm-clarity/connector-o365";
+import { o365Sandbox } from "@gtm-clarity/connector-o365/sandbox";
+import "@gtm-clarity/connector-salesforce";
+import { salesforceSandbox } from "@gtm-clarity/connector-salesforce/sandbox";
 import { connectorRegistry, type RegisteredConnector } from "@gtm-clarity/core";
 import type { SandboxDescriptor } from "@gtm-clarity/testkit/sandbox";
 
@@ -29,4 +37,8 @@ export interface DeployedSandbox {
 export const sandboxes: readonly DeployedSandbox[] = [
   // Transcripts and summaries show the documents path (and Fathom's heavy-request budget) at work.
   { descriptor: fathomSandbox, demoSettings: { includeTranscript: true, includeSummary: true } },
+  { descriptor: salesforceSandbox },
+  { descriptor: customerioSandbox },
+  { descriptor: delivrSandbox },
+  { descriptor: o365Sandbox },
 ];

@@ -16,10 +16,13 @@ import { ProgressDisplay, formatCount } from "../runner/progress.js";
 import { runSyncs, type RunnerTarget } from "../runner/runner.js";
 import type { SyncLoopResult } from "../runner/sync-loop.js";
 import { renderTable } from "./table.js";
+import { pushTitleChanges, readBack } from "./writeback-round-trip.js";
 
 export const DEMO_TENANT = "demo";
 /** Same seed, same source data and credentials: a second demo run finds nothing new in its full sync. */
 export const DEMO_SEED = 7;
+/** The DPA text the demo tenant accepts, so DPA-gated connectors run. */
+const DEMO_DPA_VERSION = "demo";
 /** Items the incremental sync finds at each source. */
 const NEW_ITEMS = 3;
 /**
@@ -72,6 +75,8 @@ export interface DemoResult {
   keyCreated: boolean;
   connections: DemoConnectionSummary[];
   skipped: string[];
+  /** One line per writeback round trip (connector, record, outcome at the source, read back or not). */
+  writeback: string[];
 }
 
 /** A stable UUID per (tenant, connector): the demo finds its connections again on the next run. */
@@ -81,18 +86,28 @@ export function demoConnectionId(connectorId: string): string {
 }
 
 /** Creates the demo connection, or re-points the existing one at this run's sandbox (a new port every run). */
-async function upsertDemoConnection(store: Store, deployed: DeployedSandbox, sandbox: RunningSandbox<unknown>, logger: Logger): Promise<string> {
+async function upsertDemoConnection(
+  store: Store,
+  deployed: DeployedSandbox,
+  sandbox: RunningSandbox<unknown>,
+  logger: Logger,
+  dpaAcceptedAt: Date | null,
+): Promise<string> {
   const connectorId = deployed.descriptor.connectorId;
   const connector = connectorRegistry.get(connectorId);
   const connectionId = demoConnectionId(connectorId);
   const binding = { tenantId: DEMO_TENANT, connectionId };
   const given = SandboxSettings.parse(sandbox.settings(binding));
   // The same path as `worker connections add`: settings and secrets checked by the connector's own schemas.
+  // An OAuth connector's sandbox hands over the tokens of a consent it gave itself, and names its app registration.
+  const oauth = secretsMode(connector) === "oauth";
+  if (oauth && sandbox.oauthEnv) Object.assign(process.env, sandbox.oauthEnv());
   const { settings, credentials } = await connect({
     ...binding,
     connector,
     settings: { ...given, ...deployed.demoSettings },
-    secrets: sandbox.credentials,
+    ...(oauth ? { oauthTokens: sandbox.credentials } : { secrets: sandbox.credentials }),
+    dpaAcceptedAt,
   });
   try {
     await store.getConnection(binding);
@@ -156,22 +171,33 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const described = new Map<string, DeployedSandbox>();
     for (const { id } of deployedConnectors()) {
       const deployed = deployedSandboxes.find((entry) => entry.descriptor.connectorId === id);
-      // A connector that connects only through OAuth has no secrets the demo could give it (the web app connects it).
-      const reason = !deployed ? "no sandbox" : secretsMode(connectorRegistry.get(id)) === "oauth" ? "OAuth only" : undefined;
-      if (!deployed || reason !== undefined) {
+      if (!deployed) {
         skipped.push(id);
-        reasons.push(`${id} (${reason ?? "no sandbox"})`);
+        reasons.push(`${id} (no sandbox)`);
+        continue;
+      }
+      const running = await deployed.descriptor.start({ seed: DEMO_SEED, size: options.size ?? 200 });
+      // An OAuth-only connector runs here only when its sandbox names its app registration (the web app connects it
+      // through a consent page otherwise).
+      if (secretsMode(connectorRegistry.get(id)) === "oauth" && running.oauthEnv === undefined) {
+        await running.close();
+        skipped.push(id);
+        reasons.push(`${id} (OAuth only)`);
         continue;
       }
       described.set(id, deployed);
-      sandboxes.set(id, await deployed.descriptor.start({ seed: DEMO_SEED, size: options.size ?? 200 }));
+      sandboxes.set(id, running);
     }
     await app.store.createTenant({ tenantId: DEMO_TENANT, name: "Demo tenant" });
+    // Microsoft 365 may run only for a tenant that accepted the data processing agreement: the demo tenant does.
+    const tenant = [...described.keys()].some((id) => connectorRegistry.get(id).requiresDpa === true)
+      ? await app.store.acceptDpa({ tenantId: DEMO_TENANT, version: DEMO_DPA_VERSION })
+      : await app.store.getTenant({ tenantId: DEMO_TENANT });
     const targets: (RunnerTarget & { connectorId: string })[] = [];
     for (const [connectorId, sandbox] of sandboxes) {
       const deployed = described.get(connectorId);
       if (!deployed) continue;
-      const connectionId = await upsertDemoConnection(app.store, deployed, sandbox, app.logger);
+      const connectionId = await upsertDemoConnection(app.store, deployed, sandbox, app.logger, tenant.dpaAcceptedAt);
       for (const fault of DEMO_FAULTS) sandbox.faults.arm(fault);
       targets.push({ tenantId: DEMO_TENANT, connectionId, label: connectorId, connectorId });
       say(`${connectorId}: sandbox at ${sandbox.url}, connection ${connectionId}`);
@@ -198,9 +224,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
     say("\nFull sync…");
     const full = await pass(true);
+    say("Writeback: a title change per writeback-capable connection, through the outbox…");
+    const trips = await pushTitleChanges(app, targets);
     for (const sandbox of sandboxes.values()) await sandbox.addNewData(NEW_ITEMS);
     say("Incremental sync (a few new items at each source)…");
     const incremental = await pass(false);
+    const writeback = await readBack(app, trips);
 
     const connections: DemoConnectionSummary[] = [];
     for (const [index, target] of targets.entries()) {
@@ -220,9 +249,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     }
     say();
     say(renderSummary(connections));
+    for (const line of writeback) say(line);
     say();
     say("Next: `worker runs list --tenant demo`, `worker connections list --tenant demo`, or run the demo again.");
-    return { dataDir: app.location, keySource: app.key.source, keyCreated: app.key.created, connections, skipped };
+    return { dataDir: app.location, keySource: app.key.source, keyCreated: app.key.created, connections, skipped, writeback };
   } finally {
     for (const sandbox of sandboxes.values()) await sandbox.close();
     await app.close();

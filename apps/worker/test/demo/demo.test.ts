@@ -1,4 +1,7 @@
-/** `worker demo` from a clean folder, twice: key created once (0600), same tenant and connections, safe to repeat. */
+/**
+ * `worker demo` from a clean folder, twice: key created once (0600), every deployed connector synced against its
+ * sandbox (full, then incremental), a writeback round trip, the same tenant and connections, safe to repeat.
+ */
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,7 +33,19 @@ describe("worker demo", () => {
     expect(readFileSync(keyFile, "utf8").trim()).toMatch(/^[0-9a-f]{64}$/);
     expect(first.text).toContain(`Created an encryption key for this data folder at ${keyFile}`);
 
-    const [fathom] = first.result.connections;
+    const ids = first.result.connections.map((connection) => connection.connectorId);
+    expect(ids).toEqual(["customerio", "delivr", "fathom", "o365", "salesforce"]);
+    expect(first.result.skipped).toEqual([]);
+    for (const connection of first.result.connections) {
+      expect(connection.full.status, connection.connectorId).toBe("succeeded");
+      expect(connection.incremental.status, connection.connectorId).toBe("succeeded");
+      expect(Object.values(connection.recordsByKind).reduce((a, b) => a + b, 0), connection.connectorId).toBeGreaterThan(0);
+    }
+    expect(first.result.writeback).toEqual([
+      expect.stringMatching(/^salesforce: writeback of person \S+ \(title "Demo writeback [^"]+"\): 1 confirmed, 0 failed at the source; read back by the incremental sync\.$/),
+    ]);
+
+    const fathom = first.result.connections.find((connection) => connection.connectorId === "fathom");
     expect(fathom).toMatchObject({ connectorId: "fathom", connectionId: demoConnectionId("fathom") });
     expect(fathom?.full).toMatchObject({ status: "succeeded", pages: 6, quarantined: 2 });
     expect(fathom?.recordsByKind["activity"]).toBe(60 + 3 - 2); // seeded + new at the source - quarantined
@@ -44,7 +59,11 @@ describe("worker demo", () => {
     const second = await demo();
     expect(second.result.keyCreated).toBe(false);
     expect(second.text).toContain(`Using the encryption key from ${keyFile}`);
-    const [again] = second.result.connections;
+    expect(second.result.connections.map((connection) => connection.connectionId)).toEqual(
+      first.result.connections.map((connection) => connection.connectionId),
+    );
+    expect(second.result.writeback[0]).toMatch(/1 confirmed, 0 failed at the source; read back by the incremental sync\.$/);
+    const again = second.result.connections.find((connection) => connection.connectorId === "fathom");
     expect(again?.connectionId).toBe(fathom?.connectionId);
     expect(again?.full.status).toBe("succeeded");
     expect(again?.full.created).toBe(0); // the same source data: nothing new the second time
