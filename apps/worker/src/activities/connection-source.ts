@@ -109,7 +109,7 @@ export function createConnectionSource(deps: ConnectionSourceDeps): ConnectionSo
       const cached = cache.get(runId);
       if (cached && now() - cached.at < connectionCacheMs && !tokenExpired(cached.credentials, now())) return cached;
       const { connector, settings, dpaAcceptedAt } = await load(ref);
-      const credentials = await credentialSource.load(ref, connector);
+      const credentials = await credentialSource.load(ref, connector, { settings, dpaAcceptedAt });
       const page: PageConnection = { connector, credentials, settings, dpaAcceptedAt };
       if (connectionCacheMs > 0) {
         if (cache.size >= MAX_CACHED_RUNS) cache.delete(cache.keys().next().value ?? "");
@@ -119,10 +119,18 @@ export function createConnectionSource(deps: ConnectionSourceDeps): ConnectionSo
     },
 
     withAuthRetry(ref, runId, page, call) {
-      return credentialSource.withAuthRetry(ref, page.connector, page.credentials, call, (fresh) => {
-        const entry = cache.get(runId);
-        if (entry) cache.set(runId, { ...entry, credentials: fresh });
-      });
+      const refresh = { settings: page.settings, dpaAcceptedAt: page.dpaAcceptedAt };
+      return credentialSource.withAuthRetry(
+        ref,
+        page.connector,
+        page.credentials,
+        call,
+        (fresh) => {
+          const entry = cache.get(runId);
+          if (entry) cache.set(runId, { ...entry, credentials: fresh });
+        },
+        refresh,
+      );
     },
 
     forget(runId) {

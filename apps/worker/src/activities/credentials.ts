@@ -21,6 +21,7 @@ import {
   type Connector,
   type Credentials,
   type Logger,
+  type OAuthCallOptions,
   type OAuthTokens,
 } from "@gtm-clarity/core";
 import type { ConnectionRef, SyncStore } from "./store-port.js";
@@ -76,8 +77,11 @@ export interface CredentialSourceDeps {
 }
 
 export interface CredentialSource {
-  /** Decrypted credentials; an expired OAuth token is refreshed (under the lock) first. */
-  load(ref: ConnectionRef, connector: Connector<CanonicalRecord>): Promise<Credentials>;
+  /**
+   * Decrypted credentials; an expired OAuth token is refreshed (under the lock) first. `refresh` carries what the
+   * connector's refresh needs besides the tokens: the connection's settings and the tenant's DPA acceptance.
+   */
+  load(ref: ConnectionRef, connector: Connector<CanonicalRecord>, refresh?: OAuthCallOptions): Promise<Credentials>;
   /**
    * Runs `call` with `credentials`. When an OAuth connector's call fails with an AuthError, refreshes (under the
    * lock, only if the stored credentials are still the rejected ones), reports the new credentials through
@@ -89,6 +93,7 @@ export interface CredentialSource {
     credentials: Credentials,
     call: (credentials: Credentials) => Promise<T>,
     onRefreshed?: (credentials: Credentials) => void,
+    refresh?: OAuthCallOptions,
   ): Promise<T>;
 }
 
@@ -100,6 +105,7 @@ export function createCredentialSource(deps: CredentialSourceDeps): CredentialSo
     connector: Connector<CanonicalRecord>,
     isStale: (current: Credentials) => boolean,
     reason: "expired" | "rejected",
+    options: OAuthCallOptions = {},
   ): Promise<Credentials> {
     const { oauth } = connector;
     if (!oauth) throw new Error(`connector "${connector.id}" has no OAuth capability to refresh with`);
@@ -110,7 +116,7 @@ export function createCredentialSource(deps: CredentialSourceDeps): CredentialSo
       refresh: async (current) => {
         let tokens: OAuthTokens;
         try {
-          tokens = await oauth.refresh(current);
+          tokens = await oauth.refresh(current, options);
         } catch (error) {
           throw refreshFailure(connector.id, error);
         }
@@ -125,18 +131,18 @@ export function createCredentialSource(deps: CredentialSourceDeps): CredentialSo
   }
 
   return {
-    async load(ref, connector) {
+    async load(ref, connector, refresh) {
       const credentials = await store.getCredentials(ref);
       if (!connector.oauth || !tokenExpired(credentials, now())) return credentials;
-      return refreshUnderLock(ref, connector, (current) => tokenExpired(current, now()), "expired");
+      return refreshUnderLock(ref, connector, (current) => tokenExpired(current, now()), "expired", refresh);
     },
 
-    async withAuthRetry(ref, connector, credentials, call, onRefreshed) {
+    async withAuthRetry(ref, connector, credentials, call, onRefreshed, refresh) {
       try {
         return await call(credentials);
       } catch (error) {
         if (!isAuthError(error) || !connector.oauth) throw error;
-        const fresh = await refreshUnderLock(ref, connector, (current) => sameCredentials(current, credentials), "rejected");
+        const fresh = await refreshUnderLock(ref, connector, (current) => sameCredentials(current, credentials), "rejected", refresh);
         onRefreshed?.(fresh);
         return call(fresh);
       }

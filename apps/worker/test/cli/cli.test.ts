@@ -79,7 +79,10 @@ describe("worker --help", () => {
 
   it("worker connectors lists the deployed connectors with their versions", async () => {
     const { out } = await capture(["connectors", "--json"]);
-    expect(JSON.parse(out)).toEqual([{ id: "fathom", name: "Fathom", version: expect.stringMatching(/^\d+\.\d+\.\d+/) as unknown }]);
+    const listed = JSON.parse(out) as { id: string; name: string; version: string }[];
+    expect(listed.map((connector) => connector.id)).toEqual(["customerio", "delivr", "fathom", "o365", "salesforce"]);
+    for (const connector of listed) expect(connector.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(listed.find((connector) => connector.id === "fathom")?.name).toBe("Fathom");
   });
 });
 

@@ -97,6 +97,31 @@ describe.each(engines)("token refresh under the connection lock on $name", (engi
     console.log(`${engine.name}: 401 path: ${stats.unauthorized} pages got a 401, ${stats.refreshCalls} refresh call, ${PAGES} pages succeeded`);
   });
 
+  it("the refresh is given the connection's settings and the tenant's DPA acceptance (a DPA-gated connector needs it)", async () => {
+    const { sandbox: provider, connector, target } = await setup(
+      { rotate: true, expiresIn: 3600 },
+      { accessToken: "at-1", refreshToken: "rt-1", expiresAt: past() },
+    );
+    provider.expireAccessToken();
+    const accepted = await store.acceptDpa({ tenantId: target.tenantId, version: "test" });
+    const given: unknown[] = [];
+    const refresh = connector.oauth.refresh.bind(connector.oauth);
+    connector.oauth.refresh = (credentials, options) => {
+      given.push(options);
+      return refresh(credentials, options);
+    };
+    const run = await store.startRun(target);
+    await createSyncActivities({ store: storePort(store), connectors: lookup(connector), logger: quiet }).syncPage({
+      ...target,
+      runId: run.id,
+      cursor: null,
+      page: 1,
+      fullSync: false,
+    });
+    expect(given).toEqual([{ settings: expect.any(Object), dpaAcceptedAt: accepted.dpaAcceptedAt }]);
+    expect(accepted.dpaAcceptedAt).toBeInstanceOf(Date);
+  });
+
   it("without rotation (Salesforce's default) a refresh response with no refresh_token keeps the one held", async () => {
     const { sandbox: provider, connector, target } = await setup({ rotate: false }, { accessToken: "at-1", refreshToken: "rt-1" });
     provider.expireAccessToken();
