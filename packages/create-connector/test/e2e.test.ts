@@ -168,7 +168,7 @@ describe.skipIf(SKIP_REASON !== "")(
         );
         expect(output).toMatch(/Tests\s+\d+ passed/);
       }
-    }, 300_000);
+    }, 900_000);
 
     it("a standalone package (outside any workspace) typechecks, lints and passes its tests with its own configs", async () => {
       const outside = join(temp, "elsewhere");
