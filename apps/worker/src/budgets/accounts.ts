@@ -41,8 +41,13 @@ const ACCOUNT_KEYS: Record<string, (c: BudgetConnection, credentials: Credential
     return key ? `customerio:${text(c.settings?.["region"]) ?? "us"}:key:${digest(key)}` : undefined;
   },
   salesforce: (c) => (text(c.settings?.["organizationId"]) ? `salesforce:org:${text(c.settings?.["organizationId"])}` : undefined),
-  o365: (_c, credentials) => (text(credentials["tenantId"]) ? `o365:tenant:${text(credentials["tenantId"])}` : undefined),
-  delivr: (c) => (text(c.settings?.["organizationId"]) ? `delivr:org:${text(c.settings?.["organizationId"])}` : undefined),
+  // MSAL's home account id is `<object id>.<tenant id>`: the Microsoft tenant is the part after the dot.
+  o365: (_c, credentials) => {
+    const tenant = text(credentials["homeAccountId"])?.split(".")[1];
+    return tenant ? `o365:tenant:${tenant}` : undefined;
+  },
+  // Delivr.ai's limits follow the API key (one account), whichever pixel, project or organisation a connection reads.
+  delivr: (_c, credentials) => (text(credentials["apiKey"]) ? `delivr:key:${digest(credentials["apiKey"] ?? "")}` : undefined),
 };
 
 /** Documented windows: Fathom 60 calls per 60 s per account; Customer.io's App API 10 requests per second. */

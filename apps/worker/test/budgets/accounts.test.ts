@@ -14,7 +14,10 @@ describe("vendor account keys", () => {
     expect(budgetKeyFor(conn("fathom"), { apiKey: key })).toBe(fathom);
     expect(budgetKeyFor(conn("customerio", { region: "eu" }), { apiKey: "cio-key" })).toMatch(/^customerio:eu:key:[0-9a-f]{32}$/);
     expect(budgetKeyFor(conn("salesforce", { organizationId: "00D5g000004ABCD" }), {})).toBe("salesforce:org:00D5g000004ABCD");
-    expect(budgetKeyFor(conn("o365"), { tenantId: "contoso-tenant" })).toBe("o365:tenant:contoso-tenant");
+    expect(budgetKeyFor(conn("o365"), { homeAccountId: "5d1f0a3b-oid.72f988bf-tid", tokenCache: "{}" })).toBe("o365:tenant:72f988bf-tid");
+    const delivr = budgetKeyFor(conn("delivr", { pixelId: "px-1" }), { apiKey: "dlvr_not_real_key", apiSecret: "s" });
+    expect(delivr).toMatch(/^delivr:key:[0-9a-f]{32}$/);
+    expect(budgetKeyFor(conn("delivr", { projectId: "pr-9" }), { apiKey: "dlvr_not_real_key", apiSecret: "s" })).toBe(delivr);
     // Without what identifies the account, a connection is its own.
     expect(budgetKeyFor(conn("salesforce"), {})).toBe("connection:7c1e0c4e-8a7b-4f0e-9a55-3f1a2b3c4d5e");
     expect(budgetKeyFor(conn("something-else"), {})).toBe("connection:7c1e0c4e-8a7b-4f0e-9a55-3f1a2b3c4d5e");
