@@ -31,6 +31,8 @@ import {
   PAGES_PER_CALL,
   zeroCounters,
 } from "../sync-policy.js";
+import { WRITEBACK_AFTER_SYNC_PATCH } from "../writeback/ids.js";
+import { startDrainAfterSync, type WritebackTrigger } from "../writeback/trigger.js";
 
 /** Bookkeeping activities: short, idempotent, retried generously. */
 const bookkeeping = proxyActivities<Pick<SyncActivities, "startRun" | "finishRun" | "markConnection">>({
@@ -83,6 +85,8 @@ export interface SyncConnectionResult {
   cursor: string | null;
   counters: SyncCounters;
   continuations: number;
+  /** What the sync did about the connection's writeback outbox (executions started since "writeback-after-sync"). */
+  writeback?: WritebackTrigger;
 }
 
 /** Pages a connection until the source has no more, as one sync run that may span several workflow runs. */
@@ -173,7 +177,11 @@ export async function syncConnection(input: SyncConnectionInput): Promise<SyncCo
   }
 
   await finish("succeeded");
-  return { runId: state.runId, status: "succeeded", cursor, counters, continuations: state.continuations };
+  const result: SyncConnectionResult = { runId: state.runId, status: "succeeded", cursor, counters, continuations: state.continuations };
+  // Like the in-process runner: push the connection's queued writeback changes once its sync succeeded. Executions
+  // started before this step (no patch marker in their history) complete right after finishRun, as they did.
+  if (!patched(WRITEBACK_AFTER_SYNC_PATCH)) return result;
+  return { ...result, writeback: await startDrainAfterSync({ tenantId, connectionId }) };
 }
 
 /** The application-level type and message of an activity failure (what the activity threw). */

@@ -39,9 +39,22 @@ export function drainDeps(deps: WritebackDeps): DrainDeps {
   };
 }
 
+/** Whether `connectorId` is deployed here and can write back to its source. */
+export function connectorWritesBack(connectors: ConnectorLookup, connectorId: string): boolean {
+  return connectors.has(connectorId) && connectors.get(connectorId).writeback !== undefined;
+}
+
 export function createWritebackActivities(deps: WritebackDeps): WritebackActivities {
   const drain = drainDeps(deps);
   return {
+    writebackPending: activity(async (input) => {
+      const connection = await deps.store.getConnection(input);
+      if (connection.status !== "active" || !connectorWritesBack(deps.connectors, connection.connectorId)) {
+        return { supported: false, pending: 0 };
+      }
+      const counts = await deps.outbox.counts(input);
+      return { supported: true, pending: counts.queued + counts.sent };
+    }),
     drainWritebackBatch: activity(async (input) => {
       const runtime = currentRuntime();
       return drainBatch(drain, input, {
@@ -64,6 +77,6 @@ export function createWritebackDrainer(deps: WritebackDeps): WritebackDrainer {
   const drain = drainDeps(deps);
   return {
     drain: (target, options) => drainOutbox(drain, target, options),
-    supports: (connectorId) => deps.connectors.has(connectorId) && deps.connectors.get(connectorId).writeback !== undefined,
+    supports: (connectorId) => connectorWritesBack(deps.connectors, connectorId),
   };
 }

@@ -1,6 +1,9 @@
-/** Temporal ids for writeback, pure so both the workflow bundle and client code may import them. */
+/** Temporal ids and patch ids for writeback, pure so both the workflow bundle and client code may import them. */
 
 /** One drain per connection at a time: start it with this id and `workflowIdConflictPolicy: "USE_EXISTING"`. */
 export function writebackWorkflowId(tenantId: string, connectionId: string): string {
   return `writeback:${tenantId}:${connectionId}`;
 }
+
+/** The `patched()` id under which `syncConnection` gained its writeback step (./trigger.ts). */
+export const WRITEBACK_AFTER_SYNC_PATCH = "writeback-after-sync";

@@ -26,7 +26,17 @@ export interface DrainBatchResult {
   more: boolean;
 }
 
+/** Whether a connection's outbox is worth a drain right after its sync (`writebackPending`). */
+export interface WritebackPendingResult {
+  /** The connection is active and its connector writes back. */
+  supported: boolean;
+  /** Changes queued or sent (a sent one whose lease ran out is pushed again); 0 when not supported. */
+  pending: number;
+}
+
 /** Registered on the Temporal worker beside the sync activities. */
 export interface WritebackActivities {
   drainWritebackBatch(input: DrainBatchInput): Promise<DrainBatchResult>;
+  /** A store read, no vendor call: lets `syncConnection` start `drainWriteback` only when there is work for it. */
+  writebackPending(input: WritebackTarget): Promise<WritebackPendingResult>;
 }

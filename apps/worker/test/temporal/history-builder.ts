@@ -207,6 +207,55 @@ export class HistoryBuilder {
   }
 
   /**
+   * The workflow starts a child (`startChild`) and the server starts it: the initiated event in the task that
+   * issued the command, the started event, and the workflow task that follows. `parentClosePolicy` in proto form,
+   * e.g. "PARENT_CLOSE_POLICY_ABANDON".
+   */
+  childStarted(workflowType: string, workflowId: string, args: unknown[], parentClosePolicy: string): this {
+    const initiated = this.#childInitiated(workflowType, workflowId, args, parentClosePolicy);
+    this.#add("EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED", "childWorkflowExecutionStartedEventAttributes", {
+      namespace: "default",
+      initiatedEventId: String(initiated),
+      workflowExecution: { workflowId, runId: "00000000-0000-4000-8000-00000000c001" },
+      workflowType: { name: workflowType },
+      header: {},
+    });
+    return this.workflowTask();
+  }
+
+  /** The workflow starts a child whose id is already running: the server refuses the start (WORKFLOW_ALREADY_EXISTS). */
+  childAlreadyRunning(workflowType: string, workflowId: string, args: unknown[], parentClosePolicy: string): this {
+    const initiated = this.#childInitiated(workflowType, workflowId, args, parentClosePolicy);
+    this.#add("EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED", "startChildWorkflowExecutionFailedEventAttributes", {
+      namespace: "default",
+      workflowId,
+      workflowType: { name: workflowType },
+      cause: "START_CHILD_WORKFLOW_EXECUTION_FAILED_CAUSE_WORKFLOW_ALREADY_EXISTS",
+      control: "",
+      initiatedEventId: String(initiated),
+      workflowTaskCompletedEventId: String(this.#lastWorkflowTaskCompleted),
+    });
+    return this.workflowTask();
+  }
+
+  #childInitiated(workflowType: string, workflowId: string, args: unknown[], parentClosePolicy: string): number {
+    return this.#add("EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED", "startChildWorkflowExecutionInitiatedEventAttributes", {
+      namespace: "default",
+      workflowId,
+      workflowType: { name: workflowType },
+      taskQueue: TASK_QUEUE,
+      input: { payloads: args.map(payload) },
+      workflowExecutionTimeout: "0s",
+      workflowRunTimeout: "0s",
+      workflowTaskTimeout: "10s",
+      parentClosePolicy,
+      workflowTaskCompletedEventId: String(this.#lastWorkflowTaskCompleted),
+      workflowIdReusePolicy: "WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE",
+      header: {},
+    });
+  }
+
+  /**
    * A client cancels the workflow while `activityId` runs: the workflow asks the activity to cancel and (with
    * WAIT_CANCELLATION_COMPLETED) waits until the activity confirms.
    */

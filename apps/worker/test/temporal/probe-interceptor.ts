@@ -8,6 +8,7 @@ import { proxySinks, type Sinks, type WorkflowInterceptorsFactory } from "@tempo
 export type ProbeEvent =
   | { kind: "activity"; activityType: string; args: unknown[] }
   | { kind: "continueAsNew"; args: unknown[] }
+  | { kind: "child"; workflowType: string; workflowId: string; args: unknown[]; parentClosePolicy?: string }
   | { kind: "result"; value: unknown }
   | { kind: "error"; name: string; message: string; type?: string };
 
@@ -44,6 +45,17 @@ export const interceptors: WorkflowInterceptorsFactory = () => ({
     {
       async scheduleActivity(input, next) {
         probe.event({ kind: "activity", activityType: input.activityType, args: input.args });
+        return next(input);
+      },
+      async startChildWorkflowExecution(input, next) {
+        const { workflowId, args, parentClosePolicy } = input.options;
+        probe.event({
+          kind: "child",
+          workflowType: input.workflowType,
+          workflowId,
+          args,
+          ...(parentClosePolicy === undefined ? {} : { parentClosePolicy }),
+        });
         return next(input);
       },
       async continueAsNew(input, next) {

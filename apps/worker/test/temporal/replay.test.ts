@@ -160,6 +160,90 @@ describe("syncConnection replay, pipelined (patch \"pipelined-pages\")", () => {
   });
 });
 
+describe("syncConnection replay, writeback after sync (patch \"writeback-after-sync\")", () => {
+  const children = (events: ProbeEvent[]) => events.filter((e) => e.kind === "child");
+
+  it("after a succeeded sync with changes queued, starts drainWriteback as an abandoned child under the stable id", async () => {
+    const { history, workflowId } = s.writebackDrainStarted();
+    const events = await replay(history, workflowId);
+    const calls = activities(events);
+    expect(calls.map((c) => c.type)).toEqual(["startRun", "syncPages", "finishRun", "writebackPending"]);
+    expect(calls[3]?.arg).toEqual(s.TARGET);
+    expect(children(events)).toEqual([
+      { kind: "child", workflowType: "drainWriteback", workflowId: "writeback:tenant-a:conn-1", args: [s.TARGET], parentClosePolicy: "ABANDON" },
+    ]);
+    expect(events.at(-1)).toMatchObject({ kind: "result", value: { status: "succeeded", writeback: "started" } });
+  });
+
+  it("a drain already running under that id is not doubled, and the sync still succeeds", async () => {
+    const { history, workflowId } = s.writebackDrainAlreadyRunning();
+    const events = await replay(history, workflowId);
+    expect(children(events)).toHaveLength(1);
+    expect(events.at(-1)).toMatchObject({ kind: "result", value: { status: "succeeded", writeback: "already-running" } });
+  });
+
+  it("a connector without writeback (or an empty outbox) starts nothing", async () => {
+    const { history, workflowId } = s.writebackUnsupported();
+    const events = await replay(history, workflowId);
+    expect(activities(events).at(-1)?.type).toBe("writebackPending");
+    expect(children(events)).toEqual([]);
+    expect(events.at(-1)).toMatchObject({ kind: "result", value: { writeback: "unsupported" } });
+  });
+
+  it("a failed check never fails the sync: the changes stay queued for the next one", async () => {
+    const { HistoryBuilder } = await import("./history-builder.js");
+    const b = new HistoryBuilder(s.WORKFLOW_TYPE, "wf-writeback-check-failed");
+    const history = b
+      .started([{ ...s.TARGET }])
+      .activity("startRun", s.SALESFORCE_STARTED)
+      .patchMarker(s.PIPELINED)
+      .activity("syncPages", s.pages("p1", false, 1))
+      .activity("finishRun", undefined)
+      .patchMarker(s.WRITEBACK_PATCH)
+      .activityFailed("writebackPending", { message: "database unavailable", type: "TransientError", nonRetryable: false })
+      .completed(null);
+    const events = await replay(history, b.workflowId);
+    expect(children(events)).toEqual([]);
+    expect(events.at(-1)).toMatchObject({ kind: "result", value: { status: "succeeded", writeback: "failed" } });
+  });
+
+  it("failed and cancelled syncs never check the outbox (their histories end without the marker)", async () => {
+    for (const scenario of [s.authFailure(), s.transientFailure(), s.cancelled()]) {
+      const events = await replay(scenario.history, scenario.workflowId);
+      expect(activities(events).map((c) => c.type)).not.toContain("writebackPending");
+    }
+  });
+
+  it("an execution started before the patch completes right after finishRun (old golden histories replay)", async () => {
+    const { history, workflowId } = s.pipelinedHappyPath();
+    const events = await replay(history, workflowId);
+    expect(activities(events).map((c) => c.type)).toEqual(["startRun", "syncPages", "syncPages", "finishRun"]);
+    expect(children(events)).toEqual([]);
+    expect(events.at(-1)).toMatchObject({ kind: "result", value: { status: "succeeded" } });
+    expect(events.at(-1)).not.toHaveProperty("value.writeback");
+  });
+
+  it("a history that completed after finishRun but carries the marker is a determinism violation (the step is real)", async () => {
+    const { HistoryBuilder } = await import("./history-builder.js");
+    const b = new HistoryBuilder(s.WORKFLOW_TYPE, "wf-writeback-skipped");
+    const history = b
+      .started([{ ...s.TARGET }])
+      .activity("startRun", s.SALESFORCE_STARTED)
+      .patchMarker(s.PIPELINED)
+      .activity("syncPages", s.pages("p1", false, 1))
+      .activity("finishRun", undefined)
+      .patchMarker(s.WRITEBACK_PATCH)
+      .completed(null);
+    await expect(replay(history, b.workflowId)).rejects.toThrow(/Nondeterminism|does not handle this event/);
+  });
+
+  it("a history whose child has another workflow type is a determinism violation", async () => {
+    const { history, workflowId } = s.writebackDrainStarted();
+    const renamed = JSON.parse(JSON.stringify(history).replaceAll('"name":"drainWriteback"', '"name":"drainWritebackV0"')) as HistoryJson;
+    await expect(replay(renamed, workflowId)).rejects.toBeInstanceOf(DeterminismViolationError);
+  });
+});
+
 describe("replay catches changed workflow code (the checks are really on)", () => {
   it("a renamed activity in history is a determinism violation", async () => {
     const { history, workflowId } = s.happyPath();

@@ -4,6 +4,8 @@
  */
 import type { StartRunResult, SyncPageResult, SyncPagesResult } from "../../src/activities/types.js";
 import type { SyncConnectionInput, SyncConnectionResult } from "../../src/temporal/workflows.js";
+import { WRITEBACK_AFTER_SYNC_PATCH, writebackWorkflowId } from "../../src/writeback/ids.js";
+import type { WritebackPendingResult } from "../../src/writeback/types.js";
 import { HistoryBuilder, type HistoryJson } from "./history-builder.js";
 
 export const WORKFLOW_TYPE = "syncConnection";
@@ -224,6 +226,68 @@ export function pipelinedContinuesAsNew(): Scenario {
   };
 }
 
+/**
+ * Executions started since the "writeback-after-sync" patch: after a succeeded sync, one `writebackPending` check,
+ * then (when the outbox holds work) `drainWriteback` started as an abandoned child under the connection's stable id.
+ */
+export const WRITEBACK_PATCH = WRITEBACK_AFTER_SYNC_PATCH;
+export const DRAIN_ID = writebackWorkflowId(TARGET.tenantId, TARGET.connectionId);
+export const SALESFORCE_STARTED: StartRunResult = { ...STARTED, connectorId: "salesforce" };
+
+function syncThenWriteback(suffix: string, started: StartRunResult, pending: WritebackPendingResult): HistoryBuilder {
+  return builder(suffix)
+    .started([{ ...TARGET }])
+    .activity("startRun", started)
+    .patchMarker(PIPELINED)
+    .activity("syncPages", pages("p3", false, 3))
+    .activity("finishRun", undefined)
+    .patchMarker(WRITEBACK_PATCH)
+    .activity("writebackPending", pending, [TARGET]);
+}
+
+const syncedThree = (writeback: SyncConnectionResult["writeback"]): SyncConnectionResult => ({
+  runId: "run-1",
+  status: "succeeded",
+  cursor: "p3",
+  counters: { pages: 3, records: 150, quarantined: 3, documents: 6 },
+  continuations: 0,
+  ...(writeback ? { writeback } : {}),
+});
+
+export function writebackDrainStarted(): Scenario {
+  const b = syncThenWriteback("writeback", SALESFORCE_STARTED, { supported: true, pending: 3 });
+  const history = b.childStarted("drainWriteback", DRAIN_ID, [TARGET], "PARENT_CLOSE_POLICY_ABANDON").completed(syncedThree("started"));
+  return {
+    name: "writeback-drain-started",
+    workflowId: b.workflowId,
+    description: "a succeeded Salesforce sync with 3 changes queued starts drainWriteback (abandoned child) and completes",
+    history,
+  };
+}
+
+export function writebackDrainAlreadyRunning(): Scenario {
+  const b = syncThenWriteback("writeback-running", SALESFORCE_STARTED, { supported: true, pending: 250 });
+  const history = b
+    .childAlreadyRunning("drainWriteback", DRAIN_ID, [TARGET], "PARENT_CLOSE_POLICY_ABANDON")
+    .completed(syncedThree("already-running"));
+  return {
+    name: "writeback-drain-already-running",
+    workflowId: b.workflowId,
+    description: "the connection's drain is still running: the start is refused, no second drain, the sync still succeeds",
+    history,
+  };
+}
+
+export function writebackUnsupported(): Scenario {
+  const b = syncThenWriteback("writeback-unsupported", STARTED, { supported: false, pending: 0 });
+  return {
+    name: "writeback-unsupported",
+    workflowId: b.workflowId,
+    description: "a connector without writeback (Fathom): one check, no drain started",
+    history: b.completed(syncedThree("unsupported")),
+  };
+}
+
 export const scenarios = (): Scenario[] => [
   pipelinedHappyPath(),
   pipelinedContinuesAsNew(),
@@ -234,4 +298,7 @@ export const scenarios = (): Scenario[] => [
   transientFailure(),
   refusedAtStart(),
   cancelled(),
+  writebackDrainStarted(),
+  writebackDrainAlreadyRunning(),
+  writebackUnsupported(),
 ];

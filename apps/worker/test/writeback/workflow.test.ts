@@ -151,4 +151,31 @@ describe("drainWritebackBatch activity in MockActivityEnvironment", () => {
     expect(failure).toMatchObject({ type: "AuthError", nonRetryable: true });
     expect(await store.outbox.counts(target)).toEqual({ queued: 1, sent: 0, confirmed: 2, failed: 0 });
   });
+
+  it("writebackPending: what syncConnection checks before starting a drain (a store read, no vendor call)", async () => {
+    const store = await memoryStore();
+    try {
+      await store.createTenant({ tenantId: "wp" });
+      const create = (connectorId: string) =>
+        store.createConnection({ tenantId: "wp", connectorId, connectorVersion: "0.1.0", settings: { baseUrl: "http://127.0.0.1:9" }, credentials: { token: CRM_TOKEN } });
+      const crm = { tenantId: "wp", connectionId: (await create(connector.id)).id };
+      const other = { tenantId: "wp", connectionId: (await create("no-writeback")).id };
+      const port = storePort(store);
+      const activities = createWritebackActivities({ store: port, outbox: store.outbox, connectors: lookup(connector) });
+      const pending = (target: typeof crm) => new MockActivityEnvironment().run(activities.writebackPending, target);
+
+      expect(await pending(crm)).toEqual({ supported: true, pending: 0 });
+      for (const id of ["a", "b", "c"]) await store.outbox.enqueue({ ...crm, record: { kind: "account", externalId: id } });
+      expect(await pending(crm)).toEqual({ supported: true, pending: 3 });
+      // Claimed by a drain (sent): still pending until settled, so a drain whose lease ran out is picked up again.
+      await store.outbox.claim({ ...crm, limit: 2, leaseMs: 60_000 });
+      expect(await pending(crm)).toEqual({ supported: true, pending: 3 });
+      // A connector without writeback, and a connection a human must fix first, start no drain.
+      expect(await pending(other)).toEqual({ supported: false, pending: 0 });
+      await port.setConnectionStatus({ ...crm, status: "needs_reauth", lastError: "token revoked" });
+      expect(await pending(crm)).toEqual({ supported: false, pending: 0 });
+    } finally {
+      await store.close();
+    }
+  });
 });
