@@ -14,6 +14,7 @@ import { renderTable } from "../demo/table.js";
 import { createWritebackDrainer, type WritebackDrainer } from "./activities.js";
 import { parseChanges } from "./change-input.js";
 import type { DrainTotals } from "./drain.js";
+import { startWritebackDrains, temporalClientConfig, TemporalClientConfigError, type TemporalClientConfig } from "./temporal-start.js";
 
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
@@ -82,8 +83,9 @@ export const writebackCommands: Record<string, WritebackCommand> = {
       '  {"kind":"person","externalId":"0035g00000AbCdE","title":"CFO"}',
       'or {"changeId":"<uuid>","record":{...}}: enqueueing the same changeId again queues nothing new.',
       "Every change is checked first; one invalid change refuses the whole input, listing each issue.",
-      "Changes to one record are pushed in the order queued. Push them with `worker writeback drain` (or the next",
-      "`worker sync` of the connection, or the drainWriteback workflow under Temporal).",
+      "Changes to one record are pushed in the order queued. Push them with `worker writeback drain` (add --temporal to",
+      "have the Temporal workers do it), or leave them to the connection's next succeeded sync: `worker sync`, or under",
+      "Temporal the syncConnection workflow, which starts drainWriteback when the outbox holds changes.",
     ],
     options: [
       TENANT,
@@ -159,24 +161,41 @@ export const writebackCommands: Record<string, WritebackCommand> = {
       "Changes waiting out a retry backoff stay queued for a later drain; `writeback list --status queued` shows when.",
       "Exit status: 0 when the drain ran (per-change failures are listed by `writeback list --status failed`),",
       "1 when the connection cannot write (credentials refused, disabled, connector without writeback).",
+      "--temporal: start the connection's drainWriteback workflow (id writeback:{tenant}:{connection}) on the Temporal",
+      "workers instead, and return once it started; a drain already running there is reported and left to finish. Needs",
+      "TEMPORAL_ADDRESS (+ TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TASK_QUEUE, as for `worker start`).",
     ],
     options: [
       TENANT,
       { name: "connection", short: "c", type: "string", value: "<id>", description: "the connection to drain" },
       { name: "all", type: "boolean", description: "every active connection of the tenant whose connector writes back" },
       { name: "max-batches", type: "string", value: "N", description: "stop after N batches of up to 200 changes" },
+      { name: "temporal", type: "boolean", description: "start the drainWriteback workflow on the Temporal workers instead" },
     ],
     async run(values) {
       const tenantId = required(values, "tenant");
       const connectionId = str(values, "connection");
       if ((connectionId === undefined) === (values["all"] !== true)) throw new InputError("give --connection or --all");
       const maxBatches = str(values, "max-batches") === undefined ? undefined : positiveInt(values, "max-batches", 1);
+      const temporal = values["temporal"] === true ? temporalConfig(maxBatches) : undefined;
       const app = await openApp();
       try {
         const drainer = drainerFor(app);
         const targets = connectionId
           ? [connectionId]
           : (await app.store.listConnections({ tenantId, status: "active" })).filter((c) => drainer.supports(c.connectorId)).map((c) => c.id);
+        if (temporal) {
+          for (const id of targets) {
+            const connection = await app.store.getConnection({ tenantId, connectionId: id });
+            if (!drainer.supports(connection.connectorId)) throw new InputError(`connector "${connection.connectorId}" cannot write back to its source`);
+          }
+          const started = await startWritebackDrains(temporal, targets.map((id) => ({ tenantId, connectionId: id })));
+          for (const [index, start] of started.entries()) {
+            const what = start.outcome === "started" ? `started (run ${start.runId ?? "?"})` : "already running: it drains what is due";
+            console.log(`${targets[index] ?? ""}: drainWriteback ${start.workflowId} ${what}`);
+          }
+          return 0;
+        }
         for (const id of targets) {
           const totals = await drainer.drain({ tenantId, connectionId: id }, maxBatches === undefined ? {} : { maxBatches });
           const counts = await app.store.outbox.counts({ tenantId, connectionId: id });
@@ -189,5 +208,16 @@ export const writebackCommands: Record<string, WritebackCommand> = {
     },
   },
 };
+
+/** `--temporal`: the client configuration, checked before anything is opened. */
+function temporalConfig(maxBatches: number | undefined): TemporalClientConfig {
+  if (maxBatches !== undefined) throw new InputError("--max-batches applies to an in-process drain, not to --temporal");
+  try {
+    return temporalClientConfig(process.env);
+  } catch (error) {
+    if (error instanceof TemporalClientConfigError) throw new InputError(`--temporal: ${error.message}`);
+    throw error;
+  }
+}
 
 export const WRITEBACK_SUBCOMMANDS = ["enqueue", "list", "drain"];

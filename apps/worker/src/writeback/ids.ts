@@ -1,6 +1,9 @@
 /** Temporal ids and patch ids for writeback, pure so both the workflow bundle and client code may import them. */
 
-/** One drain per connection at a time: start it with this id and `workflowIdConflictPolicy: "USE_EXISTING"`. */
+/**
+ * One drain per connection at a time: every start uses this id (the sync's child in ./trigger.ts, the client in
+ * ./temporal-start.ts), so the server refuses a second while one runs, and a closed one may run again.
+ */
 export function writebackWorkflowId(tenantId: string, connectionId: string): string {
   return `writeback:${tenantId}:${connectionId}`;
 }

@@ -1,6 +1,8 @@
 /**
  * A fake Temporal `ConnectionLike` that records every gRPC request and keeps schedules in memory, enough for
- * the real `Client` to create, describe, update, patch, list and delete schedules with no server.
+ * the real `Client` to create, describe, update, patch, list and delete schedules with no server. It also starts
+ * workflows: a start under an id still in `running` is refused as the server refuses it (ALREADY_EXISTS, for the
+ * default FAIL conflict policy); delete an id from `running` to let its workflow "complete".
  * It relies on the request shapes of the pinned SDK version (1.24.0).
  */
 import type { ConnectionLike } from "@temporalio/client";
@@ -29,9 +31,16 @@ interface StoredSchedule {
   memo: unknown;
 }
 
-export function createFakeConnection(): ConnectionLike & { calls: RecordedCall[]; schedules: Map<string, StoredSchedule> } {
+export function createFakeConnection(): ConnectionLike & {
+  calls: RecordedCall[];
+  schedules: Map<string, StoredSchedule>;
+  running: Map<string, string>;
+} {
   const calls: RecordedCall[] = [];
   const schedules = new Map<string, StoredSchedule>();
+  /** Workflow id -> run id of the executions still running. */
+  const running = new Map<string, string>();
+  let runs = 0;
   // Real responses carry Long timestamps; the SDK treats a falsy `seconds` as Long zero, so the epoch needs no Long.
   const epoch = () => ({ seconds: 0, nanos: 0 });
 
@@ -66,6 +75,14 @@ export function createFakeConnection(): ConnectionLike & { calls: RecordedCall[]
       if (!schedules.delete(String(req["scheduleId"]))) throw new FakeGrpcError(NOT_FOUND, "schedule not found");
       return {};
     },
+    startWorkflowExecution(req) {
+      const id = String(req["workflowId"]);
+      if (running.has(id)) throw new FakeGrpcError(ALREADY_EXISTS, "workflow execution already started");
+      runs += 1;
+      const runId = `00000000-0000-4000-8000-${String(runs).padStart(12, "0")}`;
+      running.set(id, runId);
+      return { runId, started: true };
+    },
     listSchedules() {
       return { schedules: [...schedules.keys()].map((scheduleId) => ({ scheduleId, info: {} })), nextPageToken: new Uint8Array() };
     },
@@ -89,6 +106,7 @@ export function createFakeConnection(): ConnectionLike & { calls: RecordedCall[]
   return {
     calls,
     schedules,
+    running,
     workflowService,
     operatorService: new Proxy({}, {}) as ConnectionLike["operatorService"],
     plugins: [],

@@ -113,6 +113,18 @@ describe("worker writeback", () => {
     expect(bad.code).toBe(1);
   });
 
+  it("drain --temporal needs the Temporal environment, checked before anything is opened", async () => {
+    delete process.env["TEMPORAL_ADDRESS"];
+    const missing = await capture(["writeback", "drain", "-t", tenant, "-c", connectionId, "--temporal"]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain("--temporal: TEMPORAL_ADDRESS: is required");
+    const capped = await capture(["writeback", "drain", "-t", tenant, "-c", connectionId, "--temporal", "--max-batches", "2"]);
+    expect(capped.code).toBe(1);
+    expect(capped.err).toContain("--max-batches applies to an in-process drain");
+    const help = await capture(["writeback", "drain", "--help"]);
+    expect(help.out).toContain("writeback:{tenant}:{connection}");
+  });
+
   it("`worker sync` drains the connection's outbox after the sync", async () => {
     const file = join(dir, "one.json");
     writeFileSync(file, JSON.stringify({ kind: "person", externalId: "003C", title: "CTO" }));
