@@ -2,6 +2,7 @@ export * from "./canonical.js";
 export * from "./connector.js";
 export * from "./cursor-codec.js";
 export * from "./errors.js";
+export * from "./error-wire.js";
 export * from "./dpa.js";
 export * from "./field-mapping.js";
 export * from "./logger.js";
