@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
   createKeyRing,
+  noopLogger,
   parseConnectorSettings,
   type CanonicalRecord,
   type ConnectorDocument,
@@ -31,7 +32,11 @@ import { storePort, type SyncStore } from "../src/activities/store-port.js";
 import { createSyncActivities } from "../src/activities/sync-activities.js";
 import { renderTable } from "../src/demo/table.js";
 import { runSyncs } from "../src/runner/runner.js";
+import { createThreadFetcher, fetchThreadsFrom } from "../src/fetching/thread-fetcher.js";
+import type { PageFetcher } from "../src/fetching/page-fetcher.js";
 import { createFathomConnection, fastFathom, lookup, TEST_KEY } from "../test/support/fixtures.js";
+
+const FAST_CONNECTORS = new URL("../test/support/fast-connectors.ts", import.meta.url);
 
 type Phase = "pull" | "store" | "e2e";
 
@@ -166,19 +171,23 @@ async function child(task: ChildTask): Promise<Omit<ChildResult, "retainedHeapMb
         }
       },
     };
-    const connector = fastFathom();
-    const fetchPage = connector.sync.bind(connector);
-    connector.sync = async (...args) => {
-      const began = performance.now();
-      try {
-        return await fetchPage(...args);
-      } finally {
-        fetchMs += performance.now() - began;
-      }
+    // As the worker runs it: pages fetched in a fetch thread (which loads the same fast connector) while the page
+    // before commits here. FETCH_THREADS=0 measures the single-threaded pipeline instead.
+    const threads = createThreadFetcher({ logger: noopLogger, connectorsModule: FAST_CONNECTORS, exportName: "fastConnectors", threads: fetchThreadsFrom(process.env) });
+    const fetcher: PageFetcher = {
+      fetch: async (...args) => {
+        const began = performance.now();
+        try {
+          return await threads.fetch(...args);
+        } finally {
+          fetchMs += performance.now() - began;
+        }
+      },
+      close: () => threads.close(),
     };
-    const activities = createSyncActivities({ store: timedPort, connectors: lookup(connector) });
+    const activities = createSyncActivities({ store: timedPort, connectors: lookup(fastFathom()), fetcher });
     const started = performance.now();
-    const [result] = await runSyncs({ activities, targets: [target] });
+    const [result] = await runSyncs({ activities, targets: [target] }).finally(() => fetcher.close());
     if (result?.status !== "succeeded") throw new Error(`sync ${result?.status}: ${result?.error?.message ?? ""}`);
     return {
       phase: "e2e",

@@ -17,6 +17,7 @@ import { connectorRegistry } from "./connectors.js";
 import { createAppLogger, type AppLogLevel, type LogDestination } from "./logging.js";
 import { budgetWindows } from "./budgets/accounts.js";
 import { budgeted, createBudgetScope, type BudgetScope } from "./budgets/gate.js";
+import { createThreadFetcher, fetchThreadsFrom } from "./fetching/thread-fetcher.js";
 import { createWritebackActivities } from "./writeback/activities.js";
 import type { WritebackActivities } from "./writeback/types.js";
 
@@ -129,9 +130,11 @@ export async function openApp(options: AppOptions = {}): Promise<OpenedApp> {
     windows: budgetWindows(env),
     logger,
   });
+  // Pages are fetched in worker threads (FETCH_THREADS, 0 for none) while the page before commits here.
+  const fetcher = createThreadFetcher({ logger, threads: fetchThreadsFrom(env) });
   const activities = budgeted(
     {
-      ...createSyncActivities({ store: storePort(store), connectors: connectorRegistry, logger }),
+      ...createSyncActivities({ store: storePort(store), connectors: connectorRegistry, logger, fetcher }),
       ...createWritebackActivities({ store: storePort(store), outbox: store.outbox, connectors: connectorRegistry, logger }),
     },
     budgetScope,
@@ -144,6 +147,9 @@ export async function openApp(options: AppOptions = {}): Promise<OpenedApp> {
     key,
     keySource: key.source,
     location: usePg ? describeDatabaseUrl(databaseUrl) : dataDir,
-    close: () => store.close(),
+    close: async () => {
+      await fetcher.close();
+      await store.close();
+    },
   };
 }

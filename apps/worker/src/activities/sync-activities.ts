@@ -5,6 +5,7 @@
  * wrapped by `activity` (./errors.ts), the one place errors become Temporal failures.
  */
 import { noopLogger, type Logger } from "@gtm-clarity/core";
+import { inThreadFetcher, type PageFetcher } from "../fetching/page-fetcher.js";
 import { createConnectionSource } from "./connection-source.js";
 import { activity } from "./errors.js";
 import { DEFAULT_MAX_PAGES_PER_SYNC } from "./paging.js";
@@ -38,6 +39,8 @@ export interface SyncActivityDeps {
    * continue-as-new is considered, between calls). Default 60 s.
    */
   maxCallMs?: number;
+  /** Who runs a connector's `sync` for a page. Default: this thread; the app uses fetch threads (../fetching). */
+  fetcher?: PageFetcher;
 }
 
 export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
@@ -54,6 +57,7 @@ export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
   const pageDeps = {
     store,
     connections,
+    fetcher: deps.fetcher ?? inThreadFetcher,
     logger,
     heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 5_000,
     maxPagesPerSync: deps.maxPagesPerSync ?? DEFAULT_MAX_PAGES_PER_SYNC,

@@ -10,6 +10,7 @@
  * page. Temporal (or the in-process runner) supplies heartbeats and cancellation through `PageRuntime`.
  */
 import type { CanonicalRecord, Logger, SyncResult } from "@gtm-clarity/core";
+import type { PageFetcher } from "../fetching/page-fetcher.js";
 import type { ConnectionSource } from "./connection-source.js";
 import { addPageToTotal, emptyTotal, pageOf } from "../sync-policy.js";
 import { assertWithinPageLimit } from "./paging.js";
@@ -41,6 +42,8 @@ export class PageCancelledError extends Error {
 export interface SyncPageDeps {
   store: SyncStore;
   connections: ConnectionSource;
+  /** Runs the connector's `sync` for a page: here, or in a fetch thread (../fetching). */
+  fetcher: PageFetcher;
   logger: Logger;
   heartbeatIntervalMs: number;
   maxPagesPerSync: number;
@@ -104,7 +107,7 @@ export async function syncPages(deps: SyncPageDeps, input: SyncPagesInput, runti
       assertWithinPageLimit(connection.connector.id, { runId: input.runId, page }, deps.maxPagesPerSync);
       // A rejected token is refreshed (once, under the connection's lock) and the page fetched once more.
       return connections.withAuthRetry(ref, input.runId, connection, (credentials) =>
-        connection.connector.sync(credentials, cursor, {
+        deps.fetcher.fetch(connection.connector, credentials, cursor, {
           fullSync: input.fullSync,
           signal,
           logger,

@@ -11,6 +11,7 @@ import { createConnectionSource } from "../../src/activities/connection-source.j
 import { storePort } from "../../src/activities/store-port.js";
 import type { SyncStore } from "../../src/activities/store-port.js";
 import { PageCancelledError, syncOnePage, syncPages, type PageHeartbeat, type PageRuntime } from "../../src/activities/sync-page.js";
+import { inThreadFetcher } from "../../src/fetching/page-fetcher.js";
 import { lookup, memoryStore, page, ScriptedConnector, scriptedConnection } from "../support/fixtures.js";
 
 let store: Store;
@@ -27,7 +28,7 @@ async function setup(steps: ConstructorParameters<typeof ScriptedConnector>[1], 
   const connectionId = await scriptedConnection(store, tenantId, connector.id);
   const port = wrap(storePort(store));
   const connections = createConnectionSource({ store: port, connectors: lookup(connector), logger: noopLogger, now: Date.now, connectionCacheMs: 0 });
-  const deps = { store: port, connections, logger: noopLogger, heartbeatIntervalMs: 1_000, maxPagesPerSync: 10, maxCallMs: 60_000, now: Date.now };
+  const deps = { store: port, connections, fetcher: inThreadFetcher, logger: noopLogger, heartbeatIntervalMs: 1_000, maxPagesPerSync: 10, maxCallMs: 60_000, now: Date.now };
   const run = await port.startRun({ tenantId, connectionId, connectorVersion: connector.version, fullRefresh: false });
   const input = { tenantId, connectionId, runId: run.id, cursor: null, page: 1, fullSync: false };
   return { deps, input, port, connector };

@@ -14,13 +14,13 @@ import {
   type SyncOptions,
   type SyncResult,
 } from "@gtm-clarity/core";
-import { FathomConnector } from "@gtm-clarity/connector-fathom";
+import { type FathomConnector } from "@gtm-clarity/connector-fathom";
 import { fathomSandbox } from "@gtm-clarity/connector-fathom/sandbox";
 import { openStore, type Store } from "@gtm-clarity/store";
 import type { FaultSpec, RunningSandbox, SandboxStartOptions } from "@gtm-clarity/testkit/sandbox";
 import type { z } from "zod";
-import type { ConnectorLookup } from "../../src/activities/store-port.js";
 import { connect } from "../../src/connect.js";
+import { fastFathom } from "./fast-connectors.js";
 
 export const TEST_KEY = "0f".repeat(32);
 // Fathom encrypts its API key setting with core's default key ring, which reads the environment.
@@ -30,22 +30,7 @@ export async function memoryStore(): Promise<Store> {
   return openStore({ dataDir: "memory://", keyRing: createKeyRing(process.env["CONNECTOR_ENCRYPTION_KEY"] ?? TEST_KEY) });
 }
 
-/** A Fathom connector with the sandbox's budgets lifted, so tests are not paced at 60 requests a minute. */
-export function fastFathom(): FathomConnector {
-  return new FathomConnector({ rateLimit: { requests: 1_000_000, heavyRequests: 1_000_000, windowMs: 60_000 }, timeoutMs: 10_000 });
-}
-
-export function lookup(...connectors: Connector<CanonicalRecord>[]): ConnectorLookup {
-  const byId = new Map(connectors.map((c) => [c.id, c]));
-  return {
-    has: (id) => byId.has(id),
-    get: (id) => {
-      const connector = byId.get(id);
-      if (!connector) throw new Error(`no connector ${id}`);
-      return connector;
-    },
-  };
-}
+export { fastFathom, lookup } from "./fast-connectors.js";
 
 /** The running Fathom sandbox, as its descriptor starts it. */
 export type FathomTestSandbox = Awaited<ReturnType<typeof fathomSandbox.start>>;

@@ -1,0 +1,143 @@
+/**
+ * The body of a fetch thread: loads the connectors (the module the main thread names), then runs `sync` for each
+ * page it is asked for and posts the result back. Requests inside a vendor budget ask the main thread for their slot
+ * (the budget's store lives there); logs go to the main thread's logger; an abort from the main thread aborts the
+ * page's requests.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { errorFromData, errorToData, withRequestGate, type CanonicalRecord, type Connector, type GatedRequest, type Logger, type LogFields, type LogLevel, type RequestGate } from "@gtm-clarity/core";
+import type { ConnectorLookup } from "../activities/store-port.js";
+import type { FromThread, ThreadData, ToThread } from "./messages.js";
+
+interface Lookup extends ConnectorLookup {
+  list?(): { id: string; version: string }[];
+}
+
+function isLookup(value: unknown): value is Lookup {
+  const candidate = value as Partial<Lookup> | null;
+  return typeof candidate?.get === "function" && typeof candidate.has === "function";
+}
+
+const port = parentPort;
+if (!port) throw new Error("fetch-thread.ts runs only as a worker thread");
+const data = workerData as ThreadData;
+
+function post(message: FromThread): void {
+  port?.postMessage(message);
+}
+
+/** What each page in flight needs when the main thread answers: its abort and its pending budget slots. */
+interface InFlight {
+  abort: AbortController;
+  gates: Map<number, { resolve(release: () => void): void; reject(error: Error): void }>;
+}
+const inFlight = new Map<number, InFlight>();
+let nextGateId = 1;
+
+function threadLogger(id: number): Logger {
+  const send = (level: LogLevel) => (message: string, fields: LogFields = {}) => {
+    try {
+      post({ type: "log", id, level, message, fields });
+    } catch {
+      post({ type: "log", id, level, message, fields: { note: "log fields could not cross threads" } });
+    }
+  };
+  return { debug: send("debug"), info: send("info"), warn: send("warn"), error: send("error") };
+}
+
+/** Each request the connector's HTTP client sends takes its slot from the main thread's gate. */
+function remoteGate(id: number, flight: InFlight): RequestGate {
+  return {
+    acquire(request: GatedRequest) {
+      const gateId = nextGateId++;
+      return new Promise<() => void>((resolve, reject) => {
+        const onAbort = () => {
+          flight.gates.delete(gateId);
+          post({ type: "cancel-acquire", id, gateId });
+          reject(request.signal.reason instanceof Error ? request.signal.reason : new Error("request abandoned"));
+        };
+        if (request.signal.aborted) return onAbort();
+        request.signal.addEventListener("abort", onAbort, { once: true });
+        flight.gates.set(gateId, {
+          resolve: (release) => {
+            request.signal.removeEventListener("abort", onAbort);
+            resolve(release);
+          },
+          reject: (error) => {
+            request.signal.removeEventListener("abort", onAbort);
+            reject(error);
+          },
+        });
+        post({ type: "acquire", id, gateId, client: request.client, method: request.method, url: request.url.href });
+      });
+    },
+  };
+}
+
+async function runFetch(lookup: Lookup, message: Extract<ToThread, { type: "fetch" }>): Promise<void> {
+  const { id } = message;
+  const flight: InFlight = { abort: new AbortController(), gates: new Map() };
+  inFlight.set(id, flight);
+  try {
+    const connector: Connector<CanonicalRecord> = lookup.get(message.connectorId);
+    const call = () =>
+      connector.sync(message.credentials, message.cursor, {
+        fullSync: message.fullSync,
+        settings: message.settings,
+        dpaAcceptedAt: message.dpaAcceptedAt,
+        signal: flight.abort.signal,
+        logger: threadLogger(id),
+      });
+    const result = await (message.gated ? withRequestGate(remoteGate(id, flight), call) : call());
+    try {
+      post({ type: "result", id, result });
+    } catch (error) {
+      post({ type: "uncloneable", id, message: error instanceof Error ? error.message : String(error) });
+    }
+  } catch (error) {
+    post({ type: "error", id, error: errorToData(error) });
+  } finally {
+    inFlight.delete(id);
+  }
+}
+
+function onMessage(lookup: Lookup, message: ToThread): void {
+  if (message.type === "fetch") {
+    void runFetch(lookup, message);
+    return;
+  }
+  const flight = inFlight.get(message.id);
+  if (!flight) return; // the page already ended
+  if (message.type === "abort") {
+    flight.abort.abort(new Error(message.reason));
+    return;
+  }
+  const waiting = flight.gates.get(message.gateId);
+  flight.gates.delete(message.gateId);
+  if (!waiting) {
+    // The request gave up before its slot came: hand the slot straight back.
+    if (message.granted) post({ type: "release", id: message.id, gateId: message.gateId });
+    return;
+  }
+  if (message.granted) {
+    let released = false;
+    waiting.resolve(() => {
+      if (released) return;
+      released = true;
+      post({ type: "release", id: message.id, gateId: message.gateId });
+    });
+  } else {
+    waiting.reject(errorFromData(message.error));
+  }
+}
+
+try {
+  const loaded = (await import(data.connectorsModule)) as Record<string, unknown>;
+  const lookup = loaded[data.exportName];
+  if (!isLookup(lookup)) throw new Error(`${data.connectorsModule} has no connector lookup exported as "${data.exportName}"`);
+  port.on("message", (message: ToThread) => onMessage(lookup, message));
+  const connectors = lookup.list?.() ?? [];
+  post({ type: "ready", connectors: connectors.map(({ id, version }) => ({ id, version })) });
+} catch (error) {
+  post({ type: "load-failed", error: errorToData(error) });
+}

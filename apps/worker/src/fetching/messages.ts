@@ -1,0 +1,41 @@
+/**
+ * What the worker's main thread and its fetch threads say to each other (./thread-fetcher.ts and
+ * ./fetch-thread.ts). Both ends are this package's own code, loaded from the same files; values cross by structured
+ * clone, errors as core's `ErrorData`.
+ */
+import type { CanonicalRecord, Credentials, ErrorData, LogFields, LogLevel, SyncResult } from "@gtm-clarity/core";
+
+export interface ThreadData {
+  /** The module (file URL) whose export `exportName` is the thread's connector lookup. */
+  connectorsModule: string;
+  exportName: string;
+}
+
+export type ToThread =
+  | {
+      type: "fetch";
+      id: number;
+      connectorId: string;
+      credentials: Credentials;
+      cursor: string | null;
+      fullSync: boolean;
+      settings: Record<string, unknown>;
+      dpaAcceptedAt: Date | null;
+      /** The caller ran inside a request gate (a vendor budget): every request asks the main thread first. */
+      gated: boolean;
+    }
+  | { type: "abort"; id: number; reason: string }
+  | { type: "gate"; id: number; gateId: number; granted: true }
+  | { type: "gate"; id: number; gateId: number; granted: false; error: ErrorData };
+
+export type FromThread =
+  | { type: "ready"; connectors: { id: string; version: string }[] }
+  | { type: "load-failed"; error: ErrorData }
+  | { type: "result"; id: number; result: SyncResult<CanonicalRecord> }
+  | { type: "error"; id: number; error: ErrorData }
+  /** The page could not be cloned to the main thread: the caller fetches it in its own thread instead. */
+  | { type: "uncloneable"; id: number; message: string }
+  | { type: "log"; id: number; level: LogLevel; message: string; fields: LogFields }
+  | { type: "acquire"; id: number; gateId: number; client: string; method: string; url: string }
+  | { type: "cancel-acquire"; id: number; gateId: number }
+  | { type: "release"; id: number; gateId: number };

@@ -1,0 +1,212 @@
+/**
+ * Pages fetched in a worker thread: the same page as in this thread, typed errors, logs, aborts and budget slots
+ * all crossing the thread boundary, and every way it can go wrong ending in a fetch done here or a retryable error.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  createMemoryLogger,
+  isAuthError,
+  isRateLimitError,
+  isTransientError,
+  parseConnectorSettings,
+  RateLimitError,
+  withRequestGate,
+  type CanonicalRecord,
+  type Connector,
+  type RequestGate,
+} from "@gtm-clarity/core";
+import { fathomSandbox } from "@gtm-clarity/connector-fathom/sandbox";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { PageFetcher, PageFetchOptions } from "../../src/fetching/page-fetcher.js";
+import { createThreadFetcher, fetchThreadsFrom } from "../../src/fetching/thread-fetcher.js";
+import { fastFathom } from "../support/fast-connectors.js";
+import { ProbeConnector } from "./probe-connectors.js";
+
+const PROBE = new URL("./probe-connectors.ts", import.meta.url);
+const FAST = new URL("../support/fast-connectors.ts", import.meta.url);
+const probe = new ProbeConnector();
+const open: PageFetcher[] = [];
+
+function probeFetcher(connectorsModule = PROBE) {
+  const logger = createMemoryLogger();
+  const fetcher = createThreadFetcher({ threads: 1, connectorsModule, exportName: "probeConnectors", logger });
+  open.push(fetcher);
+  return { fetcher, logger };
+}
+
+function options(signal = new AbortController().signal): PageFetchOptions & { logger: ReturnType<typeof createMemoryLogger> } {
+  return { fullSync: false, settings: { region: "eu" }, dpaAcceptedAt: new Date("2026-01-02T03:04:05Z"), signal, logger: createMemoryLogger() };
+}
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((f) => f.close()));
+});
+
+describe("fetchThreadsFrom", () => {
+  it("takes FETCH_THREADS when it is a whole number, else one per spare core within 1..4", () => {
+    expect(fetchThreadsFrom({ FETCH_THREADS: "0" })).toBe(0);
+    expect(fetchThreadsFrom({ FETCH_THREADS: "3" })).toBe(3);
+    const fallback = fetchThreadsFrom({ FETCH_THREADS: "many" });
+    expect(fallback).toBeGreaterThanOrEqual(1);
+    expect(fallback).toBeLessThanOrEqual(4);
+  });
+});
+
+describe("a page fetched in a fetch thread", () => {
+  it("runs in another thread and comes back whole", async () => {
+    const { fetcher } = probeFetcher();
+    const result = await fetcher.fetch(probe, { token: "t" }, null, options());
+    expect(result.stats.counts?.["thread"]).toBeGreaterThan(0);
+    expect(result.records.map((r) => r.externalId)).toEqual(["plain"]);
+    expect(result.syncedAt).toBeInstanceOf(Date);
+  });
+
+  it("logs through the caller's logger, with the settings and DPA date it was given", async () => {
+    const { fetcher } = probeFetcher();
+    const opts = options();
+    await fetcher.fetch(probe, { token: "t" }, "log", opts);
+    expect(opts.logger.entries).toEqual([
+      { level: "info", message: "probe page", fields: { cursor: "log", settings: { region: "eu" }, dpa: "2026-01-02T03:04:05.000Z" } },
+    ]);
+  });
+
+  it("fails with the connector's own error class, so callers still decide by it", async () => {
+    const { fetcher } = probeFetcher();
+    const auth = await fetcher.fetch(probe, { token: "t" }, "auth", options()).catch((e: unknown) => e);
+    expect(isAuthError(auth)).toBe(true);
+    expect(auth).toMatchObject({ message: "token rejected by the probe", vendorCode: "INVALID_SESSION_ID" });
+    const limited = await fetcher.fetch(probe, { token: "t" }, "limit:4200", options()).catch((e: unknown) => e);
+    expect(isRateLimitError(limited) && limited.retryAfterMs).toBe(4200);
+  });
+
+  it("stops when the caller aborts, and the thread goes on serving", async () => {
+    const { fetcher } = probeFetcher();
+    const controller = new AbortController();
+    const started = Date.now();
+    const hanging = fetcher.fetch(probe, { token: "t" }, "hang", options(controller.signal));
+    setTimeout(() => controller.abort(new Error("stop now")), 200);
+    await expect(hanging).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(30_000); // the page would otherwise hang for 60 s
+    const next = await fetcher.fetch(probe, { token: "t" }, null, options());
+    expect(next.records).toHaveLength(1);
+  });
+
+  it("a thread that dies fails its page as retryable, and the next page gets a new thread", async () => {
+    const { fetcher } = probeFetcher();
+    const died = await fetcher.fetch(probe, { token: "t" }, "exit", options()).catch((e: unknown) => e);
+    expect(isTransientError(died)).toBe(true);
+    expect(String(died)).toMatch(/exited with code 3/);
+    const next = await fetcher.fetch(probe, { token: "t" }, null, options());
+    expect(next.stats.counts?.["thread"]).toBeGreaterThan(0);
+  });
+
+  it("a page that cannot cross threads is fetched here instead, with one warning", async () => {
+    const { fetcher, logger } = probeFetcher();
+    const first = await fetcher.fetch(probe, { token: "t" }, "uncloneable", options());
+    expect(first.records.map((r) => r.externalId)).toEqual(["u"]);
+    const second = await fetcher.fetch(probe, { token: "t" }, null, options());
+    expect(second.stats.counts?.["thread"]).toBe(0);
+    expect(logger.entries.filter((e) => e.level === "warn")).toHaveLength(1);
+  });
+
+  it("a connector the thread holds at another version is fetched here", async () => {
+    const { fetcher, logger } = probeFetcher();
+    const result = await fetcher.fetch(new ProbeConnector("2.0.0"), { token: "t" }, null, options());
+    expect(result.stats.counts?.["thread"]).toBe(0);
+    expect(logger.entries[0]?.message).toMatch(/do not hold version 2\.0\.0/);
+  });
+
+  it("threads that cannot load the connectors leave every page to this thread, after one error", async () => {
+    const { fetcher, logger } = probeFetcher(new URL("./no-such-module.ts", import.meta.url));
+    for (let i = 0; i < 2; i += 1) {
+      const result = await fetcher.fetch(probe, { token: "t" }, null, options());
+      expect(result.stats.counts?.["thread"]).toBe(0);
+    }
+    expect(logger.entries.filter((e) => e.level === "error")).toHaveLength(1);
+  });
+
+  it("with 0 threads everything runs here", async () => {
+    const fetcher = createThreadFetcher({ threads: 0, logger: createMemoryLogger() });
+    const result = await fetcher.fetch(probe, { token: "t" }, null, options());
+    expect(result.stats.counts?.["thread"]).toBe(0);
+  });
+});
+
+describe("budget slots for requests sent from a fetch thread", () => {
+  let server: Server;
+  let url = "";
+  let requests = 0;
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      requests += 1;
+      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it("each request takes a slot from the calling scope's gate and gives it back", async () => {
+    const { fetcher } = probeFetcher();
+    const seen: string[] = [];
+    let held = 0;
+    let released = 0;
+    const gate: RequestGate = {
+      acquire: async (request) => {
+        seen.push(`${request.method} ${request.url.pathname}`);
+        held += 1;
+        return () => {
+          held -= 1;
+          released += 1;
+        };
+      },
+    };
+    requests = 0;
+    await withRequestGate(gate, () => fetcher.fetch(probe, { token: "t", url }, "http:3", options()));
+    expect(seen).toEqual(["GET /r0", "GET /r1", "GET /r2"]);
+    expect(requests).toBe(3);
+    // A release is a message on its way when the page settles; it arrives right after.
+    await expect.poll(() => released).toBe(3);
+    expect(held).toBe(0);
+  });
+
+  it("a gate that refuses fails the page with its error, and nothing is sent", async () => {
+    const { fetcher } = probeFetcher();
+    const refusing: RequestGate = { acquire: () => Promise.reject(new RateLimitError("budget spent", 9_000)) };
+    requests = 0;
+    const error = await withRequestGate(refusing, () => fetcher.fetch(probe, { token: "t", url }, "http:2", options())).catch((e: unknown) => e);
+    expect(isRateLimitError(error) && error.retryAfterMs).toBe(9_000);
+    expect(requests).toBe(0);
+  });
+});
+
+describe("a real connector in a fetch thread", () => {
+  it("pulls the same Fathom pages as this thread does", async () => {
+    const sandbox = await fathomSandbox.start({ size: 30, rateLimit: false });
+    const fetcher = createThreadFetcher({ threads: 1, connectorsModule: FAST, exportName: "fastConnectors", logger: createMemoryLogger() });
+    open.push(fetcher);
+    try {
+      const connector: Connector<CanonicalRecord> = fastFathom();
+      const settings = parseConnectorSettings<Record<string, unknown>>(connector, { baseUrl: sandbox.url });
+      const pull = async (fetchPage: (cursor: string | null) => ReturnType<PageFetcher["fetch"]>) => {
+        const pages: unknown[] = [];
+        for (let cursor: string | null = null; ; ) {
+          const result = await fetchPage(cursor);
+          // The cursor holds the run's start time ("until"), which differs between the two runs.
+          const cursorShape = result.cursor?.replace(/"until":"[^"]+"/, '"until":"…"') ?? null;
+          pages.push({ records: result.records, documents: result.documents ?? [], quarantined: result.quarantined ?? [], cursorShape });
+          if (!result.hasMore) return pages;
+          cursor = result.cursor;
+        }
+      };
+      const opts = { ...options(), settings };
+      const here = await pull((cursor) => connector.sync(sandbox.credentials, cursor, opts));
+      const there = await pull((cursor) => fetcher.fetch(connector, sandbox.credentials, cursor, opts));
+      expect(here.length).toBeGreaterThan(1);
+      expect(there).toEqual(here);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
