@@ -109,19 +109,46 @@ function rawKey(raw: unknown): string | undefined {
  * Stage 1: dedupe by (kind, externalId) before any validation; the last occurrence wins, in its position. When the
  * last occurrence is invalid it is quarantined and the earlier ones still count as duplicates: the source's latest
  * word on that record is what gets recorded.
+ *
+ * Partial records (`partial: true`, a webhook's thin update) are not lost to a later one: each lands over what came
+ * before it in the page the way it lands over the stored record (its fields win, properties merge key by key), so
+ * two thin updates of one record in one page keep both. The result stays partial unless a whole record came first.
  */
 export function dedupeRecords(input: readonly unknown[]): { records: unknown[]; duplicates: number } {
   const last = new Map<string, number>();
+  const folded = new Map<string, unknown>();
   input.forEach((raw, index) => {
     const key = rawKey(raw);
-    if (key !== undefined) last.set(key, index);
+    if (key === undefined) return;
+    const before = folded.get(key);
+    folded.set(key, before === undefined ? raw : landOver(before, raw));
+    last.set(key, index);
   });
   if (last.size === input.length) return { records: [...input], duplicates: 0 };
-  const records = input.filter((raw, index) => {
+  const records: unknown[] = [];
+  input.forEach((raw, index) => {
     const key = rawKey(raw);
-    return key === undefined || last.get(key) === index;
+    if (key === undefined) records.push(raw);
+    else if (last.get(key) === index) records.push(folded.get(key));
   });
   return { records, duplicates: input.length - records.length };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `next` over `before`, as the upsert lands a partial record over the stored one; a whole `next` replaces it. */
+function landOver(before: unknown, next: unknown): unknown {
+  if (!isPlainObject(next) || next["partial"] !== true || !isPlainObject(before)) return next;
+  const properties = {
+    ...(isPlainObject(before["properties"]) ? before["properties"] : {}),
+    ...(isPlainObject(next["properties"]) ? next["properties"] : {}),
+  };
+  const merged: Record<string, unknown> = { ...before, ...next, properties };
+  if (before["partial"] === true) merged["partial"] = true;
+  else delete merged["partial"];
+  return merged;
 }
 
 /**

@@ -78,6 +78,22 @@ describe.each(engines)("partial records on $name", (engine) => {
     expect(after?.contentHash).toBe(merged?.contentHash);
   });
 
+  it("two partial updates of one record in one page both land", async () => {
+    const { tenantId, connectionId } = await seed(h.store);
+    await h.store.commitPage({
+      tenantId,
+      connectionId,
+      cursor: "c2",
+      records: [
+        { kind: "person", externalId: "p1", partial: true, title: "CTO", properties: { subscribed: false } },
+        { kind: "person", externalId: "p1", partial: true, lastName: "Lovelace", properties: { plan: "enterprise" } },
+      ],
+    });
+    const stored = await h.store.getRecord({ tenantId, connectionId, kind: "person", externalId: "p1" });
+    expect(stored?.data).toMatchObject({ firstName: "Ada", lastName: "Lovelace", title: "CTO", email: "ada@acme.com" });
+    expect(stored?.properties).toEqual({ plan: "enterprise", subscribed: false });
+  });
+
   it("a partial record for something not stored yet is stored as it is; a whole record still replaces", async () => {
     const { tenantId, connectionId } = await seed(h.store);
     await h.store.commitPage({

@@ -29,6 +29,23 @@ describe("page preparation", () => {
     expect(result.records).toEqual([activity("b"), activity(" a", { subject: "2" }), { kind: "x" }, null]);
   });
 
+  it("folds thin (partial) updates of one record in a page instead of keeping only the last", () => {
+    const thin = (fields: Record<string, unknown>, properties: Record<string, unknown>) => ({ kind: "person", externalId: "p1", partial: true, ...fields, properties });
+    const whole = { kind: "person", externalId: "p1", email: "a@x.io", firstName: "Ada", properties: { plan: "pro", seats: 3 } };
+    // Two thin updates: both land, and the result is still partial (it lands over the stored record).
+    expect(dedupeRecords([thin({ title: "CTO" }, { a: 1 }), thin({ email: "b@x.io" }, { b: 2 })])).toEqual({
+      records: [{ kind: "person", externalId: "p1", partial: true, title: "CTO", email: "b@x.io", properties: { a: 1, b: 2 } }],
+      duplicates: 1,
+    });
+    // A whole record then a thin one: one whole record with the thin one's fields on top.
+    expect(dedupeRecords([whole, activity("z"), thin({ title: "CTO" }, { seats: 4 })]).records).toEqual([
+      activity("z"),
+      { kind: "person", externalId: "p1", email: "a@x.io", firstName: "Ada", title: "CTO", properties: { plan: "pro", seats: 4 } },
+    ]);
+    // A whole record after thin ones replaces them, as it replaces what is stored.
+    expect(dedupeRecords([thin({ title: "CTO" }, { a: 1 }), whole]).records).toEqual([whole]);
+  });
+
   it("recognises escapes jsonb cannot store", () => {
     expect(hasUnstorableEscape(JSON.stringify({ a: "x\u0000y" }))).toBe(true);
     expect(hasUnstorableEscape(JSON.stringify({ a: "\ud800" }))).toBe(true);
