@@ -30,10 +30,7 @@ export const SANDBOX_SEED = 7;
 export interface WebRuntime {
   config: WebConfig;
   store: Store;
-  /**
-   * The store's driver, as the owner role: used for the one lookup that cannot be tenant-scoped, a webhook's
-   * connection id to its tenant (the vendor calling us has no session). Everything else goes through `store`.
-   */
+  /** The store's driver, as the owner role: for tests that look under the store. The app goes through `store`. */
   driver: SqlDriver;
   logger: Logger;
   /** Encrypts what the app keeps besides credentials (webhook secrets). */

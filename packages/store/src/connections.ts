@@ -19,6 +19,7 @@ import {
   CreateTenantSchema,
   ListConnectionsSchema,
   ListSchedulableSchema,
+  RouteConnectionSchema,
   parseInput,
   SetConnectionStatusSchema,
   TenantRefSchema,
@@ -121,6 +122,26 @@ export async function listSchedulableConnections(
       [status ?? null],
     );
     return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, connectorId: r.connector_id, status: r.status }));
+  });
+}
+
+/**
+ * Which tenant a connection belongs to, from its id alone, as the maintenance role: for a caller that has no
+ * tenant yet (a vendor's webhook names only the connection). The row's id, tenant, connector and status, nothing
+ * else; everything after that goes through the tenant's own scope.
+ */
+export async function routeConnection(
+  ctx: StoreContext,
+  input: z.input<typeof RouteConnectionSchema>,
+): Promise<SchedulableConnection | null> {
+  const { connectionId } = parseInput(RouteConnectionSchema, input, "routeConnection input");
+  return withMaintenanceTransaction(ctx.driver, async (tx) => {
+    const { rows } = await tx.query<{ id: string; tenant_id: string; connector_id: string; status: ConnectionStatus }>(
+      "SELECT id, tenant_id, connector_id, status FROM connections WHERE id = $1",
+      [connectionId],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, tenantId: row.tenant_id, connectorId: row.connector_id, status: row.status } : null;
   });
 }
 

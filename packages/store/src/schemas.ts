@@ -133,6 +133,8 @@ export const ListSchedulableSchema = z.object({
   status: ConnectionStatusSchema.optional(),
 });
 
+export const RouteConnectionSchema = z.object({ connectionId: ConnectionIdSchema });
+
 export const ListRunsSchema = ConnectionRefSchema.extend({
   limit: z.number().int().min(1).max(1000).default(50),
 });

@@ -43,6 +43,7 @@ import {
   type ListRecordsSchema,
   type ListRunsSchema,
   type ListSchedulableSchema,
+  type RouteConnectionSchema,
   type MarkUnseenSchema,
   parseInput,
   type RunRefSchema,
@@ -142,6 +143,8 @@ export interface Store {
   /** Across tenants, as the maintenance role `gtm_maintenance` (see migration 0006): scheduling and housekeeping. */
   readonly maintenance: {
     listConnections(input?: Input<typeof ListSchedulableSchema>): Promise<SchedulableConnection[]>;
+    /** A connection's tenant, connector and status from its id alone (a webhook names only the connection). */
+    routeConnection(input: Input<typeof RouteConnectionSchema>): Promise<SchedulableConnection | null>;
     abandonStaleRuns(input: Input<typeof AbandonStaleRunsSchema>): Promise<AbandonedRun[]>;
   };
 
@@ -246,6 +249,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     abandonConnectionRuns: (input) => runs.abandonConnectionRuns(ctx, input),
     maintenance: {
       listConnections: (input) => connections.listSchedulableConnections(ctx, input),
+      routeConnection: (input) => connections.routeConnection(ctx, input),
       abandonStaleRuns: (input) => runs.abandonStaleRuns(ctx, input),
     },
     commitPage: (input) => commitPage(ctx, input),

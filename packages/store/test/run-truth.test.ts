@@ -100,6 +100,18 @@ describe.each(engines)("run truth, maintenance and DPA withdrawal on $name", (en
     expect((await h.store.listRuns({ tenantId, connectionId }))[0]).toMatchObject({ counts: { "backfill.days": 30 } });
   });
 
+  it("the maintenance role routes a connection id to its tenant (a webhook's only clue), and nothing more", async () => {
+    const a = await setupConnection(h.store);
+    expect(await h.store.maintenance.routeConnection({ connectionId: a.connectionId })).toEqual({
+      id: a.connectionId,
+      tenantId: a.tenantId,
+      connectorId: "test-connector",
+      status: "active",
+    });
+    expect(await h.store.maintenance.routeConnection({ connectionId: "00000000-0000-4000-8000-000000000000" })).toBeNull();
+    await expect(h.store.maintenance.routeConnection({ connectionId: "x' OR '1'='1" })).rejects.toThrow(/connectionId must be a UUID/);
+  });
+
   it("the maintenance role lists every tenant's connections for scheduling, without credentials; the app role cannot", async () => {
     const a = await setupConnection(h.store);
     const b = await setupConnection(h.store);

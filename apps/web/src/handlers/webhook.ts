@@ -8,7 +8,7 @@
  * Every reason to refuse a sender (unknown connection, wrong connector, no secret yet, bad or stale signature) is
  * the same bare 401: a prober learns nothing about which connections exist.
  */
-import { isSignatureError } from "@gtm-clarity/core";
+import { isNotFoundError, isSignatureError } from "@gtm-clarity/core";
 import { findConnector } from "../connectors.js";
 import { plain, UUID } from "../http.js";
 import type { WebRuntime } from "../runtime.js";
@@ -17,14 +17,6 @@ import { openWebhookSecret } from "../webhook-secret.js";
 export interface WebhookParams {
   connector: string;
   connection: string;
-}
-
-interface ConnectionRoute {
-  tenant_id: string;
-  connector_id: string;
-  settings: unknown;
-  status: string;
-  [column: string]: unknown;
 }
 
 const unauthorized = () => plain(401, "Unauthorized");
@@ -58,14 +50,6 @@ async function readCapped(request: Request, max: number): Promise<Uint8Array> {
   return bytes;
 }
 
-async function routeOf(rt: WebRuntime, connectionId: string): Promise<ConnectionRoute | undefined> {
-  const { rows } = await rt.driver.query<ConnectionRoute>(
-    "SELECT tenant_id, connector_id, settings, status FROM connections WHERE id = $1",
-    [connectionId],
-  );
-  return rows[0];
-}
-
 export async function handleWebhook(rt: WebRuntime, request: Request, params: WebhookParams): Promise<Response> {
   let body: Uint8Array;
   try {
@@ -76,10 +60,18 @@ export async function handleWebhook(rt: WebRuntime, request: Request, params: We
   }
   const connector = findConnector(params.connector);
   if (connector?.webhooks === undefined || !UUID.test(params.connection)) return unauthorized();
-  const route = await routeOf(rt, params.connection.toLowerCase());
-  if (route === undefined || route.connector_id !== connector.id || route.status === "disabled") return unauthorized();
-  const binding = { tenantId: route.tenant_id, connectionId: params.connection.toLowerCase() };
-  const secret = openWebhookSecret(route.settings, binding, rt.keyRing);
+  // The vendor names only the connection: the maintenance role maps it to its tenant (and nothing more); the
+  // settings that hold the webhook secret are then read in that tenant's own scope.
+  const route = await rt.store.maintenance.routeConnection({ connectionId: params.connection.toLowerCase() });
+  if (route === null || route.connectorId !== connector.id || route.status === "disabled") return unauthorized();
+  const binding = { tenantId: route.tenantId, connectionId: route.id };
+  // Deleted in between: as unknown as any other connection.
+  const connection = await rt.store.getConnection(binding).catch((error: unknown) => {
+    if (isNotFoundError(error)) return null;
+    throw error;
+  });
+  if (connection === null) return unauthorized();
+  const secret = openWebhookSecret(connection.settings, binding, rt.keyRing);
   if (secret === undefined) return unauthorized();
 
   let event;
