@@ -2,8 +2,9 @@
  * A runtime as the app builds it, on an in-memory PGlite with the real sandboxes, and requests as a browser or a
  * vendor would send them. Route handlers are called directly: no server.
  */
+import { readFileSync } from "node:fs";
 import { createPgliteDriver } from "@gtm-clarity/store";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { createRuntime, type WebRuntime } from "../src/runtime.js";
 import { SESSION_COOKIE, signSession } from "../src/session.js";
 
@@ -19,10 +20,18 @@ export interface Harness {
   rt: WebRuntime;
 }
 
+let template: Blob | undefined;
+
+/** The global setup's migrated cluster (test/global-setup.ts), read once per process. */
+function migratedTemplate(): Blob {
+  template ??= new Blob([readFileSync(inject("migratedPgliteTemplate"))]);
+  return template;
+}
+
 export function useRuntime(env: Record<string, string> = {}): Harness {
   const h = {} as Harness;
   beforeAll(async () => {
-    const driver = await createPgliteDriver();
+    const driver = await createPgliteDriver({ template: migratedTemplate() });
     h.rt = await createRuntime({ env: { ...TEST_ENV, ...env }, driver, sandboxes: true });
   });
   afterAll(async () => {
