@@ -13,3 +13,9 @@ export type {
   RequestOptions,
   RetryPolicy,
 } from "./types.js";
+export {
+  VendorClients,
+  type VendorClientOverrides,
+  type VendorClientRequest,
+  type VendorProfile,
+} from "./vendor-clients.js";
