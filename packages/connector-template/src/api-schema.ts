@@ -25,3 +25,4 @@ export const TemplateErrorSchema = z.object({
 });
 
 export type TemplatePage = z.output<typeof TemplatePageSchema>;
+export type TemplateError = z.output<typeof TemplateErrorSchema>;

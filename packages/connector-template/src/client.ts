@@ -3,17 +3,8 @@
  * total-wait cap, AuthError on 401, zod-validated bodies) with Template's rate-limit policy. Clients are kept
  * per base URL and credential for the connector's lifetime, so pacing state carries across the pages of a sync.
  */
-import {
-  createHttpClient,
-  createHttpClientPool,
-  noopLogger,
-  type HttpClient,
-  type HttpClientOptions,
-  type Logger,
-  type RateLimitPolicy,
-  type RetryPolicy,
-} from "@gtm-clarity/core";
-import { TemplateErrorSchema } from "./api-schema.js";
+import { VendorClients, type RateLimitPolicy, type RetryPolicy, type VendorClientOverrides } from "@gtm-clarity/core";
+import { TemplateErrorSchema, type TemplateError } from "./api-schema.js";
 
 /** The production API. A connection may point elsewhere with `settings.baseUrl` (the sandbox does). */
 export const TEMPLATE_BASE_URL = "https://api.template.example";
@@ -31,40 +22,22 @@ export const TEMPLATE_RETRY: RetryPolicy = {
   maxTotalWaitMs: 120_000,
 };
 
-export interface TemplateClientOptions {
-  /** Injected into every client (tests). */
-  fetch?: typeof fetch;
-  rateLimit?: RateLimitPolicy;
-  retry?: RetryPolicy;
-  timeoutMs?: number;
-  clock?: NonNullable<HttpClientOptions["clock"]>;
-}
+/** Injected into every client (tests, the sandbox): `fetch`, `rateLimit`, `retry`, `timeoutMs`, `clock`. */
+export type TemplateClientOptions = VendorClientOverrides;
 
 /** HTTP clients per (base URL, auth headers); the least recently used is evicted first. */
-export class TemplateClients {
-  readonly #options: TemplateClientOptions;
-  readonly #pool = createHttpClientPool();
-
+export class TemplateClients extends VendorClients<TemplateError> {
   constructor(options: TemplateClientOptions = {}) {
-    this.#options = options;
-  }
-
-  get(baseUrl: string, authHeaders: Record<string, string>, logger: Logger = noopLogger): HttpClient {
-    // The pool hashes the identity: the credential in the auth headers is never kept as a key.
-    return this.#pool.get([baseUrl, JSON.stringify(authHeaders)], logger, (log) =>
-      createHttpClient({
+    super(
+      {
         name: "template",
-        baseUrl,
-        headers: { Accept: "application/json", ...authHeaders },
+        headers: { Accept: "application/json" },
         // Errors carry the API's own code and message (`vendorCode`, `vendorMessage`), secrets scrubbed by core.
         errorBody: { schema: TemplateErrorSchema, read: (body) => body.error },
-        rateLimit: this.#options.rateLimit ?? TEMPLATE_RATE_LIMIT,
-        retry: this.#options.retry ?? TEMPLATE_RETRY,
-        logger: log,
-        ...(this.#options.fetch === undefined ? {} : { fetch: this.#options.fetch }),
-        ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
-        ...(this.#options.clock === undefined ? {} : { clock: this.#options.clock }),
-      }),
+        rateLimit: TEMPLATE_RATE_LIMIT,
+        retry: TEMPLATE_RETRY,
+      },
+      options,
     );
   }
 }

@@ -9,7 +9,13 @@
  * (`src/auth/`) hold secrets only. `authenticate` reads `config.settings` and `config.secrets`; `sync` and
  * `healthCheck` read `options.settings` (absent: the defaults, i.e. the production API).
  */
-import { buildSyncPage, noopLogger, parseConnectorSecrets, parseConnectorSettings } from "@gtm-clarity/core";
+import {
+  buildSyncPage,
+  checkHealth,
+  noopLogger,
+  parseConnectorSecrets,
+  parseConnectorSettings,
+} from "@gtm-clarity/core";
 import type {
   AuthenticateResult,
   CanonicalRecord,
@@ -132,20 +138,15 @@ export class TemplateConnector implements Connector<CanonicalRecord, TemplateSet
     return templateFieldMappings.map((mapping) => ({ ...mapping }));
   }
 
-  async healthCheck(
+  healthCheck(
     credentials: Credentials,
     options: HealthCheckOptions<TemplateSettingsInput> = {},
   ): Promise<ConnectorHealthStatus> {
-    const started = Date.now();
-    try {
+    return checkHealth(credentials, async () => {
       const settings = parseConnectorSettings(this, options.settings);
       const client = this.#client(parseTemplateCredentials(credentials), settings);
       await client.getJson("/v1/me", TemplateMeSchema, options.signal === undefined ? {} : { signal: options.signal });
-      return { healthy: true, lastSync: null, latencyMs: Date.now() - started };
-    } catch (error) {
-      const latencyMs = Date.now() - started;
-      return { healthy: false, lastSync: null, latencyMs, error: describeError(error, credentials) };
-    }
+    });
   }
 
   #client(
@@ -155,13 +156,4 @@ export class TemplateConnector implements Connector<CanonicalRecord, TemplateSet
   ): HttpClient {
     return this.#clients.get(settings.baseUrl, authHeaders(credentials), logger);
   }
-}
-
-/** An error as one line for a health status, with every credential (all secrets) scrubbed even if echoed. */
-function describeError(error: unknown, credentials: Credentials): string {
-  let message = error instanceof Error ? `${error.name}: ${error.message}` : "unknown error";
-  for (const value of Object.values(credentials)) {
-    if (value.length >= 4) message = message.split(value).join("[redacted]");
-  }
-  return message;
 }
