@@ -140,7 +140,7 @@ describe.each(engines)("vendor budgets in the store on $name", (engine) => {
   let store: Store;
 
   beforeAll(async () => {
-    db = await createEngineDatabase(engine, { memory: true });
+    db = await createEngineDatabase(engine);
     store = await db.open();
     await store.createTenant({ tenantId: "budget" });
   }, 120_000);

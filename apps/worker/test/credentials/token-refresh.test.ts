@@ -27,7 +27,7 @@ describe.each(engines)("token refresh under the connection lock on $name", (engi
   let store: Store;
   let sandbox: OAuthSandbox | undefined;
   beforeAll(async () => {
-    db = await createEngineDatabase(engine, { memory: true });
+    db = await createEngineDatabase(engine);
     store = await db.open();
   });
   afterAll(async () => {
