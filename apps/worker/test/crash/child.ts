@@ -7,7 +7,7 @@
  *   after-fetch:N   the Nth page has arrived and is not committed (the page before it may be committing)
  *   mid-commit:N    inside the Nth page's transaction, after its first batch of records was written
  *   after-commit:N  the Nth page's transaction committed, before anyone (heartbeat, progress) heard of it
- * Unset: run to the end (the test may still kill it from outside at a random moment).
+ * Unset: run to the end (the test may still kill it from outside, when it has reported a committed page).
  */
 import { createKeyRing } from "@gtm-clarity/core";
 import { openStore } from "@gtm-clarity/store";
