@@ -3,17 +3,8 @@
  * bodies) with Customer.io's budget. Clients are kept per (base URL, credential) for the connector's lifetime, so
  * pacing carries across the pages of a sync and across syncs of one workspace.
  */
-import {
-  createHttpClient,
-  createHttpClientPool,
-  noopLogger,
-  type HttpClient,
-  type HttpClientOptions,
-  type Logger,
-  type RateLimitPolicy,
-  type RetryPolicy,
-} from "@gtm-clarity/core";
-import { CustomerioErrorSchema, readCustomerioError } from "./api-schema.js";
+import { VendorClients, type RateLimitPolicy, type RetryPolicy, type VendorClientOverrides } from "@gtm-clarity/core";
+import { CustomerioErrorSchema, readCustomerioError, type CustomerioErrorBody } from "./api-schema.js";
 
 /**
  * The App API allows 10 requests per second per workspace and sends no rate-limit headers, so the client paces
@@ -30,38 +21,20 @@ export const CUSTOMERIO_RETRY: RetryPolicy = {
   maxTotalWaitMs: 120_000,
 };
 
-export interface CustomerioClientOptions {
-  /** Injected into every client (tests). */
-  fetch?: typeof fetch;
-  rateLimit?: RateLimitPolicy;
-  retry?: RetryPolicy;
-  timeoutMs?: number;
-  clock?: NonNullable<HttpClientOptions["clock"]>;
-}
+/** Injected into every client (tests, the sandbox): `fetch`, `rateLimit`, `retry`, `timeoutMs`, `clock`. */
+export type CustomerioClientOptions = VendorClientOverrides;
 
-export class CustomerioClients {
-  readonly #options: CustomerioClientOptions;
-  readonly #pool = createHttpClientPool();
-
+export class CustomerioClients extends VendorClients<CustomerioErrorBody> {
   constructor(options: CustomerioClientOptions = {}) {
-    this.#options = options;
-  }
-
-  get(baseUrl: string, authHeaders: Record<string, string>, logger: Logger = noopLogger): HttpClient {
-    // The pool hashes the identity: the key in the auth header is never kept as a map key.
-    return this.#pool.get([baseUrl, JSON.stringify(authHeaders)], logger, (log) =>
-      createHttpClient({
+    super(
+      {
         name: "customerio",
-        baseUrl,
-        headers: { Accept: "application/json", ...authHeaders },
+        headers: { Accept: "application/json" },
         errorBody: { schema: CustomerioErrorSchema, read: readCustomerioError },
-        rateLimit: this.#options.rateLimit ?? CUSTOMERIO_RATE_LIMIT,
-        retry: this.#options.retry ?? CUSTOMERIO_RETRY,
-        logger: log,
-        ...(this.#options.fetch === undefined ? {} : { fetch: this.#options.fetch }),
-        ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
-        ...(this.#options.clock === undefined ? {} : { clock: this.#options.clock }),
-      }),
+        rateLimit: CUSTOMERIO_RATE_LIMIT,
+        retry: CUSTOMERIO_RETRY,
+      },
+      options,
     );
   }
 }

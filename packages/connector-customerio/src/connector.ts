@@ -8,6 +8,7 @@
  */
 import {
   buildSyncPage,
+  checkHealth,
   noopLogger,
   parseConnectorSettings,
   type AuthenticateResult,
@@ -152,19 +153,15 @@ export class CustomerioConnector implements Connector<CanonicalRecord, Customeri
     return customerioFieldMappings.map((mapping) => ({ ...mapping }));
   }
 
-  async healthCheck(
+  healthCheck(
     credentials: Credentials,
     options: HealthCheckOptions<CustomerioSettingsInput> = {},
   ): Promise<ConnectorHealthStatus> {
-    const started = Date.now();
-    try {
+    return checkHealth(credentials, async () => {
       const settings = parseConnectorSettings(this, options.settings);
       const signal = options.signal === undefined ? {} : { signal: options.signal };
       await fetchActivityPage(this.#client(credentials, settings), null, { limit: 1, ...signal });
-      return { healthy: true, lastSync: null, latencyMs: Date.now() - started };
-    } catch (error) {
-      return { healthy: false, lastSync: null, latencyMs: Date.now() - started, error: describeError(error, credentials) };
-    }
+    });
   }
 
   #client(credentials: Credentials, settings: CustomerioSettings, logger: Logger = this.#options.logger ?? noopLogger): HttpClient {
@@ -180,13 +177,4 @@ function peopleOutcome(page: PeoplePage): PageOutcome {
     ),
   ];
   return { results, next: page.next, seen: [], counts: { "people.read": page.customers.length }, notices: [] };
-}
-
-/** An error as one line for a health status, every credential value scrubbed even if a server echoed it. */
-function describeError(error: unknown, credentials: Credentials): string {
-  let message = error instanceof Error ? `${error.name}: ${error.message}` : "unknown error";
-  for (const value of Object.values(credentials)) {
-    if (value.length >= 4) message = message.split(value).join("[redacted]");
-  }
-  return message;
 }
