@@ -9,6 +9,7 @@
  */
 import {
   buildSyncPage,
+  checkHealth,
   ConfigError,
   noopLogger,
   parseConnectorSecrets,
@@ -135,12 +136,11 @@ export class DelivrConnector implements Connector<CanonicalRecord, DelivrSetting
     return delivrFieldMappings.map((mapping) => ({ ...mapping }));
   }
 
-  async healthCheck(
+  healthCheck(
     credentials: Credentials,
     options: HealthCheckOptions<DelivrSettingsInput> = {},
   ): Promise<ConnectorHealthStatus> {
-    const started = Date.now();
-    try {
+    return checkHealth(credentials, async () => {
       const settings = parseConnectorSettings(this, options.settings);
       const client = this.#client(parseDelivrCredentials(credentials), settings.baseUrl);
       await client.getJson(
@@ -148,11 +148,7 @@ export class DelivrConnector implements Connector<CanonicalRecord, DelivrSetting
         DelivrEventsSchemaSchema,
         options.signal === undefined ? {} : { signal: options.signal },
       );
-      return { healthy: true, lastSync: null, latencyMs: Date.now() - started };
-    } catch (error) {
-      const latencyMs = Date.now() - started;
-      return { healthy: false, lastSync: null, latencyMs, error: describeError(error, credentials) };
-    }
+    });
   }
 
   /** Topic names, read once per hour per (taxonomy URL, key). */
@@ -175,13 +171,4 @@ export class DelivrConnector implements Connector<CanonicalRecord, DelivrSetting
   #client(credentials: DelivrCredentials, baseUrl: string, logger: Logger = this.#options.logger ?? noopLogger): HttpClient {
     return this.#clients.get(baseUrl, authHeaders(credentials), logger);
   }
-}
-
-/** An error as one line for a health status, with every credential (all secrets) scrubbed even if echoed. */
-function describeError(error: unknown, credentials: Credentials): string {
-  let message = error instanceof Error ? `${error.name}: ${error.message}` : "unknown error";
-  for (const value of Object.values(credentials)) {
-    if (value.length >= 4) message = message.split(value).join("[redacted]");
-  }
-  return message;
 }
