@@ -6,17 +6,16 @@
  * kept per (instance URL, API version, access token) for the connector's lifetime.
  */
 import {
-  createHttpClient,
-  createHttpClientPool,
   noopLogger,
+  VendorClients,
   type HttpClient,
-  type HttpClientOptions,
   type HttpDecision,
   type Logger,
   type RetryPolicy,
+  type VendorClientOverrides,
   type VendorError,
 } from "@gtm-clarity/core";
-import { firstError, SalesforceErrorSchema } from "./api-schema.js";
+import { firstError, SalesforceErrorSchema, type SalesforceErrorBody } from "./api-schema.js";
 import { ApiUsageTracker, CONCURRENCY_PAUSE_MS, LIMIT_PAUSE_MS } from "./limits.js";
 
 export const SALESFORCE_RETRY: RetryPolicy = {
@@ -26,13 +25,8 @@ export const SALESFORCE_RETRY: RetryPolicy = {
   maxTotalWaitMs: 60_000,
 };
 
-export interface SalesforceClientOptions {
-  /** Injected into every client (tests). */
-  fetch?: typeof fetch;
-  retry?: RetryPolicy;
-  timeoutMs?: number;
-  clock?: NonNullable<HttpClientOptions["clock"]>;
-}
+/** Injected into every client (tests, the sandbox). The budget is Salesforce's own: it cannot be overridden. */
+export type SalesforceClientOptions = Omit<VendorClientOverrides, "rateLimit">;
 
 /** 403 REQUEST_LIMIT_EXCEEDED is the allocation (or the concurrent long-request limit), not a refusal of access. */
 export function classifySalesforce(response: { status: number; vendorError?: VendorError }): HttpDecision | undefined {
@@ -42,25 +36,30 @@ export function classifySalesforce(response: { status: number; vendorError?: Ven
 }
 
 export class SalesforceClients {
-  readonly #options: SalesforceClientOptions;
-  readonly #pool = createHttpClientPool();
+  readonly #clients: VendorClients<SalesforceErrorBody>;
   readonly usage: ApiUsageTracker;
 
   constructor(options: SalesforceClientOptions = {}, usage: ApiUsageTracker = new ApiUsageTracker()) {
-    this.#options = options;
+    const { fetch, retry, timeoutMs, clock } = options;
+    this.#clients = new VendorClients(
+      {
+        name: "salesforce",
+        headers: { Accept: "application/json" },
+        errorBody: { schema: SalesforceErrorSchema, read: firstError },
+        retry: SALESFORCE_RETRY,
+      },
+      { fetch, retry, timeoutMs, clock },
+    );
     this.usage = usage;
   }
 
   /** The REST client of one org at `instanceUrl`, paths relative to `/services/data/{apiVersion}`. */
   rest(instanceUrl: string, apiVersion: string, accessToken: string, logger: Logger = noopLogger): HttpClient {
     const origin = new URL(instanceUrl).origin;
-    // The pool hashes the identity: the token is never kept as a key.
-    return this.#pool.get([origin, apiVersion, accessToken], logger, (log) =>
-      createHttpClient({
-        name: "salesforce",
+    return this.#clients.client(
+      {
         baseUrl: `${origin}/services/data/${apiVersion}`,
-        headers: { Accept: "application/json", Authorization: `Bearer ${accessToken}` },
-        errorBody: { schema: SalesforceErrorSchema, read: firstError },
+        headers: { Authorization: `Bearer ${accessToken}` },
         rateLimit: {
           respectHeaders: false,
           classify: (response) => {
@@ -68,12 +67,8 @@ export class SalesforceClients {
             return classifySalesforce(response);
           },
         },
-        retry: this.#options.retry ?? SALESFORCE_RETRY,
-        logger: log,
-        ...(this.#options.fetch === undefined ? {} : { fetch: this.#options.fetch }),
-        ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
-        ...(this.#options.clock === undefined ? {} : { clock: this.#options.clock }),
-      }),
+      },
+      logger,
     );
   }
 }

@@ -7,7 +7,7 @@
  * URL, which every REST call goes to. A 401 `INVALID_SESSION_ID` is an AuthError: the worker refreshes under the
  * connection's lock and runs the page again, once (Salesforce's token response says nothing about expiry).
  */
-import { buildSyncPage, noopLogger, parseConnectorSettings } from "@gtm-clarity/core";
+import { buildSyncPage, checkHealth, noopLogger, parseConnectorSettings } from "@gtm-clarity/core";
 import type {
   AuthenticateResult,
   CanonicalRecord,
@@ -192,19 +192,17 @@ export class SalesforceConnector implements Connector<CanonicalRecord, Salesforc
     return salesforceFieldMappings.map((mapping) => ({ ...mapping }));
   }
 
-  async healthCheck(
+  healthCheck(
     credentials: Credentials,
     options: HealthCheckOptions<SalesforceSettingsInput> = {},
   ): Promise<ConnectorHealthStatus> {
-    const started = Date.now();
-    try {
+    const probe = async (): Promise<void> => {
       const settings = parseConnectorSettings(this, options.settings);
       const client = this.#rest(parseSalesforceCredentials(credentials), settings);
       await client.getJson("limits", LimitsSchema, options.signal === undefined ? {} : { signal: options.signal });
-      return { healthy: true, lastSync: null, latencyMs: Date.now() - started };
-    } catch (error) {
-      return { healthy: false, lastSync: null, latencyMs: Date.now() - started, error: describeError(error, credentials) };
-    }
+    };
+    // Credential values are scrubbed from 8 characters up, the threshold this connector has always used.
+    return checkHealth(credentials, probe, { minSecretLength: 8 });
   }
 
   async #push(
@@ -250,13 +248,4 @@ function leadEmails(records: readonly unknown[]): string[] {
     if (email !== undefined) emails.push(email);
   }
   return emails;
-}
-
-/** An error as one line for a health status, with every credential scrubbed even if echoed. */
-function describeError(error: unknown, credentials: Credentials): string {
-  let message = error instanceof Error ? `${error.name}: ${error.message}` : "unknown error";
-  for (const value of Object.values(credentials)) {
-    if (value.length >= 8) message = message.split(value).join("[redacted]");
-  }
-  return message;
 }
