@@ -6,6 +6,7 @@
 import {
   assertDpaAccepted,
   buildSyncPage,
+  checkHealth,
   ConfigError,
   noopLogger,
   parseConnectorSettings,
@@ -116,12 +117,11 @@ export class O365Connector implements Connector<CanonicalRecord, O365Settings> {
     return o365FieldMappings.map((mapping) => ({ ...mapping }));
   }
 
-  async healthCheck(
+  healthCheck(
     credentials: Credentials,
     options: HealthCheckOptions<O365SettingsInput> = {},
   ): Promise<ConnectorHealthStatus> {
-    const started = Date.now();
-    try {
+    return checkHealth(credentials, async () => {
       assertDpaAccepted(this.name, options.dpaAcceptedAt);
       const settings = parseConnectorSettings(this, options.settings);
       const { accessToken, homeAccountId } = parseO365Credentials(credentials);
@@ -130,22 +130,10 @@ export class O365Connector implements Connector<CanonicalRecord, O365Settings> {
         headers: { Authorization: `Bearer ${accessToken}`, Prefer: graphPreferHeader() },
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
-      return { healthy: true, lastSync: null, latencyMs: Date.now() - started };
-    } catch (error) {
-      return { healthy: false, lastSync: null, latencyMs: Date.now() - started, error: describeError(error, credentials) };
-    }
+    });
   }
 
   #logger(logger?: Logger): Logger {
     return logger ?? this.#options.logger ?? noopLogger;
   }
-}
-
-/** An error as one line for a health status, every credential value scrubbed even if echoed. */
-function describeError(error: unknown, credentials: Credentials): string {
-  let message = error instanceof Error ? `${error.name}: ${error.message}` : "unknown error";
-  for (const value of Object.values(credentials)) {
-    if (value.length >= 4) message = message.split(value).join("[redacted]");
-  }
-  return message;
 }

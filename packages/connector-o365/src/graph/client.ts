@@ -5,15 +5,14 @@
  * token travels per request. Core honours Retry-After on 429/503/504, fractional seconds included.
  */
 import {
-  createHttpClient,
-  createHttpClientPool,
+  VendorClients,
   type HttpClient,
-  type HttpClientOptions,
   type Logger,
   type RateLimitPolicy,
   type RetryPolicy,
+  type VendorClientOverrides,
 } from "@gtm-clarity/core";
-import { GraphErrorSchema } from "./schemas.js";
+import { GraphErrorSchema, type GraphError } from "./schemas.js";
 
 /** Outlook's per-mailbox budget and concurrency. */
 export const GRAPH_RATE_LIMIT: RateLimitPolicy = {
@@ -25,13 +24,11 @@ export const GRAPH_RATE_LIMIT: RateLimitPolicy = {
 
 export const GRAPH_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, maxTotalWaitMs: 120_000 };
 
-export interface GraphClientOptions {
-  fetch?: typeof fetch;
-  rateLimit?: RateLimitPolicy;
-  retry?: RetryPolicy;
-  timeoutMs?: number;
-  clock?: NonNullable<HttpClientOptions["clock"]>;
-}
+/**
+ * Injected into every client (tests, the sandbox). `rateLimit` is laid over Graph's budget field by field, so a test
+ * may shrink the window and keep the concurrency limit.
+ */
+export type GraphClientOptions = VendorClientOverrides;
 
 /** Every Graph request asks for immutable ids (ids that survive a move between folders) and UTC event times. */
 export function graphPreferHeader(pageSize?: number): string {
@@ -41,29 +38,27 @@ export function graphPreferHeader(pageSize?: number): string {
 }
 
 export class GraphClients {
-  readonly #options: GraphClientOptions;
-  readonly #pool = createHttpClientPool();
+  readonly #clients: VendorClients<GraphError>;
 
   constructor(options: GraphClientOptions = {}) {
-    this.#options = options;
-  }
-
-  /** The client of one mailbox (`mailboxKey`: the MSAL homeAccountId, `oid.tid`). */
-  get(baseUrl: string, mailboxKey: string, logger: Logger): HttpClient {
-    const rateLimit = { ...GRAPH_RATE_LIMIT, ...this.#options.rateLimit };
-    return this.#pool.get([baseUrl, mailboxKey], logger, (log) =>
-      createHttpClient({
+    const { rateLimit, ...overrides } = options;
+    this.#clients = new VendorClients(
+      {
         name: "o365",
-        baseUrl,
         headers: { Accept: "application/json" },
         errorBody: { schema: GraphErrorSchema, read: (body) => body.error },
-        rateLimit,
-        retry: this.#options.retry ?? GRAPH_RETRY,
-        logger: log,
-        ...(this.#options.fetch === undefined ? {} : { fetch: this.#options.fetch }),
-        ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
-        ...(this.#options.clock === undefined ? {} : { clock: this.#options.clock }),
-      }),
+        rateLimit: { ...GRAPH_RATE_LIMIT, ...rateLimit },
+        retry: GRAPH_RETRY,
+      },
+      overrides,
     );
+  }
+
+  /**
+   * The client of one mailbox (`mailboxKey`: the MSAL homeAccountId, `oid.tid`). The access token travels per
+   * request, so it is no part of the client.
+   */
+  get(baseUrl: string, mailboxKey: string, logger: Logger): HttpClient {
+    return this.#clients.client({ baseUrl, partition: [mailboxKey] }, logger);
   }
 }

@@ -22,6 +22,7 @@ export type DeltaPage = z.output<typeof DeltaPageSchema>;
 export const GraphErrorSchema = z.object({
   error: z.object({ code: z.string().optional(), message: z.string().optional() }),
 });
+export type GraphError = z.output<typeof GraphErrorSchema>;
 
 export const RemovedSchema = z.object({
   id: z.string().min(1),
