@@ -39,6 +39,11 @@ export interface SyncActivityDeps {
    * continue-as-new is considered, between calls). Default 60 s.
    */
   maxCallMs?: number;
+  /**
+   * Fetched pages that may wait for their commit while the chain of fetches runs ahead. Default 2: a quick fetch
+   * and a slow commit (or the other way round) even out instead of each page waiting for the slower of its pair.
+   */
+  prefetchPages?: number;
   /** Who runs a connector's `sync` for a page. Default: this thread; the app uses fetch threads (../fetching). */
   fetcher?: PageFetcher;
 }
@@ -58,6 +63,7 @@ export function createSyncActivities(deps: SyncActivityDeps): SyncActivities {
     store,
     connections,
     fetcher: deps.fetcher ?? inThreadFetcher,
+    prefetchDepth: Math.max(1, deps.prefetchPages ?? 2),
     logger,
     heartbeatIntervalMs: deps.heartbeatIntervalMs ?? 5_000,
     maxPagesPerSync: deps.maxPagesPerSync ?? DEFAULT_MAX_PAGES_PER_SYNC,

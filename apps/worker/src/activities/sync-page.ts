@@ -1,11 +1,11 @@
 /**
  * Pages of a sync, with no Temporal in sight: read the stored cursor once, then fetch page after page, each page's
- * records committed together with its next cursor in one transaction. The next page is fetched while the current
- * one commits (a prefetch of exactly one page, so memory holds at most two), which is what makes a sync run at the
- * speed of its slower half instead of the sum of both.
+ * records committed together with its next cursor in one transaction. Fetches run ahead of the commits by a bounded
+ * number of pages (./prefetch.ts), in a fetch thread when the app gives one (../fetching), which is what makes a sync
+ * run at the speed of its slower half instead of the sum of both.
  *
- * The stored cursor is the truth: the prefetch reads from a cursor that is not committed yet, but its page is only
- * committed after that cursor is, and a failed commit aborts it. An attempt that died after a commit is never
+ * The stored cursor is the truth: a page fetched ahead was read from a cursor that is not committed yet, but it is
+ * only committed after that cursor is, and a failed commit (or the call's end) drops it. An attempt that died after a commit is never
  * re-applied (its last heartbeat says how far it got), and a crash anywhere resumes exactly at the last committed
  * page. Temporal (or the in-process runner) supplies heartbeats and cancellation through `PageRuntime`.
  */
@@ -14,6 +14,7 @@ import type { PageFetcher } from "../fetching/page-fetcher.js";
 import type { ConnectionSource } from "./connection-source.js";
 import { addPageToTotal, emptyTotal, pageOf } from "../sync-policy.js";
 import { assertWithinPageLimit } from "./paging.js";
+import { prefetch, type Prefetch } from "./prefetch.js";
 import type { SyncStore } from "./store-port.js";
 import type { SyncPageInput, SyncPageResult, SyncPagesInput, SyncPagesResult } from "./types.js";
 
@@ -47,6 +48,8 @@ export interface SyncPageDeps {
   logger: Logger;
   heartbeatIntervalMs: number;
   maxPagesPerSync: number;
+  /** Fetched pages that may wait for their commit (./prefetch.ts); at least 1. */
+  prefetchDepth: number;
   /** A call stops starting pages after this long, so a workflow records progress at least this often. */
   maxCallMs: number;
   now: () => number;
@@ -68,10 +71,11 @@ export async function syncPages(deps: SyncPageDeps, input: SyncPagesInput, runti
   const { store, connections, logger, now } = deps;
   const ref = { tenantId: input.tenantId, connectionId: input.connectionId };
   const maxPages = Math.max(1, input.maxPages);
-  // Aborts a prefetch nobody will commit (a failed commit, a stop); the runtime's signal aborts everything.
-  const prefetch = new AbortController();
-  const signal = AbortSignal.any([runtime.signal, prefetch.signal]);
+  // Aborts fetches nobody will commit (a failed commit, a stop, the call's end); the runtime's signal aborts all.
+  const aborter = new AbortController();
+  const signal = AbortSignal.any([runtime.signal, aborter.signal]);
   let timer: NodeJS.Timeout | undefined;
+  let ahead: Prefetch<SyncResult<CanonicalRecord>> | undefined;
   try {
     const stored = await store.getCursor(ref);
     let total = emptyTotal(stored);
@@ -118,18 +122,21 @@ export async function syncPages(deps: SyncPageDeps, input: SyncPagesInput, runti
     };
 
     let page = input.page + total.pages;
-    let pending: Promise<SyncResult<CanonicalRecord>> | undefined = fetchPage(total.cursor, page);
-    while (pending) {
+    const committedBefore = total.pages;
+    // Fetches run ahead of the commits (up to `prefetchDepth` pages), each from the cursor of the page before it.
+    ahead = prefetch<SyncResult<CanonicalRecord>>(total.cursor, {
+      depth: deps.prefetchDepth,
+      fetch: (cursor, index) => fetchPage(cursor, page + index),
+      more: (fetched, count) => fetched.hasMore && committedBefore + count < maxPages && now() < deadline && !runtime.stop?.aborted,
+      cursorOf: (fetched) => fetched.cursor,
+    });
+    for (;;) {
       // A page after one this call committed may fail too: the error is thrown like any other, and the retry
       // resumes after the committed pages (the last heartbeat says which), with the caller's backoff and the
       // source's Retry-After honoured.
-      const fetched: SyncResult<CanonicalRecord> = await pending;
+      const fetched = await ahead.next();
+      if (fetched === undefined) break;
       if (runtime.signal.aborted) throw new PageCancelledError(String(runtime.signal.reason ?? "cancelled"));
-
-      const more = fetched.hasMore && total.pages + 1 < maxPages && now() < deadline && !runtime.stop?.aborted;
-      pending = more ? fetchPage(fetched.cursor, page + 1) : undefined;
-      // Awaited on the next turn of the loop; this only stops a rejection counting as unhandled meanwhile.
-      pending?.catch(() => undefined);
 
       let committed: { quarantined: number };
       try {
@@ -144,7 +151,7 @@ export async function syncPages(deps: SyncPageDeps, input: SyncPagesInput, runti
           hasMore: fetched.hasMore,
         });
       } catch (error) {
-        prefetch.abort("the page before it did not commit");
+        aborter.abort("the page before it did not commit");
         throw error;
       }
       const result: SyncPageResult = {
@@ -159,18 +166,18 @@ export async function syncPages(deps: SyncPageDeps, input: SyncPagesInput, runti
       total = addPageToTotal(total, result);
       beat = { phase: "committed", runId: input.runId, page, result, firstPage: input.page, total };
       runtime.heartbeat(beat);
-      if (pending && runtime.stop?.aborted) {
-        prefetch.abort("stopping");
-        return total;
-      }
+      if (fetched.hasMore && runtime.stop?.aborted) return total; // the pages fetched ahead are dropped below
       page += 1;
     }
     return total;
   } catch (error) {
-    prefetch.abort("failed");
     connections.forget(input.runId); // a failed call reloads the connection and credentials on its retry
     throw error;
   } finally {
+    // Pages fetched ahead and not committed are dropped, a fetch still in flight aborted: the stored cursor is
+    // where the next call starts.
+    ahead?.stop();
+    aborter.abort("the call ended");
     if (timer) clearInterval(timer);
   }
 }

@@ -28,7 +28,7 @@ async function setup(steps: ConstructorParameters<typeof ScriptedConnector>[1], 
   const connectionId = await scriptedConnection(store, tenantId, connector.id);
   const port = wrap(storePort(store));
   const connections = createConnectionSource({ store: port, connectors: lookup(connector), logger: noopLogger, now: Date.now, connectionCacheMs: 0 });
-  const deps = { store: port, connections, fetcher: inThreadFetcher, logger: noopLogger, heartbeatIntervalMs: 1_000, maxPagesPerSync: 10, maxCallMs: 60_000, now: Date.now };
+  const deps = { store: port, connections, fetcher: inThreadFetcher, prefetchDepth: 2, logger: noopLogger, heartbeatIntervalMs: 1_000, maxPagesPerSync: 10, maxCallMs: 60_000, now: Date.now };
   const run = await port.startRun({ tenantId, connectionId, connectorVersion: connector.version, fullRefresh: false });
   const input = { tenantId, connectionId, runId: run.id, cursor: null, page: 1, fullSync: false };
   return { deps, input, port, connector };

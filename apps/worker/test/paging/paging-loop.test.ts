@@ -71,9 +71,9 @@ describe("paging loop guard in the worker", () => {
     expect(result).toMatchObject({ status: "failed", counters: { pages: 2 }, error: { type: "PagingLoopError", retryable: false } });
     expect(result.error?.blockConnection).toBeUndefined();
     expect(result.error?.message).toMatch(/connector "loopy-vendor" is paging in a loop: page 3/);
-    // Three pages fetched and no retry of the third; the page after it was already being fetched (the prefetch)
-    // when its commit failed, and was dropped.
-    expect(connector.calls).toEqual([null, "A", "B", "A"]);
+    // Three pages committed or refused and no retry of the third; the pages after it were already being fetched
+    // ahead (two pages of room) when its commit failed, and were dropped.
+    expect(connector.calls).toEqual([null, "A", "B", "A", "B"]);
     const [run] = await store.listRuns(target);
     expect(run).toMatchObject({ status: "failed", pages: 2 });
     expect(run?.error).toMatch(/^PagingLoopError: connector "loopy-vendor"/);
@@ -88,7 +88,7 @@ describe("paging loop guard in the worker", () => {
     const result = await runSyncLoop(activities, target);
     expect(result).toMatchObject({ status: "failed", counters: { pages: 1 }, error: { type: "PagingLoopError" } });
     expect(result.error?.message).toMatch(/page 2 .* the cursor the run started from/);
-    expect(connector.calls).toEqual(["A", "B", "A"]); // the last one: the dropped prefetch
+    expect(connector.calls).toEqual(["A", "B", "A", "B"]); // the last two: fetched ahead, dropped
   });
 
   it("a run that never stops asking for more fails at maxPagesPerSync, before fetching past it", async () => {
@@ -146,7 +146,7 @@ describe("paging loop guard in the worker", () => {
 
     const full = await runSyncLoop(activities, target, { fullSync: true });
     expect(full).toMatchObject({ status: "succeeded", counters: { pages: 3 } });
-    // The stopped run had started prefetching p1 when it stopped; that page was dropped, not committed.
-    expect(connector.calls).toEqual([null, "p1", null, "p1", "p2"]);
+    // The stopped run had fetched p1 and p2 ahead when it stopped; those pages were dropped, not committed.
+    expect(connector.calls).toEqual([null, "p1", "p2", null, "p1", "p2"]);
   });
 });
