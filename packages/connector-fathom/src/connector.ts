@@ -7,8 +7,7 @@
  */
 import {
   buildSyncPage,
-  createHttpClient,
-  createHttpClientPool,
+  checkHealth,
   HttpError,
   isHttpError,
   nextPosition,
@@ -16,6 +15,7 @@ import {
   parseConnectorSecrets,
   parseConnectorSettings,
   SchemaError,
+  VendorClients,
   type AuthenticateResult,
   type CanonicalRecord,
   type Connector,
@@ -93,10 +93,13 @@ export class FathomConnector implements Connector<CanonicalRecord, FathomSetting
 
   readonly #options: FathomConnectorOptions;
   /** Per (base URL, key, budget), so pacing state carries across pages and calls. */
-  readonly #clients = createHttpClientPool();
+  readonly #clients: VendorClients;
 
   constructor(options: FathomConnectorOptions = {}) {
     this.#options = options;
+    const { fetch, retry, timeoutMs, clock } = options;
+    const vendor = { name: "fathom", headers: { Accept: "application/json" } };
+    this.#clients = new VendorClients(vendor, { fetch, retry, timeoutMs, clock });
   }
 
   /**
@@ -150,15 +153,10 @@ export class FathomConnector implements Connector<CanonicalRecord, FathomSetting
     return fathomFieldMappings.map((mapping) => ({ ...mapping }));
   }
 
-  async healthCheck(credentials: Credentials, options: HealthCheckOptions<FathomSettingsInput> = {}): Promise<ConnectorHealthStatus> {
-    const started = Date.now();
-    try {
-      const creds = this.#connection(credentials, options.settings);
-      await fetchMeetingsPage(this.#client(creds), {}, null, options.signal);
-      return { healthy: true, lastSync: null, latencyMs: Date.now() - started };
-    } catch (error) {
-      return { healthy: false, lastSync: null, latencyMs: Date.now() - started, error: describeError(error, credentials) };
-    }
+  healthCheck(credentials: Credentials, options: HealthCheckOptions<FathomSettingsInput> = {}): Promise<ConnectorHealthStatus> {
+    return checkHealth(credentials, async () => {
+      await fetchMeetingsPage(this.#client(this.#connection(credentials, options.settings)), {}, null, options.signal);
+    });
   }
 
   /**
@@ -224,23 +222,16 @@ export class FathomConnector implements Connector<CanonicalRecord, FathomSetting
       ? (override.heavyRequests ?? FATHOM_RATE_LIMIT.heavyRequests)
       : (override.requests ?? FATHOM_RATE_LIMIT.requests);
     const windowMs = override.windowMs ?? FATHOM_RATE_LIMIT.windowMs;
-    return this.#clients.get([settings.baseUrl, apiKey, `${requests}/${windowMs}`], logger, (log) =>
-      createHttpClient({
-        name: "fathom",
+    const concurrency = override.maxConcurrency === undefined ? {} : { maxConcurrency: override.maxConcurrency };
+    return this.#clients.client(
+      {
         baseUrl: settings.baseUrl,
-        headers: { "X-Api-Key": apiKey, Accept: "application/json" },
-        rateLimit: {
-          requests,
-          windowMs,
-          respectHeaders: true,
-          ...(override.maxConcurrency === undefined ? {} : { maxConcurrency: override.maxConcurrency }),
-        },
-        logger: log,
-        ...(this.#options.fetch === undefined ? {} : { fetch: this.#options.fetch }),
-        ...(this.#options.retry === undefined ? {} : { retry: this.#options.retry }),
-        ...(this.#options.timeoutMs === undefined ? {} : { timeoutMs: this.#options.timeoutMs }),
-        ...(this.#options.clock === undefined ? {} : { clock: this.#options.clock }),
-      }),
+        headers: { "X-Api-Key": apiKey },
+        // One key's heavy and light connections have budgets of their own, so clients of their own.
+        partition: [`${requests}/${windowMs}`],
+        rateLimit: { requests, windowMs, respectHeaders: true, ...concurrency },
+      },
+      logger,
     );
   }
 }
@@ -264,11 +255,4 @@ function queryFor(window: MeetingsWindow, { settings }: Connection): MeetingsQue
  */
 function rejectedPagingStatus(error: unknown): number | undefined {
   return isHttpError(error) && [400, 410, 422].includes(error.status) ? error.status : undefined;
-}
-
-/** An error as one line for a health status, with the key scrubbed even if some layer echoed it. */
-function describeError(error: unknown, credentials: Credentials): string {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : "unknown error";
-  const apiKey = credentials["apiKey"];
-  return apiKey && apiKey.length >= 4 ? message.split(apiKey).join("[redacted]") : message;
 }
