@@ -213,17 +213,46 @@ VALUES ($1, $2, $3, $4, $5::uuid)
 ON CONFLICT (tenant_id, connection_id, stream) DO UPDATE SET
   cursor = EXCLUDED.cursor, last_run_id = EXCLUDED.last_run_id, updated_at = now()`;
 
-const COUNT_RUN = /* sql */ `
-UPDATE sync_runs SET
+/** `$n` for the run's counts, numbered from `first` (created, updated, unchanged, deleted, duplicates, quarantined, documents). */
+const runCounts = (first: number) => /* sql */ `
   pages             = pages + 1,
-  created_count     = created_count + $2,
-  updated_count     = updated_count + $3,
-  unchanged_count   = unchanged_count + $4,
-  deleted_count     = deleted_count + $5,
-  duplicate_count   = duplicate_count + $6,
-  quarantined_count = quarantined_count + $7,
-  document_count    = document_count + $8
-WHERE id = $1`;
+  created_count     = created_count + $${first},
+  updated_count     = updated_count + $${first + 1},
+  unchanged_count   = unchanged_count + $${first + 2},
+  deleted_count     = deleted_count + $${first + 3},
+  duplicate_count   = duplicate_count + $${first + 4},
+  quarantined_count = quarantined_count + $${first + 5},
+  document_count    = document_count + $${first + 6}`;
+
+const COUNT_RUN = /* sql */ `UPDATE sync_runs SET ${runCounts(2)} WHERE id = $1`;
+
+/** SAVE_CURSOR and COUNT_RUN in one round trip ($5 is the run). */
+const SAVE_CURSOR_AND_COUNT_RUN = /* sql */ `
+WITH saved AS (${SAVE_CURSOR.trim()})
+UPDATE sync_runs SET ${runCounts(6)} WHERE id = $5::uuid`;
+
+type LockedConnection = {
+  seq: string;
+  connector_id: string;
+  /** Null when no run was asked for, or the connection has no such run. */
+  run_status: string | null;
+  full_refresh: boolean | null;
+  pages: number | null;
+};
+
+/**
+ * Locks the connection first: concurrent commits for one connection queue here, so counts and the cursor never
+ * interleave. NO KEY UPDATE still lets other transactions insert rows that reference the connection. Row-level
+ * security makes another tenant's connection invisible: it is "not found", exactly like a missing one. The run ($2,
+ * or null) comes along unlocked.
+ */
+const LOCK_CONNECTION_AND_READ_RUN = /* sql */ `
+SELECT nextval('commit_seq')::text AS seq, c.connector_id,
+       r.status AS run_status, r.full_refresh, r.pages
+FROM connections AS c
+LEFT JOIN sync_runs AS r ON r.id = $2::uuid AND r.connection_id = c.id
+WHERE c.id = $1
+FOR NO KEY UPDATE OF c`;
 
 /** Testing seam: called after each record batch inside the transaction (e.g. to inject a failure). */
 export type BatchHook = (info: { batch: number; batches: number }) => void | Promise<void>;
@@ -317,13 +346,9 @@ export async function commitPreparedPage(
   page: PreparedPage,
   options: { limits: StoreLimits; onBatch?: BatchHook | undefined },
 ): Promise<CommitPageResult> {
-  // Lock the connection first: concurrent commits for one connection queue here, so counts and the cursor never
-  // interleave. NO KEY UPDATE still lets other transactions insert rows that reference the connection.
-  // Row-level security makes another tenant's connection invisible: it is "not found", exactly like a missing one.
-  const connection = await tx.query<{ seq: string; connector_id: string }>(
-    "SELECT nextval('commit_seq')::text AS seq, connector_id FROM connections WHERE id = $1 FOR NO KEY UPDATE",
-    [target.connectionId],
-  );
+  // The run is read in the same round trip (a page's commit is a handful of statements; each costs a wait for the
+  // server, which on a busy machine is most of a page's time).
+  const connection = await tx.query<LockedConnection>(LOCK_CONNECTION_AND_READ_RUN, [target.connectionId, target.runId ?? null]);
   const locked = connection.rows[0];
   if (locked === undefined) {
     throw new NotFoundError(`connection ${target.connectionId} not found for tenant ${target.tenantId}`);
@@ -332,20 +357,15 @@ export async function commitPreparedPage(
 
   let fullRefresh = false;
   if (target.runId !== undefined) {
-    const run = await tx.query<{ status: string; full_refresh: boolean; pages: number }>(
-      "SELECT status, full_refresh, pages FROM sync_runs WHERE id = $1 AND connection_id = $2",
-      [target.runId, target.connectionId],
-    );
-    const row = run.rows[0];
-    if (!row) throw new NotFoundError(`sync run ${target.runId} not found for connection ${target.connectionId}`);
-    if (row.status !== "running") {
-      throw new ValidationError(`sync run ${target.runId} is ${row.status}; pages can only be committed to a running run`);
+    if (locked.run_status === null) throw new NotFoundError(`sync run ${target.runId} not found for connection ${target.connectionId}`);
+    if (locked.run_status !== "running") {
+      throw new ValidationError(`sync run ${target.runId} is ${locked.run_status}; pages can only be committed to a running run`);
     }
-    fullRefresh = row.full_refresh;
+    fullRefresh = locked.full_refresh === true;
     // Before any record is written: a looping page costs one statement, not a page of upserts.
     if (target.cursor !== undefined) {
       await guardPaging(tx, { ...target, runId: target.runId, cursor: target.cursor }, {
-        pages: row.pages,
+        pages: locked.pages ?? 0,
         connectorId: locked.connector_id,
       });
     }
@@ -421,21 +441,14 @@ export async function commitPreparedPage(
     await tx.query(DELETE_DOCUMENTS_OF_TOMBSTONES, [target.tenantId, target.connectionId, tombstonedActivities]);
   }
 
-  if (target.cursor !== undefined) {
-    await tx.query(SAVE_CURSOR, [target.tenantId, target.connectionId, target.stream, target.cursor, target.runId ?? null]);
-  }
-
-  if (target.runId !== undefined) {
-    await tx.query(COUNT_RUN, [
-      target.runId,
-      result.created,
-      result.updated,
-      result.unchanged,
-      result.deleted,
-      result.duplicates,
-      result.quarantined,
-      result.documents,
-    ]);
+  const counts = [result.created, result.updated, result.unchanged, result.deleted, result.duplicates, result.quarantined, result.documents];
+  const cursorRow = [target.tenantId, target.connectionId, target.stream, target.cursor, target.runId ?? null];
+  if (target.cursor !== undefined && target.runId !== undefined) {
+    await tx.query(SAVE_CURSOR_AND_COUNT_RUN, [...cursorRow, ...counts]);
+  } else if (target.cursor !== undefined) {
+    await tx.query(SAVE_CURSOR, cursorRow);
+  } else if (target.runId !== undefined) {
+    await tx.query(COUNT_RUN, [target.runId, ...counts]);
   }
   return result;
 }
