@@ -46,8 +46,22 @@ function runChild(env: Record<string, string>): Promise<{ signal: NodeJS.Signals
 describe.each(engines)("kill -9 between the refresh answer and the persist, on $name", (engine) => {
   if (reportSkip(engine)) return;
   let db: EngineDatabase;
+  const expired = { accessToken: "at-1", refreshToken: "rt-1", expiresAt: new Date(Date.now() - 60_000).toISOString() };
+  /** One connection per case, made in one session: the child needs the database to itself (PGlite) once it runs. */
+  const targets = new Map<boolean, { tenantId: string; connectionId: string }>();
   beforeAll(async () => {
     db = await createEngineDatabase(engine);
+    const setup = await db.open();
+    try {
+      for (const rotate of [false, true]) {
+        const tenantId = `t-crash-${randomUUID().slice(0, 8)}`;
+        await setup.createTenant({ tenantId });
+        const { id: connectionId } = await setup.createConnection({ tenantId, connectorId: OAUTH_SANDBOX_CONNECTOR_ID, connectorVersion: "1.0.0", credentials: expired });
+        targets.set(rotate, { tenantId, connectionId });
+      }
+    } finally {
+      await setup.close();
+    }
   });
   afterAll(async () => {
     await db?.dispose();
@@ -57,12 +71,9 @@ describe.each(engines)("kill -9 between the refresh answer and the persist, on $
     it(`${rotate ? "with" : "without"} refresh token rotation`, { timeout: 120_000 }, async () => {
       const provider = await startOAuthSandbox({ rotate, expiresIn: 3600 });
       try {
-        const tenantId = `t-crash-${randomUUID().slice(0, 8)}`;
-        const setup = await db.open();
-        await setup.createTenant({ tenantId });
-        const expired = { accessToken: "at-1", refreshToken: "rt-1", expiresAt: new Date(Date.now() - 60_000).toISOString() };
-        const { id: connectionId } = await setup.createConnection({ tenantId, connectorId: OAUTH_SANDBOX_CONNECTOR_ID, connectorVersion: "1.0.0", credentials: expired });
-        await setup.close();
+        const target = targets.get(rotate);
+        if (!target) throw new Error("no connection was set up for this case");
+        const { tenantId, connectionId } = target;
         provider.expireAccessToken();
 
         const location = db.location;
@@ -84,7 +95,6 @@ describe.each(engines)("kill -9 between the refresh answer and the persist, on $
         // Store side: nothing of the refresh was persisted; the connection is untouched and unlocked.
         const store = await db.open();
         try {
-          const target = { tenantId, connectionId };
           expect(await store.getConnectionCredentials(target)).toEqual(expired);
           expect((await store.getConnection(target)).status).toBe("active");
 
