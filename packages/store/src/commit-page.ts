@@ -188,7 +188,7 @@ const cursorHash = (expr: string) => `encode(sha256(convert_to(coalesce('c:' || 
 
 /**
  * The cursor this page replaces, i.e. where it was read from. On a run's first page that is the cursor the run
- * started from (page 0); afterwards it is already remembered and this is a no-op.
+ * started from (page 0); afterwards it is already remembered, so only the first page runs this.
  */
 const REMEMBER_FROM_CURSOR = /* sql */ `
 INSERT INTO sync_run_cursors (tenant_id, connection_id, run_id, stream, cursor_hash, page)
@@ -325,7 +325,8 @@ async function guardPaging(
   run: { pages: number; connectorId: string },
 ): Promise<void> {
   const base = [target.tenantId, target.connectionId, target.runId, target.stream];
-  await tx.query(REMEMBER_FROM_CURSOR, [...base, run.pages]);
+  // After the run's first page the cursor it read from is the one the page before remembered (saved with it).
+  if (run.pages === 0) await tx.query(REMEMBER_FROM_CURSOR, [...base, run.pages]);
   const page = run.pages + 1;
   const added = await tx.query(REMEMBER_NEXT_CURSOR, [...base, target.cursor, page]);
   if (added.rows.length > 0 || target.hasMore !== true) return;
