@@ -6,10 +6,12 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { errorFromData, errorToData, withRequestGate, type CanonicalRecord, type Connector, type GatedRequest, type Logger, type LogFields, type LogLevel, type RequestGate } from "@gtm-clarity/core";
-import type { ConnectorLookup } from "../activities/store-port.js";
 import type { FromThread, ThreadData, ToThread } from "./messages.js";
 
-interface Lookup extends ConnectorLookup {
+/** What the module's export must offer: the worker's registry does, and so does any test lookup. */
+interface Lookup {
+  get(id: string): Connector<CanonicalRecord>;
+  has(id: string): boolean;
   list?(): { id: string; version: string }[];
 }
 
