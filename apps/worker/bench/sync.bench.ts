@@ -89,6 +89,9 @@ Options:
                  (default ${DEFAULT_PG})
   -h, --help     show this help
 
+The e2e phases fetch pages in a fetch thread, as the worker does; FETCH_THREADS=0 measures them fetched on the main
+thread instead.
+
 BENCH_SMOKE=1 only proves the benchmark runs (the README check sets it): the defaults become --meetings 100
 --scale 2, and the figures mean nothing.
 `;
@@ -394,7 +397,7 @@ async function main(): Promise<number> {
   console.log(
     "e2e: sandbox -> connector -> validation -> commitPage (one transaction per page) via the in-process runner; " +
       "pull-only: the same pages fetched, parsed and transformed, nothing stored; store-only: the same pages committed from memory; " +
-      "in-run fetch / commit: the e2e run's own time fetching and committing (they overlap: the next page is fetched while one commits), " +
+      "in-run fetch / commit: the e2e run's own time fetching and committing (they overlap: fetches run ahead of the commits, in a fetch thread), " +
       "and the larger of them over the run's wall time (1.00: the run took exactly as long as its slower half).",
   );
   return 0;
