@@ -157,10 +157,8 @@ export class CustomerioConnector implements Connector<CanonicalRecord, Customeri
     credentials: Credentials,
     options: HealthCheckOptions<CustomerioSettingsInput> = {},
   ): Promise<ConnectorHealthStatus> {
-    return checkHealth(credentials, async () => {
-      const settings = parseConnectorSettings(this, options.settings);
-      const signal = options.signal === undefined ? {} : { signal: options.signal };
-      await fetchActivityPage(this.#client(credentials, settings), null, { limit: 1, ...signal });
+    return checkHealth(this, credentials, options, async ({ settings, request }) => {
+      await fetchActivityPage(this.#client(credentials, settings), null, { limit: 1, ...request });
     });
   }
 

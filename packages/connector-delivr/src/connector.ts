@@ -140,14 +140,9 @@ export class DelivrConnector implements Connector<CanonicalRecord, DelivrSetting
     credentials: Credentials,
     options: HealthCheckOptions<DelivrSettingsInput> = {},
   ): Promise<ConnectorHealthStatus> {
-    return checkHealth(credentials, async () => {
-      const settings = parseConnectorSettings(this, options.settings);
+    return checkHealth(this, credentials, options, async ({ settings, request }) => {
       const client = this.#client(parseDelivrCredentials(credentials), settings.baseUrl);
-      await client.getJson(
-        "/api/v1/events_schema",
-        DelivrEventsSchemaSchema,
-        options.signal === undefined ? {} : { signal: options.signal },
-      );
+      await client.getJson("/api/v1/events_schema", DelivrEventsSchemaSchema, request);
     });
   }
 

@@ -154,8 +154,9 @@ export class FathomConnector implements Connector<CanonicalRecord, FathomSetting
   }
 
   healthCheck(credentials: Credentials, options: HealthCheckOptions<FathomSettingsInput> = {}): Promise<ConnectorHealthStatus> {
-    return checkHealth(credentials, async () => {
-      await fetchMeetingsPage(this.#client(this.#connection(credentials, options.settings)), {}, null, options.signal);
+    return checkHealth(this, credentials, options, async ({ settings, request }) => {
+      const client = this.#client({ apiKey: parseFathomApiKey(credentials), settings });
+      await fetchMeetingsPage(client, {}, null, request.signal);
     });
   }
 

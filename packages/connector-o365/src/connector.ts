@@ -121,14 +121,13 @@ export class O365Connector implements Connector<CanonicalRecord, O365Settings> {
     credentials: Credentials,
     options: HealthCheckOptions<O365SettingsInput> = {},
   ): Promise<ConnectorHealthStatus> {
-    return checkHealth(credentials, async () => {
-      assertDpaAccepted(this.name, options.dpaAcceptedAt);
-      const settings = parseConnectorSettings(this, options.settings);
+    // The DPA gate runs in checkHealth (`requiresDpa`), before any request leaves.
+    return checkHealth(this, credentials, options, async ({ settings, request }) => {
       const { accessToken, homeAccountId } = parseO365Credentials(credentials);
       const client = this.#clients.get(settings.baseUrl, homeAccountId, this.#logger());
       await client.getJson("/me?$select=id,userPrincipalName", MeSchema, {
         headers: { Authorization: `Bearer ${accessToken}`, Prefer: graphPreferHeader() },
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        ...request,
       });
     });
   }

@@ -17,6 +17,7 @@ import type {
   Credentials,
   FieldMapping,
   HealthCheckOptions,
+  HealthProbeContext,
   HttpClient,
   Logger,
   QuarantinedRecord,
@@ -196,13 +197,11 @@ export class SalesforceConnector implements Connector<CanonicalRecord, Salesforc
     credentials: Credentials,
     options: HealthCheckOptions<SalesforceSettingsInput> = {},
   ): Promise<ConnectorHealthStatus> {
-    const probe = async (): Promise<void> => {
-      const settings = parseConnectorSettings(this, options.settings);
-      const client = this.#rest(parseSalesforceCredentials(credentials), settings);
-      await client.getJson("limits", LimitsSchema, options.signal === undefined ? {} : { signal: options.signal });
+    const probe = async ({ settings, request }: HealthProbeContext<SalesforceSettings>): Promise<void> => {
+      await this.#rest(parseSalesforceCredentials(credentials), settings).getJson("limits", LimitsSchema, request);
     };
     // Credential values are scrubbed from 8 characters up, the threshold this connector has always used.
-    return checkHealth(credentials, probe, { minSecretLength: 8 });
+    return checkHealth(this, credentials, options, probe, { minSecretLength: 8 });
   }
 
   async #push(

@@ -142,10 +142,8 @@ export class TemplateConnector implements Connector<CanonicalRecord, TemplateSet
     credentials: Credentials,
     options: HealthCheckOptions<TemplateSettingsInput> = {},
   ): Promise<ConnectorHealthStatus> {
-    return checkHealth(credentials, async () => {
-      const settings = parseConnectorSettings(this, options.settings);
-      const client = this.#client(parseTemplateCredentials(credentials), settings);
-      await client.getJson("/v1/me", TemplateMeSchema, options.signal === undefined ? {} : { signal: options.signal });
+    return checkHealth(this, credentials, options, async ({ settings, request }) => {
+      await this.#client(parseTemplateCredentials(credentials), settings).getJson("/v1/me", TemplateMeSchema, request);
     });
   }
 

@@ -1,8 +1,27 @@
 /**
- * A connector's `healthCheck`: one cheap authenticated call, timed, and any failure turned into a one-line status
- * that never repeats a credential. Every connector wrote these lines itself; what differs is only the probe.
+ * A connector's `healthCheck`: the DPA gate, the settings parsed, one cheap authenticated call, timed, and any
+ * failure turned into a one-line status that never repeats a credential. Every connector wrote these lines itself;
+ * what differs is only the call.
  */
-import type { ConnectorHealthStatus, Credentials } from "./connector.js";
+import type { z } from "zod";
+import type { ConnectorHealthStatus, Credentials, HealthCheckOptions } from "./connector.js";
+import { parseConnectorSettings } from "./connector-settings.js";
+import { assertDpaAccepted } from "./dpa.js";
+
+/** What `checkHealth` needs of the connector: the `Connector` itself. */
+export interface HealthCheckedConnector<S> {
+  readonly id: string;
+  readonly name: string;
+  readonly settingsSchema?: z.ZodType<S>;
+  readonly requiresDpa?: boolean;
+}
+
+/** What the probe gets: the connection's settings, parsed, and the options for its request. */
+export interface HealthProbeContext<S> {
+  settings: S;
+  /** The caller's abort signal, when it gave one: spread or pass into the request options. */
+  request: { signal?: AbortSignal };
+}
 
 export interface CheckHealthOptions {
   /**
@@ -15,22 +34,26 @@ export interface CheckHealthOptions {
 }
 
 /**
- * Runs `probe` (settings parsing, building a client and one request all belong in it, so that any of them failing is
- * an unhealthy status rather than a throw) and reports `{ healthy, lastSync: null, latencyMs }`, with `error` naming
- * what failed, every value of `credentials` scrubbed even if some layer echoed it.
+ * Runs `probe` after the DPA gate (for a connector with `requiresDpa`) and the settings' parsing, and reports
+ * `{ healthy, lastSync: null, latencyMs }`. Whatever fails (the gate, the settings, building a client, the request) is
+ * an unhealthy status with `error` naming it, every value of `credentials` scrubbed even if some layer echoed it.
  */
-export async function checkHealth(
+export async function checkHealth<S>(
+  connector: HealthCheckedConnector<S>,
   credentials: Credentials,
-  probe: () => Promise<unknown>,
-  options: CheckHealthOptions = {},
+  options: HealthCheckOptions<unknown>,
+  probe: (context: HealthProbeContext<S>) => Promise<unknown>,
+  check: CheckHealthOptions = {},
 ): Promise<ConnectorHealthStatus> {
-  const now = options.now ?? Date.now;
+  const now = check.now ?? Date.now;
   const started = now();
   try {
-    await probe();
+    if (connector.requiresDpa === true) assertDpaAccepted(connector.name, options.dpaAcceptedAt);
+    const settings = parseConnectorSettings(connector, options.settings);
+    await probe({ settings, request: options.signal === undefined ? {} : { signal: options.signal } });
     return { healthy: true, lastSync: null, latencyMs: now() - started };
   } catch (error) {
-    const message = describeErrorWithout(error, Object.values(credentials), options.minSecretLength ?? 4);
+    const message = describeErrorWithout(error, Object.values(credentials), check.minSecretLength ?? 4);
     return { healthy: false, lastSync: null, latencyMs: now() - started, error: message };
   }
 }
