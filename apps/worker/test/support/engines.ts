@@ -129,3 +129,24 @@ export async function createEngineDatabase(engine: TestEngine, options: { memory
     dispose: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }
+
+/**
+ * A store of its own for an in-process test, like `memory://` but without initdb and migrations: a copy of the
+ * migrated template in a temporary folder, removed when the store closes.
+ */
+export async function openTemplateStore(): Promise<Store> {
+  const dir = mkdtempSync(join(tmpdir(), "worker-store-"));
+  const dataDir = join(dir, "pglite");
+  await copyPgliteTemplate(dataDir);
+  const store = await openStore({ dataDir, keyRing: createKeyRing(TEST_KEY) });
+  return {
+    ...store,
+    close: async () => {
+      try {
+        await store.close();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
