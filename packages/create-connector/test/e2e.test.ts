@@ -8,7 +8,7 @@
  *   --webhooks (2), and runs the tests of the OAuth + webhooks connector and of two single-kind combinations in one
  *   vitest run (each package under its own config); these four are independent and run side by side,
  * - checks a standalone package (generated outside any workspace) against its own inlined tsconfig and lint rules,
- *   with its dependencies linked from the copy.
+ *   with its dependencies linked from the copy (typecheck, lint and tests side by side).
  * It prints how many seconds `pnpm create-connector x --yes` takes to reach passing tests.
  *
  * Opt out with CREATE_CONNECTOR_E2E=0: the suite is then reported as skipped, with that reason.
@@ -249,9 +249,12 @@ describe.skipIf(SKIP_REASON !== "")(
       for (const name of ["@eslint/js", "typescript-eslint"]) link(name, join(ws, "tooling/eslint/node_modules", name));
 
       const bin = (path: string) => join(result.packageDir, "node_modules", path);
-      run(process.execPath, [bin("typescript/bin/tsc"), "-p", "."], result.packageDir);
-      run(process.execPath, [bin("eslint/bin/eslint.js"), "--max-warnings=0", "."], result.packageDir);
-      expect(run(process.execPath, [bin("vitest/vitest.mjs"), "run"], result.packageDir)).toMatch(/Tests\s+\d+ passed/);
+      const [, , tested] = await Promise.all([
+        runAsync(process.execPath, [bin("typescript/bin/tsc"), "-p", "."], result.packageDir),
+        runAsync(process.execPath, [bin("eslint/bin/eslint.js"), "--max-warnings=0", "."], result.packageDir),
+        runAsync(process.execPath, [bin("vitest/vitest.mjs"), "run"], result.packageDir),
+      ]);
+      expect(tested).toMatch(/Tests\s+\d+ passed/);
     }, 180_000);
   },
 );
