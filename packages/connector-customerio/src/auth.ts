@@ -4,7 +4,7 @@
  * Requests send `Authorization: Bearer <key>` (the Track API's Basic site id:key is a different API, never used here).
  * Validation messages name fields, never values: a value could be the key itself.
  */
-import { AuthError, ConfigError, toSchemaIssues, type Credentials } from "@gtm-clarity/core";
+import { ConfigError, parseCredentials, type Credentials } from "@gtm-clarity/core";
 import { z } from "zod";
 
 export const CUSTOMERIO_AUTH_METHOD = "api-key";
@@ -23,12 +23,7 @@ export function parseCustomerioSecrets(secrets: Credentials | undefined): Creden
 }
 
 export function parseCustomerioCredentials(credentials: Credentials): CustomerioCredentials {
-  const parsed = CustomerioCredentialsSchema.safeParse(credentials);
-  if (!parsed.success) {
-    const fields = [...new Set(toSchemaIssues(parsed.error.issues).map((issue) => issue.path || "(credentials)"))];
-    throw new AuthError(`Invalid Customer.io credentials (check ${fields.join(", ")}): reconnect the connection`);
-  }
-  return parsed.data;
+  return parseCredentials("Customer.io", CustomerioCredentialsSchema, credentials);
 }
 
 /** The App API's header. */

@@ -3,4 +3,5 @@
  * points this line at it; every other module imports auth from here, so nothing else changes.
  */
 export * from "./auth/api-key.js";
-export type { ConnectionBinding, DelivrAuth } from "./auth/shared.js";
+/** One way of authenticating with Delivr.ai; every variant has this shape. */
+export type { ConnectionBinding, ConnectorAuth as DelivrAuth } from "@gtm-clarity/core";

@@ -3,4 +3,5 @@
  * points this line at it; every other module imports auth from here, so nothing else changes.
  */
 export * from "./auth/oauth.js";
-export type { ConnectionBinding, TemplateAuth } from "./auth/shared.js";
+/** One way of authenticating with Template; every variant has this shape. */
+export type { ConnectionBinding, ConnectorAuth as TemplateAuth } from "@gtm-clarity/core";

@@ -1,6 +1,7 @@
 export * from "./canonical.js";
 export * from "./connector.js";
 export * from "./health.js";
+export * from "./credentials.js";
 export * from "./cursor-codec.js";
 export * from "./errors.js";
 export * from "./error-wire.js";

@@ -4,10 +4,9 @@
  * `authenticate` checks the pair with a cheap call and returns both as the credentials, which the store keeps
  * encrypted (core's AES-256-GCM, bound to the tenant and the connection). Neither goes into the settings.
  */
-import { ConfigError } from "@gtm-clarity/core";
-import type { Credentials } from "@gtm-clarity/core";
+import { ConfigError, parseCredentials } from "@gtm-clarity/core";
+import type { ConnectorAuth, Credentials } from "@gtm-clarity/core";
 import { z } from "zod";
-import { parseCredentialsWith, type DelivrAuth } from "./shared.js";
 
 export const DELIVR_AUTH_METHOD = "api-key";
 
@@ -30,7 +29,7 @@ export const DelivrCredentialsSchema = DelivrSecretsSchema;
 export type DelivrCredentials = z.output<typeof DelivrCredentialsSchema>;
 
 export function parseDelivrCredentials(credentials: Credentials): DelivrCredentials {
-  return parseCredentialsWith(DelivrCredentialsSchema, credentials);
+  return parseCredentials("Delivr.ai", DelivrCredentialsSchema, credentials);
 }
 
 /** The headers that authenticate a data-API request. */
@@ -41,7 +40,7 @@ export function authHeaders(credentials: DelivrCredentials): Record<string, stri
 /** Nothing to configure: the key comes from the connection. */
 export type DelivrAuthOptions = Record<never, never>;
 
-export function createDelivrAuth(_options: DelivrAuthOptions = {}): DelivrAuth {
+export function createDelivrAuth(_options: DelivrAuthOptions = {}): ConnectorAuth {
   return {
     secretsSchema: DelivrSecretsSchema,
     async authenticate(secrets, verify) {

@@ -16,7 +16,7 @@ import {
   createMemoryNonceStore,
   createOAuthState,
   createPkcePair,
-  toSchemaIssues,
+  parseCredentials,
   verifyOAuthState,
   type Credentials,
   type NonceStore,
@@ -69,12 +69,7 @@ export const O365CredentialsSchema = z.object({
 export type O365Credentials = z.output<typeof O365CredentialsSchema>;
 
 export function parseO365Credentials(credentials: Credentials): O365Credentials {
-  const parsed = O365CredentialsSchema.safeParse(credentials);
-  if (!parsed.success) {
-    const fields = [...new Set(toSchemaIssues(parsed.error.issues).map((issue) => issue.path || "(credentials)"))];
-    throw new AuthError(`Invalid Microsoft 365 credentials (check ${fields.join(", ")}): reconnect the connection`);
-  }
-  return parsed.data;
+  return parseCredentials("Microsoft 365", O365CredentialsSchema, credentials);
 }
 
 

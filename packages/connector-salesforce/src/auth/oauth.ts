@@ -4,7 +4,7 @@
  * REST call (orgs move: every token response may update it); `loginUrl` is where the tokens were issued, so a
  * refresh and a revoke go back there.
  */
-import { AuthError, toSchemaIssues, type Credentials } from "@gtm-clarity/core";
+import { parseCredentials, type Credentials } from "@gtm-clarity/core";
 import { z } from "zod";
 
 export const SALESFORCE_AUTH_METHOD = "oauth";
@@ -25,12 +25,7 @@ export type SalesforceCredentials = z.output<typeof SalesforceCredentialsSchema>
 
 /** Never echoes a value: the message names the fields only. */
 export function parseSalesforceCredentials(credentials: Credentials): SalesforceCredentials {
-  const parsed = SalesforceCredentialsSchema.safeParse(credentials);
-  if (!parsed.success) {
-    const fields = [...new Set(toSchemaIssues(parsed.error.issues).map((issue) => issue.path || "(credentials)"))];
-    throw new AuthError(`Invalid Salesforce credentials (check ${fields.join(", ")}): reconnect the connection`);
-  }
-  return parsed.data;
+  return parseCredentials("Salesforce", SalesforceCredentialsSchema, credentials);
 }
 
 /** The non-secret facts of a connection a web app keeps in its settings after the OAuth callback. */

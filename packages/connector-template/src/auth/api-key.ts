@@ -3,10 +3,9 @@
  * checks the key against the API and returns it as the credentials, which the store keeps encrypted (core's
  * AES-256-GCM, bound to the tenant and the connection). The key never goes into the connection's settings.
  */
-import { ConfigError } from "@gtm-clarity/core";
-import type { Credentials } from "@gtm-clarity/core";
+import { ConfigError, parseCredentials } from "@gtm-clarity/core";
+import type { ConnectorAuth, Credentials } from "@gtm-clarity/core";
 import { z } from "zod";
-import { parseCredentialsWith, type TemplateAuth } from "./shared.js";
 
 export const TEMPLATE_AUTH_METHOD = "api-key";
 
@@ -20,7 +19,7 @@ export const TemplateCredentialsSchema = TemplateSecretsSchema;
 export type TemplateCredentials = z.output<typeof TemplateCredentialsSchema>;
 
 export function parseTemplateCredentials(credentials: Credentials): TemplateCredentials {
-  return parseCredentialsWith(TemplateCredentialsSchema, credentials);
+  return parseCredentials("Template", TemplateCredentialsSchema, credentials);
 }
 
 /** The header that authenticates an API request. */
@@ -31,7 +30,7 @@ export function authHeaders(credentials: TemplateCredentials): Record<string, st
 /** Nothing to configure: the key comes from the connection. The same shape as the OAuth variant's options. */
 export type TemplateAuthOptions = Record<never, never>;
 
-export function createTemplateAuth(_options: TemplateAuthOptions = {}): TemplateAuth {
+export function createTemplateAuth(_options: TemplateAuthOptions = {}): ConnectorAuth {
   return {
     secretsSchema: TemplateSecretsSchema,
     async authenticate(secrets, verify) {

@@ -3,11 +3,10 @@
  * the credentials, which the store keeps encrypted (core's AES-256-GCM, bound to the tenant and the connection).
  * There is no `secretsSchema`: nobody types a secret in. Nothing secret goes into the connection's settings.
  */
-import { ConfigError, type Credentials } from "@gtm-clarity/core";
+import { ConfigError, parseCredentials, type ConnectorAuth, type Credentials } from "@gtm-clarity/core";
 import { z } from "zod";
 import type { TemplateClientOptions } from "../client.js";
 import { TemplateOAuth, type TemplateOAuthOptions } from "./oauth-flow.js";
-import { parseCredentialsWith, type TemplateAuth } from "./shared.js";
 
 export const TEMPLATE_AUTH_METHOD = "oauth";
 
@@ -19,7 +18,7 @@ export const TemplateCredentialsSchema = z.object({
 export type TemplateCredentials = z.output<typeof TemplateCredentialsSchema>;
 
 export function parseTemplateCredentials(credentials: Credentials): TemplateCredentials {
-  return parseCredentialsWith(TemplateCredentialsSchema, credentials);
+  return parseCredentials("Template", TemplateCredentialsSchema, credentials);
 }
 
 /** The header that authenticates an API request. */
@@ -32,7 +31,7 @@ export interface TemplateAuthOptions extends Pick<TemplateClientOptions, "fetch"
   oauth?: TemplateOAuthOptions;
 }
 
-export function createTemplateAuth(options: TemplateAuthOptions = {}): TemplateAuth & { readonly oauth: TemplateOAuth } {
+export function createTemplateAuth(options: TemplateAuthOptions = {}): ConnectorAuth & { readonly oauth: TemplateOAuth } {
   const oauth = new TemplateOAuth({ ...(options.fetch === undefined ? {} : { fetch: options.fetch }), ...options.oauth });
   return {
     oauth,

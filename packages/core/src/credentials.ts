@@ -1,24 +1,20 @@
 /**
- * What every way of authenticating with Delivr.ai has in common: credentials are validated with zod, and a
- * validation message names the fields but never their values (a value could be the secret itself). Settings (the
- * base URL) are not auth's business: the connector parses them (`src/settings.ts`) and hands auth a `verify` call.
+ * A connection's credentials at the connector's boundary, and the shape of one way of authenticating. Stored
+ * credentials are secrets, so a credential that does not parse is named by its fields, never by its value (a value
+ * could be the secret itself), and it means the connection must be connected again: an AuthError, never retried.
  */
-import {
-  AuthError,
-  toSchemaIssues,
-  type AuthenticateResult,
-  type Credentials,
-  type OAuthCapability,
-} from "@gtm-clarity/core";
 import type { z } from "zod";
+import type { AuthenticateResult, Credentials, OAuthCapability } from "./connector.js";
+import { AuthError, toSchemaIssues } from "./errors.js";
 
+/** Which tenant's connection a credential belongs to. */
 export interface ConnectionBinding {
   tenantId: string;
   connectionId: string;
 }
 
 /** One way of turning what a person connected with into the credentials `sync` takes (secrets only). */
-export interface DelivrAuth {
+export interface ConnectorAuth {
   /** What a person types in to connect (`config.secrets`); absent when connecting goes through an OAuth flow. */
   readonly secretsSchema?: z.ZodType<Credentials>;
   /**
@@ -33,11 +29,15 @@ export interface DelivrAuth {
   readonly oauth?: OAuthCapability;
 }
 
-export function parseCredentialsWith<T>(schema: z.ZodType<T>, credentials: Credentials): T {
+/**
+ * `credentials` checked with `schema`; otherwise an AuthError "Invalid <vendorName> credentials (check <fields>):
+ * reconnect the connection" that names the fields only.
+ */
+export function parseCredentials<T>(vendorName: string, schema: z.ZodType<T>, credentials: Credentials): T {
   const parsed = schema.safeParse(credentials);
   if (!parsed.success) {
     const fields = [...new Set(toSchemaIssues(parsed.error.issues).map((issue) => issue.path || "(credentials)"))];
-    throw new AuthError(`Invalid Delivr.ai credentials (check ${fields.join(", ")}): reconnect the connection`);
+    throw new AuthError(`Invalid ${vendorName} credentials (check ${fields.join(", ")}): reconnect the connection`);
   }
   return parsed.data;
 }
