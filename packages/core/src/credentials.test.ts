@@ -2,17 +2,9 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { parseCredentials } from "./credentials.js";
 import { isAuthError } from "./errors.js";
+import { thrown } from "./test-support.js";
 
 const Schema = z.object({ apiKey: z.string().min(8), region: z.enum(["us", "eu"]).optional() });
-
-function thrown(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
-}
 
 describe("parseCredentials", () => {
   it("returns the parsed credentials", () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { TransientError } from "../errors.js";
 import { createMemoryLogger } from "../logger.js";
+import { rejection } from "../test-support.js";
 import { createFakeClock, sendJson, serveClosingAfterEach, type LoopbackServer } from "./test-support.js";
 import { VendorClients, type VendorProfile } from "./vendor-clients.js";
 
@@ -20,15 +21,6 @@ const acme: VendorProfile<z.infer<typeof AcmeError>> = {
 const okServer = (): Promise<LoopbackServer> => serve((_request, response) => sendJson(response, 200, { ok: true }));
 const failingServer = (): Promise<LoopbackServer> =>
   serve((_request, response) => sendJson(response, 503, { error: { code: "busy", message: "try later" } }));
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("VendorClients", () => {
   it("keeps one client per base URL and credential headers, and another for other headers or a partition", async () => {
