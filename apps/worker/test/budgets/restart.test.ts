@@ -79,7 +79,11 @@ function killable(gate: RequestGate, life: { killed: boolean }): RequestGate {
 
 type GateForLife = (life: { killed: boolean }) => RequestGate;
 
-/** One life: sends through a fresh client until its PER_LIFE-th request arrives or LIFE_MS pass, then dies mid-request. */
+/**
+ * One life: sends through a fresh client until its PER_LIFE-th request arrives (or, with a gate to wait on, LIFE_MS
+ * pass), then dies mid-request. Without a gate nothing holds a life back (its pacer allows LIMIT), so only the count
+ * ends it, however slow the machine.
+ */
 async function live(source: Source, gate: GateForLife | undefined): Promise<void> {
   const life = { killed: false };
   const stop = new AbortController();
@@ -93,7 +97,7 @@ async function live(source: Source, gate: GateForLife | undefined): Promise<void
     arrived += 1;
     if (arrived === PER_LIFE) kill();
   };
-  const timer = setTimeout(kill, LIFE_MS);
+  const timer = gate ? setTimeout(kill, LIFE_MS) : undefined;
   const loop = async () => {
     while (!stop.signal.aborted) await http.getJson("/x", Ok, { signal: stop.signal });
   };
