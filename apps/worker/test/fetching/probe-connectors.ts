@@ -8,7 +8,7 @@ import { threadId } from "node:worker_threads";
 import { AuthError, createHttpClient, RateLimitError, type AuthenticateResult, type CanonicalRecord, type Connector, type Credentials, type SyncOptions, type SyncResult } from "@gtm-clarity/core";
 import { z } from "zod";
 import { lookup } from "../support/fast-connectors.js";
-import { page } from "../support/fixtures.js";
+import { page } from "../support/pages.js";
 
 export class ProbeConnector implements Connector<CanonicalRecord> {
   readonly id = "probe";

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { createKeyRing } from "@gtm-clarity/core";
 import { createPgDriver, migrations, openStore, type Store } from "@gtm-clarity/store";
 import { it } from "vitest";
-import { TEST_KEY } from "./fixtures.js";
+import { TEST_KEY } from "./key.js";
 
 const TEST_DATABASE_URL = process.env["TEST_DATABASE_URL"] || undefined;
 

@@ -4,7 +4,6 @@
  */
 import { randomUUID } from "node:crypto";
 import {
-  createKeyRing,
   type AuthenticateResult,
   type ConnectorConfig,
   type CanonicalRecord,
@@ -16,18 +15,22 @@ import {
 } from "@gtm-clarity/core";
 import { type FathomConnector } from "@gtm-clarity/connector-fathom";
 import { fathomSandbox } from "@gtm-clarity/connector-fathom/sandbox";
-import { openStore, type Store } from "@gtm-clarity/store";
+import type { Store } from "@gtm-clarity/store";
 import type { FaultSpec, RunningSandbox, SandboxStartOptions } from "@gtm-clarity/testkit/sandbox";
 import type { z } from "zod";
 import { connect } from "../../src/connect.js";
+import { openTemplateStore } from "./engines.js";
 import { fastFathom } from "./fast-connectors.js";
+import { TEST_KEY } from "./key.js";
 
-export const TEST_KEY = "0f".repeat(32);
+export { TEST_KEY } from "./key.js";
+export { page } from "./pages.js";
 // Fathom encrypts its API key setting with core's default key ring, which reads the environment.
 process.env["CONNECTOR_ENCRYPTION_KEY"] ??= TEST_KEY;
 
+/** A store of the test's own: a copy of the migrated PGlite template, removed on close (no initdb, no migrations). */
 export async function memoryStore(): Promise<Store> {
-  return openStore({ dataDir: "memory://", keyRing: createKeyRing(process.env["CONNECTOR_ENCRYPTION_KEY"] ?? TEST_KEY) });
+  return openTemplateStore();
 }
 
 export { fastFathom, lookup } from "./fast-connectors.js";
@@ -135,22 +138,6 @@ export class ScriptedConnector implements Connector<CanonicalRecord> {
   }
 }
 
-export function page(cursor: string | null, hasMore: boolean, ids: string[] = []): SyncResult<CanonicalRecord> {
-  return {
-    records: ids.map((externalId) => ({
-      kind: "account" as const,
-      externalId,
-      name: `Account ${externalId}`,
-      domain: `${externalId}.example`,
-      properties: {},
-      isDeleted: false,
-    })) as CanonicalRecord[],
-    cursor,
-    hasMore,
-    syncedAt: new Date(),
-    stats: { created: ids.length, updated: 0, errors: 0 },
-  };
-}
 
 /** Creates a connection for a scripted connector (credentials stored encrypted like any other). */
 export async function scriptedConnection(
