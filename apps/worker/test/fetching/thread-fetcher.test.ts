@@ -126,6 +126,16 @@ describe("a page fetched in a fetch thread", () => {
     expect(logger.entries.filter((e) => e.level === "error")).toHaveLength(1);
   });
 
+  it("warm starts the threads and loads their connectors before the first page asks", async () => {
+    const { fetcher } = probeFetcher();
+    await fetcher.warm();
+    await fetcher.warm(); // idempotent: still one thread
+    const first = await fetcher.fetch(probe, { token: "t" }, null, options());
+    const second = await fetcher.fetch(probe, { token: "t" }, null, options());
+    expect(first.stats.counts?.["thread"]).toBeGreaterThan(0);
+    expect(second.stats.counts?.["thread"]).toBe(first.stats.counts?.["thread"]);
+  });
+
   it("with 0 threads everything runs here", async () => {
     const fetcher = createThreadFetcher({ threads: 0, logger: createMemoryLogger() });
     const result = await fetcher.fetch(probe, { token: "t" }, null, options());
