@@ -4,6 +4,7 @@
  * (the budget's store lives there); logs go to the main thread's logger; an abort from the main thread aborts the
  * page's requests.
  */
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { errorFromData, errorToData, withRequestGate, type CanonicalRecord, type Connector, type GatedRequest, type Logger, type LogFields, type LogLevel, type RequestGate } from "@gtm-clarity/core";
 import type { FromThread, ThreadData, ToThread } from "./messages.js";
@@ -131,6 +132,15 @@ function onMessage(lookup: Lookup, message: ToThread): void {
   } else {
     waiting.reject(errorFromData(message.error));
   }
+}
+
+// The fetches run ahead of the commits, so they have slack and the commits set the pace: when the cores are
+// contended the commits go first. On Linux this lowers this thread's priority only (a nice value is per thread);
+// where it cannot be changed nothing else depends on it.
+try {
+  setPriority(data.niceness ?? 0);
+} catch {
+  // not permitted here: run at the process's priority
 }
 
 try {

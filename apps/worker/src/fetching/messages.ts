@@ -9,6 +9,8 @@ export interface ThreadData {
   /** The module (file URL) whose export `exportName` is the thread's connector lookup. */
   connectorsModule: string;
   exportName: string;
+  /** The thread's nice value (0 to 19; higher yields the CPU to the main thread's commits first). */
+  niceness?: number;
 }
 
 export type ToThread =

@@ -4,6 +4,7 @@
  * request gate, hand back a page that cannot be cloned, or end its thread.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { getPriority } from "node:os";
 import { threadId } from "node:worker_threads";
 import { AuthError, createHttpClient, RateLimitError, type AuthenticateResult, type CanonicalRecord, type Connector, type Credentials, type SyncOptions, type SyncResult } from "@gtm-clarity/core";
 import { z } from "zod";
@@ -44,8 +45,8 @@ export class ProbeConnector implements Connector<CanonicalRecord> {
         process.exit(3); // in a worker thread: ends the thread only
         break;
       default:
-        // Says which thread ran it (0 is the main thread).
-        return { ...page(null, false, ["plain"]), stats: { created: 1, updated: 0, errors: 0, counts: { thread: threadId } } };
+        // Says which thread ran it (0 is the main thread), and at what nice value.
+        return { ...page(null, false, ["plain"]), stats: { created: 1, updated: 0, errors: 0, counts: { thread: threadId, nice: getPriority() } } };
     }
     return page(null, false);
   }

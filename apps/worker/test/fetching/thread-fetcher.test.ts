@@ -3,6 +3,7 @@
  * all crossing the thread boundary, and every way it can go wrong ending in a fetch done here or a retryable error.
  */
 import { createServer, type Server } from "node:http";
+import { getPriority } from "node:os";
 import type { AddressInfo } from "node:net";
 import {
   createMemoryLogger,
@@ -26,6 +27,8 @@ import { ProbeConnector } from "./probe-connectors.js";
 const PROBE = new URL("./probe-connectors.ts", import.meta.url);
 const FAST = new URL("../support/fast-connectors.ts", import.meta.url);
 const probe = new ProbeConnector();
+/** The test process's own nice value, before any fetch thread exists. */
+const MAIN_NICE = getPriority();
 const open: PageFetcher[] = [];
 
 function probeFetcher(connectorsModule = PROBE) {
@@ -59,6 +62,11 @@ describe("a page fetched in a fetch thread", () => {
     const result = await fetcher.fetch(probe, { token: "t" }, null, options());
     expect(result.stats.counts?.["thread"]).toBeGreaterThan(0);
     expect(result.records.map((r) => r.externalId)).toEqual(["plain"]);
+    // Linux keeps a nice value per thread: the fetch thread yields to the commits, the main thread is untouched.
+    if (process.platform === "linux") {
+      expect(result.stats.counts?.["nice"]).toBe(Math.max(10, MAIN_NICE));
+      expect(getPriority()).toBe(MAIN_NICE);
+    }
     expect(result.syncedAt).toBeInstanceOf(Date);
   });
 
