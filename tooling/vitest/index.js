@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -17,6 +18,11 @@ export function definePackageConfig(overrides = {}) {
       testTimeout: 30_000,
       hookTimeout: 60_000,
       pool: "forks",
+      // vitest's default is one worker fewer than the cores: a single worker on a 2-core CI machine, so a package's
+      // files ran one after another and its longest suite (the worker's) ran alone on one core at the end of CI.
+      // Two at least: files that wait on sockets, child processes or Postgres overlap, and the last suite uses both
+      // cores. Every suite already runs its files side by side on a developer's machine with more cores.
+      maxWorkers: Math.max(2, availableParallelism() - 1),
       reporters: ci ? ["default", "json"] : ["default"],
       ...(ci ? { outputFile: { json: "test-results/vitest.json" } } : {}),
       ...overrides,
