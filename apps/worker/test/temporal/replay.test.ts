@@ -33,6 +33,18 @@ async function replay(history: HistoryJson, workflowId: string): Promise<ProbeEv
 const activities = (events: ProbeEvent[]) =>
   events.flatMap((e) => (e.kind === "activity" ? [{ type: e.activityType, arg: e.args[0] }] : []));
 
+/** A one-page Salesforce sync up to the writeback patch marker: the history of a sync that is about to check. */
+async function syncedUpToWritebackPatch(workflowId: string) {
+  const { HistoryBuilder } = await import("./history-builder.js");
+  return new HistoryBuilder(s.WORKFLOW_TYPE, workflowId)
+    .started([{ ...s.TARGET }])
+    .activity("startRun", s.SALESFORCE_STARTED)
+    .patchMarker(s.PIPELINED)
+    .activity("syncPages", s.pages("p1", false, 1))
+    .activity("finishRun", undefined)
+    .patchMarker(s.WRITEBACK_PATCH);
+}
+
 describe("syncConnection replay", () => {
   it("happy path: starts a run, pages from the stored cursor until hasMore is false, finishes the run", async () => {
     const { history, workflowId } = s.happyPath();
@@ -191,15 +203,8 @@ describe("syncConnection replay, writeback after sync (patch \"writeback-after-s
   });
 
   it("a failed check never fails the sync: the changes stay queued for the next one", async () => {
-    const { HistoryBuilder } = await import("./history-builder.js");
-    const b = new HistoryBuilder(s.WORKFLOW_TYPE, "wf-writeback-check-failed");
+    const b = await syncedUpToWritebackPatch("wf-writeback-check-failed");
     const history = b
-      .started([{ ...s.TARGET }])
-      .activity("startRun", s.SALESFORCE_STARTED)
-      .patchMarker(s.PIPELINED)
-      .activity("syncPages", s.pages("p1", false, 1))
-      .activity("finishRun", undefined)
-      .patchMarker(s.WRITEBACK_PATCH)
       .activityFailed("writebackPending", { message: "database unavailable", type: "TransientError", nonRetryable: false })
       .completed(null);
     const events = await replay(history, b.workflowId);
@@ -224,16 +229,8 @@ describe("syncConnection replay, writeback after sync (patch \"writeback-after-s
   });
 
   it("a history that completed after finishRun but carries the marker is a determinism violation (the step is real)", async () => {
-    const { HistoryBuilder } = await import("./history-builder.js");
-    const b = new HistoryBuilder(s.WORKFLOW_TYPE, "wf-writeback-skipped");
-    const history = b
-      .started([{ ...s.TARGET }])
-      .activity("startRun", s.SALESFORCE_STARTED)
-      .patchMarker(s.PIPELINED)
-      .activity("syncPages", s.pages("p1", false, 1))
-      .activity("finishRun", undefined)
-      .patchMarker(s.WRITEBACK_PATCH)
-      .completed(null);
+    const b = await syncedUpToWritebackPatch("wf-writeback-skipped");
+    const history = b.completed(null);
     await expect(replay(history, b.workflowId)).rejects.toThrow(/Nondeterminism|does not handle this event/);
   });
 
