@@ -13,7 +13,7 @@ import { defaultDataDir, openStore, type Store } from "@gtm-clarity/store";
 import { storePort } from "./activities/store-port.js";
 import { createSyncActivities } from "./activities/sync-activities.js";
 import type { SyncActivities } from "./activities/types.js";
-import { connectorRegistry } from "./connectors.js";
+import { connectorRegistry, deployedConnectors } from "./connectors.js";
 import { createAppLogger, type AppLogLevel, type LogDestination } from "./logging.js";
 import { budgetWindows } from "./budgets/accounts.js";
 import { budgeted, createBudgetScope, type BudgetScope } from "./budgets/gate.js";
@@ -127,7 +127,8 @@ export async function openApp(options: AppOptions = {}): Promise<OpenedApp> {
     budgets: store.budgets,
     getConnection: (ref) => store.getConnection(ref),
     getCredentials: (ref) => store.getConnectionCredentials(ref),
-    windows: budgetWindows(env),
+    windows: budgetWindows(env, deployedConnectors().map(({ id }) => connectorRegistry.get(id))),
+    connectorOf: (id) => (connectorRegistry.has(id) ? connectorRegistry.get(id) : undefined),
     logger,
   });
   // Pages are fetched in worker threads (FETCH_THREADS, 0 for none) while the page before commits here.

@@ -26,6 +26,7 @@ import {
   type SyncResult,
 } from "@gtm-clarity/core";
 import pkg from "../package.json" with { type: "json" };
+import { customerioBudget } from "./budget.js";
 import { authHeaders, CustomerioSecretsSchema, parseCustomerioCredentials, parseCustomerioSecrets } from "./auth.js";
 import { CustomerioClients, type CustomerioClientOptions } from "./client.js";
 import { customerioCursor, STREAMS, type CustomerioStream } from "./cursor.js";
@@ -57,6 +58,8 @@ export class CustomerioConnector implements Connector<CanonicalRecord, Customeri
   readonly id = CUSTOMERIO_CONNECTOR_ID;
   readonly name = "Customer.io";
   readonly version: string = pkg.version;
+  /** The vendor account a connection draws on, and its documented window (./budget.ts). */
+  readonly budget = customerioBudget;
   readonly settingsSchema = CustomerioSettingsSchema;
   readonly secretsSchema = CustomerioSecretsSchema;
   readonly webhooks = new CustomerioWebhooks();

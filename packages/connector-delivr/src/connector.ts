@@ -31,6 +31,7 @@ import type {
 } from "@gtm-clarity/core";
 import type { z } from "zod";
 import pkg from "../package.json" with { type: "json" };
+import { delivrBudget } from "./budget.js";
 import { DelivrEventsSchemaSchema } from "./api-schema.js";
 import { createHash } from "node:crypto";
 import {
@@ -63,6 +64,8 @@ export class DelivrConnector implements Connector<CanonicalRecord, DelivrSetting
   readonly id = DELIVR_CONNECTOR_ID;
   readonly name = "Delivr.ai";
   readonly version: string = pkg.version;
+  /** The vendor account a connection draws on, and its documented window (./budget.ts). */
+  readonly budget = delivrBudget;
   readonly settingsSchema = DelivrSettingsSchema;
   /** What a person types in to connect: the API key and secret. */
   readonly secretsSchema: z.ZodType<Credentials> = DelivrSecretsSchema;

@@ -33,6 +33,7 @@ import {
   type WatermarkWindow,
 } from "@gtm-clarity/core";
 import pkg from "../package.json" with { type: "json" };
+import { fathomBudget } from "./budget.js";
 import {
   fathomCursor,
   MEETINGS_STREAM,
@@ -87,6 +88,8 @@ export class FathomConnector implements Connector<CanonicalRecord, FathomSetting
   readonly id = FATHOM_CONNECTOR_ID;
   readonly name = "Fathom";
   readonly version: string = pkg.version;
+  /** The vendor account a connection draws on, and its documented window (./budget.ts). */
+  readonly budget = fathomBudget;
   readonly settingsSchema = FathomSettingsSchema;
   readonly secretsSchema = FathomSecretsSchema;
   readonly webhooks = new FathomWebhooks();

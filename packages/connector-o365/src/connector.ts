@@ -25,6 +25,7 @@ import type {
   SyncResult,
 } from "@gtm-clarity/core";
 import pkg from "../package.json" with { type: "json" };
+import { o365Budget } from "./budget.js";
 import { CONNECTOR_NAME, O365OAuth, parseO365Credentials, type O365OAuthOptions } from "./auth/oauth.js";
 import { GraphClients, graphPreferHeader, type GraphClientOptions } from "./graph/client.js";
 import { MeSchema } from "./graph/schemas.js";
@@ -47,6 +48,8 @@ export class O365Connector implements Connector<CanonicalRecord, O365Settings> {
   readonly id = O365_CONNECTOR_ID;
   readonly name = CONNECTOR_NAME;
   readonly version: string = pkg.version;
+  /** The vendor account a connection draws on, and its documented window (./budget.ts). */
+  readonly budget = o365Budget;
   readonly settingsSchema = O365SettingsSchema;
   readonly requiresDpa = true;
   readonly oauth: O365OAuth;

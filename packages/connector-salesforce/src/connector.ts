@@ -31,6 +31,7 @@ import type {
 import { ConfigError } from "@gtm-clarity/core";
 import { z } from "zod";
 import pkg from "../package.json" with { type: "json" };
+import { salesforceBudget } from "./budget.js";
 import { trustedOrigin } from "./auth/hosts.js";
 import { SalesforceOAuth, type SalesforceOAuthOptions } from "./auth/oauth-flow.js";
 import { parseSalesforceCredentials, type SalesforceCredentials } from "./auth/oauth.js";
@@ -68,6 +69,8 @@ export class SalesforceConnector implements Connector<CanonicalRecord, Salesforc
   readonly id = SALESFORCE_CONNECTOR_ID;
   readonly name = "Salesforce";
   readonly version: string = pkg.version;
+  /** The vendor account a connection draws on, and its documented window (./budget.ts). */
+  readonly budget = salesforceBudget;
   readonly settingsSchema = SalesforceSettingsSchema;
   readonly oauth: SalesforceOAuth;
   readonly writeback: WritebackCapability<SalesforceSettings>;

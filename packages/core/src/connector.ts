@@ -6,6 +6,7 @@ import type { z } from "zod";
 import type { CanonicalAccount, CanonicalActivity, CanonicalPerson, CanonicalRecord } from "./canonical.js";
 import type { FieldMapping } from "./field-mapping.js";
 import type { Logger } from "./logger.js";
+import type { VendorBudget } from "./vendor-budget.js";
 
 /** Plain string credentials as `authenticate` returns them; the store keeps them encrypted. */
 export type Credentials = Record<string, string>;
@@ -283,4 +284,6 @@ export interface Connector<R extends CanonicalRecord = AnyCanonical, S = Record<
   readonly writeback?: WritebackCapability<S>;
   /** Whether the tenant must have accepted the data processing agreement before this connector may sync. */
   readonly requiresDpa?: boolean;
+  /** The vendor account a connection draws on and its documented rate window (./vendor-budget.ts). */
+  readonly budget?: VendorBudget;
 }

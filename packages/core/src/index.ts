@@ -25,3 +25,4 @@ export * from "./settings-fields.js";
 export * from "./watermark-cursor.js";
 export * from "./sync-page.js";
 export * from "./buying-role.js";
+export * from "./vendor-budget.js";

@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { noopLogger, withRequestGate, type Credentials, type Logger, type RequestGate } from "@gtm-clarity/core";
 import type { VendorBudgets } from "@gtm-clarity/store";
-import { vendorBudgetFor, type BudgetConnection, type BudgetWindow, type VendorBudgetSpec } from "./accounts.js";
+import { vendorBudgetFor, type BudgetConnection, type BudgetedConnector, type BudgetWindow, type VendorBudgetSpec } from "./accounts.js";
 
 /** A slot never given back (a killed process) counts this long plus the window: a request's longest life. */
 export const DEFAULT_MAX_REQUEST_MS = 2 * 60_000;
@@ -49,6 +49,8 @@ export interface BudgetResolverDeps {
   getConnection(ref: { tenantId: string; connectionId: string }): Promise<BudgetConnection>;
   getCredentials(ref: { tenantId: string; connectionId: string }): Promise<Credentials>;
   windows: Record<string, BudgetWindow | null>;
+  /** The deployed connector of an id, for the account it says a connection draws on; undefined when not deployed. */
+  connectorOf(id: string): BudgetedConnector | undefined;
   maxRequestMs?: number;
   logger?: Logger;
   now?: () => number;
@@ -69,7 +71,7 @@ export function createBudgetScope(deps: BudgetResolverDeps): BudgetScope {
     if (hit && now() - hit.at < cacheMs) return hit.gate;
     const connection = await deps.getConnection(ref);
     const spec = deps.windows[connection.connectorId]
-      ? vendorBudgetFor(connection, await deps.getCredentials(ref), deps.windows)
+      ? vendorBudgetFor(deps.connectorOf(connection.connectorId), connection, await deps.getCredentials(ref), deps.windows)
       : undefined;
     const gate =
       spec &&

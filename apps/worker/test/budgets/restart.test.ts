@@ -20,6 +20,7 @@ import { createHttpClient, withRequestGate, type RequestGate } from "@gtm-clarit
 import type { Store } from "@gtm-clarity/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBudgetGate, createBudgetScope } from "../../src/budgets/gate.js";
+import { connectorRegistry } from "../../src/connectors.js";
 import { createEngineDatabase, engines, reportSkip, type EngineDatabase } from "../support/engines.js";
 import { z } from "zod";
 
@@ -189,6 +190,7 @@ describe.each(engines)("vendor budgets in the store on $name", (engine) => {
       getConnection: (ref) => store.getConnection(ref),
       getCredentials: (ref) => store.getConnectionCredentials(ref),
       windows: { salesforce: { requests: LIMIT, windowMs: WINDOW } },
+      connectorOf: (id) => (connectorRegistry.has(id) ? connectorRegistry.get(id) : undefined),
       maxRequestMs: MAX_REQUEST_MS,
     });
     const hammer = async (connectionId: string, source: Source) => {
