@@ -50,11 +50,12 @@ export function fetchThreadsFrom(env: Record<string, string | undefined>): numbe
   return Math.min(4, Math.max(1, availableParallelism() - 1));
 }
 
+/** The thread could not take or send back this page: the caller fetches it itself, in its own async context. */
+const FETCH_HERE = Symbol("fetch here");
+
 interface Pending {
-  resolve(result: SyncResult<CanonicalRecord>): void;
+  resolve(result: SyncResult<CanonicalRecord> | typeof FETCH_HERE): void;
   reject(error: Error): void;
-  /** Fetch it here after all (the thread could not send the page back). */
-  fallback(): void;
   logger: Logger;
   gate: RequestGate | undefined;
   signal: AbortSignal;
@@ -83,6 +84,8 @@ export function createThreadFetcher(options: ThreadFetcherOptions): PageFetcher 
   };
   const threads: FetchThread[] = [];
   const warned = new Set<string>();
+  /** Connectors whose pages could not cross threads: fetched here from then on. */
+  const fetchedHere = new Set<string>();
   let nextId = 1;
   let closed = false;
   /** The threads could not load the connectors: every page is fetched here, after one warning. */
@@ -137,7 +140,7 @@ export function createThreadFetcher(options: ThreadFetcherOptions): PageFetcher 
         settle(thread, message.id)?.reject(errorFromData(message.error));
         return;
       case "uncloneable":
-        settle(thread, message.id)?.fallback();
+        settle(thread, message.id)?.resolve(FETCH_HERE);
         return;
       case "log":
         thread.pending.get(message.id)?.logger[message.level](message.message, message.fields);
@@ -189,27 +192,21 @@ export function createThreadFetcher(options: ThreadFetcherOptions): PageFetcher 
     return threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
   }
 
-  async function fetchInThread(
+  function fetchInThread(
     thread: FetchThread,
     connector: Parameters<PageFetcher["fetch"]>[0],
     credentials: Parameters<PageFetcher["fetch"]>[1],
     cursor: string | null,
     fetchOptions: PageFetchOptions,
-  ): Promise<SyncResult<CanonicalRecord>> {
+  ): Promise<SyncResult<CanonicalRecord> | typeof FETCH_HERE> {
     const id = nextId++;
     const gate = currentRequestGate();
-    return new Promise<SyncResult<CanonicalRecord>>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const onAbort = () => thread.worker.postMessage({ type: "abort", id, reason: String(fetchOptions.signal.reason ?? "aborted") } satisfies ToThread);
       const done = () => fetchOptions.signal.removeEventListener("abort", onAbort);
       thread.pending.set(id, {
         resolve: (result) => (done(), resolve(result)),
         reject: (error) => (done(), reject(error)),
-        fallback: () => {
-          done();
-          warnOnce(connector.id, "its pages cannot cross threads; fetching them in the main thread");
-          warned.add(`clone:${connector.id}`);
-          connector.sync(credentials, cursor, fetchOptions).then(resolve, reject);
-        },
         logger: fetchOptions.logger,
         gate,
         signal: fetchOptions.signal,
@@ -230,7 +227,7 @@ export function createThreadFetcher(options: ThreadFetcherOptions): PageFetcher 
         } satisfies ToThread);
       } catch {
         // Settings that cannot be cloned: this page is fetched here.
-        settle(thread, id)?.fallback();
+        settle(thread, id)?.resolve(FETCH_HERE);
         return;
       }
       if (fetchOptions.signal.aborted) onAbort();
@@ -246,7 +243,7 @@ export function createThreadFetcher(options: ThreadFetcherOptions): PageFetcher 
 
   return {
     async fetch(connector, credentials, cursor, fetchOptions) {
-      if (closed || broken || warned.has(`clone:${connector.id}`)) return connector.sync(credentials, cursor, fetchOptions);
+      if (closed || broken || fetchedHere.has(connector.id)) return connector.sync(credentials, cursor, fetchOptions);
       const thread = pick();
       let held: Map<string, string>;
       try {
@@ -264,7 +261,12 @@ export function createThreadFetcher(options: ThreadFetcherOptions): PageFetcher 
         warnOnce(connector.id, `the fetch threads do not hold version ${connector.version}; fetching in the main thread`);
         return connector.sync(credentials, cursor, fetchOptions);
       }
-      return fetchInThread(thread, connector, credentials, cursor, fetchOptions);
+      const result = await fetchInThread(thread, connector, credentials, cursor, fetchOptions);
+      if (result !== FETCH_HERE) return result;
+      // Back in the caller's async context, so the page still runs inside its vendor budget's request gate.
+      fetchedHere.add(connector.id);
+      warnOnce(connector.id, "its pages cannot cross threads; fetching them in the main thread");
+      return connector.sync(credentials, cursor, fetchOptions);
     },
     async warm() {
       while (threads.length < size && !closed) start();

@@ -39,6 +39,12 @@ export class ProbeConnector implements Connector<CanonicalRecord> {
         for (let i = 0; i < Number(arg); i += 1) await http.getJson(`/r${i}`, z.object({ ok: z.boolean() }), options.signal ? { signal: options.signal } : {});
         return page(null, false, ["http"]);
       }
+      case "http-uncloneable": {
+        // The same requests, then a page the thread cannot send back: the caller fetches it again itself.
+        const http = createHttpClient({ baseUrl: credentials["url"] ?? "", name: "probe", retry: { maxAttempts: 1 } });
+        for (let i = 0; i < Number(arg); i += 1) await http.getJson(`/r${i}`, z.object({ ok: z.boolean() }), options.signal ? { signal: options.signal } : {});
+        return { ...page(null, false, ["u"]), stats: { created: 1, updated: 0, errors: 0, probe: () => 1 } as never };
+      }
       case "uncloneable":
         return { ...page(null, false, ["u"]), stats: { created: 1, updated: 0, errors: 0, probe: () => 1 } as never };
       case "exit":

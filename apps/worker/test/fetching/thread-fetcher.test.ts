@@ -189,6 +189,18 @@ describe("budget slots for requests sent from a fetch thread", () => {
     expect(held).toBe(0);
   });
 
+  it("a page fetched here after all (it could not cross threads) still runs inside the caller's gate", async () => {
+    const { fetcher } = probeFetcher();
+    let acquired = 0;
+    const gate: RequestGate = { acquire: async () => (acquired += 1, () => undefined) };
+    requests = 0;
+    const result = await withRequestGate(gate, () => fetcher.fetch(probe, { token: "t", url }, "http-uncloneable:2", options()));
+    expect(result.records.map((r) => r.externalId)).toEqual(["u"]);
+    // Two requests from the thread, two more when this thread fetched the page again: all four through the gate.
+    expect(requests).toBe(4);
+    expect(acquired).toBe(4);
+  });
+
   it("a gate that refuses fails the page with its error, and nothing is sent", async () => {
     const { fetcher } = probeFetcher();
     const refusing: RequestGate = { acquire: () => Promise.reject(new RateLimitError("budget spent", 9_000)) };
