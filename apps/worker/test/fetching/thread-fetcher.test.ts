@@ -191,6 +191,8 @@ describe("budget slots for requests sent from a fetch thread", () => {
 
   it("a page fetched here after all (it could not cross threads) still runs inside the caller's gate", async () => {
     const { fetcher } = probeFetcher();
+    // The thread starts outside any gate (its message handlers must not lend their context to the page).
+    await fetcher.warm();
     let acquired = 0;
     const gate: RequestGate = { acquire: async () => (acquired += 1, () => undefined) };
     requests = 0;
