@@ -4,7 +4,7 @@
  * one tenant, share one budget, kept where every process sees it; the connector's own HTTP pacer still applies on
  * top. The connector knows its vendor's accounts and limits, so it declares them; the app never names a connector.
  */
-import { createHash } from "node:crypto";
+import { contentHash } from "./content-hash.js";
 
 export interface BudgetWindow {
   requests: number;
@@ -30,5 +30,5 @@ export function accountField(value: unknown): string | undefined {
 /** `<prefix>:key:<32 hex of sha256(secret)>`, or undefined without a secret: an account named by its key alone. */
 export function hashedAccountKey(prefix: string, secret: unknown): string | undefined {
   const value = accountField(secret);
-  return value === undefined ? undefined : `${prefix}:key:${createHash("sha256").update(value).digest("hex").slice(0, 32)}`;
+  return value === undefined ? undefined : `${prefix}:key:${contentHash(value).slice(0, 32)}`;
 }
