@@ -8,8 +8,8 @@ const Schema = z.object({ apiKey: z.string().min(8), region: z.enum(["us", "eu"]
 
 describe("parseCredentials", () => {
   it("returns the parsed credentials", () => {
-    expect(parseCredentials("Acme", Schema, { apiKey: "sk_live_0123456789", region: "eu" })).toEqual({
-      apiKey: "sk_live_0123456789",
+    expect(parseCredentials("Acme", Schema, { apiKey: "acme-fake-key-not-real", region: "eu" })).toEqual({
+      apiKey: "acme-fake-key-not-real",
       region: "eu",
     });
   });
