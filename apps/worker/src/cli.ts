@@ -448,7 +448,7 @@ const commands: Record<string, Command> = {
       "a stable per-connection offset), pauses those that need re-authentication or are disabled, and deletes",
       "schedules of that tenant whose connection is gone. Without --tenant: every tenant's connections, listed by the",
       "maintenance role (ids, connector, tenant and status only), and every orphaned sync schedule is deleted.",
-      "Needs TEMPORAL_ADDRESS (+ TEMPORAL_NAMESPACE, TASK_QUEUE).",
+      "Needs TEMPORAL_ADDRESS (+ TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS, TASK_QUEUE, as for `worker start`).",
     ],
     options: [
       { ...tenantOption("tenant to reconcile (default: every tenant)"), multiple: true },
@@ -478,13 +478,19 @@ const commands: Record<string, Command> = {
           console.log(renderTable(["schedule", "every", "paused"], wanted.map((w) => [SyncScheduler.scheduleId(w.tenantId, w.connectionId), `${intervalMinutes}m`, w.paused ? "yes" : ""])));
           return 0;
         }
-        const address = process.env["TEMPORAL_ADDRESS"];
-        if (!address) throw new UsageError("TEMPORAL_ADDRESS is not set (use --dry-run to preview without Temporal)");
-        const { Client, Connection: TemporalConnection } = await import("@temporalio/client");
-        const connection = await TemporalConnection.connect({ address });
+        const { connectTemporal, temporalClientConfig, TemporalClientConfigError } = await import("./temporal/client.js");
+        let temporal;
         try {
-          const client = new Client({ connection, namespace: process.env["TEMPORAL_NAMESPACE"] ?? "default" });
-          const scheduler = new SyncScheduler(client.schedule, { taskQueue: process.env["TASK_QUEUE"] ?? "gtm-sync", defaultIntervalMinutes: intervalMinutes });
+          temporal = temporalClientConfig(process.env);
+        } catch (error) {
+          if (error instanceof TemporalClientConfigError) throw new UsageError(`${error.message} (use --dry-run to preview without Temporal)`);
+          throw error;
+        }
+        const { Client } = await import("@temporalio/client");
+        const connection = await connectTemporal(temporal);
+        try {
+          const client = new Client({ connection, namespace: temporal.namespace });
+          const scheduler = new SyncScheduler(client.schedule, { taskQueue: temporal.taskQueue, defaultIntervalMinutes: intervalMinutes });
           const report = await scheduler.reconcile(wanted, tenants.length === 0 ? {} : { onlyTenants: tenants });
           console.log(`created ${report.created.length}, updated ${report.updated.length}, deleted ${report.deleted.length}`);
           for (const id of report.deleted) console.log(`  deleted ${id}`);

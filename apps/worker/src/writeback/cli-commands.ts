@@ -14,7 +14,8 @@ import { renderTable } from "../demo/table.js";
 import { createWritebackDrainer, type WritebackDrainer } from "./activities.js";
 import { parseChanges } from "./change-input.js";
 import type { DrainTotals } from "./drain.js";
-import { startWritebackDrains, temporalClientConfig, TemporalClientConfigError, type TemporalClientConfig } from "./temporal-start.js";
+import { temporalClientConfig, TemporalClientConfigError, type TemporalClientConfig } from "../temporal/client.js";
+import { startWritebackDrains } from "./temporal-start.js";
 
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 

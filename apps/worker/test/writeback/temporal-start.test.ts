@@ -4,12 +4,8 @@
  */
 import { Client } from "@temporalio/client";
 import { describe, expect, it } from "vitest";
-import {
-  startWritebackDrain,
-  startWritebackDrains,
-  temporalClientConfig,
-  TemporalClientConfigError,
-} from "../../src/writeback/temporal-start.js";
+import { temporalClientConfig, TemporalClientConfigError } from "../../src/temporal/client.js";
+import { startWritebackDrain, startWritebackDrains } from "../../src/writeback/temporal-start.js";
 import { createFakeConnection } from "../temporal/fake-connection.js";
 
 const decode = (payload: { data?: Uint8Array | null }) => JSON.parse(Buffer.from(payload.data ?? new Uint8Array()).toString("utf8")) as unknown;
