@@ -2,6 +2,17 @@ import { describe, expect, it } from "vitest";
 import type { Store } from "../src/index.js";
 import { engines, reportSkip, uniqueTenant, useStore } from "./helpers.js";
 
+/** Ada's whole person record, with `properties`. */
+const ada = (properties: Record<string, unknown>) => ({
+  kind: "person" as const,
+  externalId: "p1",
+  email: "ada@acme.com",
+  firstName: "Ada",
+  lastName: "Lane",
+  title: "VP Sales",
+  properties,
+});
+
 async function seed(store: Store) {
   const tenantId = uniqueTenant();
   await store.createTenant({ tenantId });
@@ -16,15 +27,7 @@ async function seed(store: Store) {
     connectionId,
     cursor: "c1",
     records: [
-      {
-        kind: "person",
-        externalId: "p1",
-        email: "ada@acme.com",
-        firstName: "Ada",
-        lastName: "Lane",
-        title: "VP Sales",
-        properties: { plan: "pro", subscribed: true },
-      },
+      ada({ plan: "pro", subscribed: true }),
     ],
   });
   return { tenantId, connectionId };
@@ -62,15 +65,7 @@ describe.each(engines)("partial records on $name", (engine) => {
       connectionId,
       cursor: "c4",
       records: [
-        {
-          kind: "person",
-          externalId: "p1",
-          email: "ada@acme.com",
-          firstName: "Ada",
-          lastName: "Lane",
-          title: "VP Sales",
-          properties: { plan: "pro", subscribed: false },
-        },
+        ada({ plan: "pro", subscribed: false }),
       ],
     });
     expect(whole).toMatchObject({ updated: 0, unchanged: 1 });
