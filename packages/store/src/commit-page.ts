@@ -383,13 +383,14 @@ export async function commitPreparedPage(
 
   const result = emptyResult(false);
   result.duplicates = page.duplicates;
-  const batches = chunks(page.records, options.limits.batchSize);
+  const batches = chunks<unknown>(page.serialized ?? page.records, options.limits.batchSize);
   const tombstonedActivities: string[] = [];
   // Pipelined: batch k+1 is validated and serialised (CPU, in this process) while the server executes batch k, so
   // on a real server the two overlap. PGlite runs in this thread, where the order of work is simply unchanged.
   const seen = new Set<string>();
   const serialize = (raw: readonly unknown[] | undefined): PreparedRecord[] => {
     if (raw === undefined) return [];
+    if (page.serialized !== undefined) return raw as PreparedRecord[]; // prepared by prepareCommit: already checked
     const serialized = serializeRecords(raw, options.limits, page.quarantine, seen);
     result.duplicates += serialized.duplicates;
     return serialized.records;

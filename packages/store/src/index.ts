@@ -16,6 +16,7 @@ export { migrations, type Migration } from "./migrations/index.js";
 export { APP_ROLE, MAINTENANCE_ROLE } from "./tenancy.js";
 export { defaultDataDir, findWorkspaceRoot } from "./paths.js";
 export type { BatchHook } from "./commit-page.js";
+export { prepareCommit, type PreparedCommit } from "./prepare.js";
 export type { RotateOptions } from "./rotation.js";
 export {
   DEFAULT_REFRESH_TIMEOUT_MS,

@@ -6,6 +6,10 @@
  * The content hash is computed by the database from the record's jsonb form (see commit-page.ts): jsonb already
  * sorts keys at every depth, so its text is canonical without a hand-sorted serialisation here.
  * Every record that fails stage 2 becomes a quarantine row with its reasons; nothing is silently dropped.
+ *
+ * `prepareCommit` runs both stages at once and hands back plain data (strings, numbers, booleans) that survives a
+ * structured clone: a worker prepares a page in the thread that fetched it, and the store's `commitPrepared` only
+ * writes it. This module needs no database driver, so such a thread loads it alone (`@gtm-clarity/store/prepare`).
  */
 import { createHash } from "node:crypto";
 import {
@@ -14,6 +18,7 @@ import {
   validateCanonicalRecord,
 } from "@gtm-clarity/core";
 import { hasUnstorableEscape, toStorableJson, utf8Bytes } from "./json.js";
+import { DEFAULT_LIMITS } from "./limits.js";
 import { DocumentSchema } from "./schemas.js";
 import type { StoreLimits } from "./types.js";
 
@@ -47,6 +52,8 @@ export interface PreparedDocument {
 export interface PreparedPage {
   /** Raw records, deduplicated, not yet validated (see serializeRecords). */
   records: unknown[];
+  /** Instead of `records`: records already validated and serialised (`prepareCommit`), written as they are. */
+  serialized?: PreparedRecord[];
   documents: PreparedDocument[];
   /** Grows while the page is written: serialisation may still quarantine records. */
   quarantine: PreparedQuarantine[];
@@ -288,5 +295,36 @@ export function preparePage(
     documents: documents.documents,
     quarantine,
     duplicates: records.duplicates + documents.duplicates,
+  };
+}
+
+/** A page ready to commit, as plain data: `prepareCommit` makes it, `Store.commitPrepared` writes it. */
+export interface PreparedCommit {
+  records: PreparedRecord[];
+  documents: PreparedDocument[];
+  /** The connector's own quarantine plus every record or document that failed here, with reasons. */
+  quarantine: PreparedQuarantine[];
+  /** Records and documents dropped as repeats of a later one in the page. */
+  duplicates: number;
+  /** The limits it was prepared under: a store opened with other limits refuses it. */
+  limits: StoreLimits;
+}
+
+/**
+ * Everything `commitPage` does to a page before its transaction, done here and now: dedupe, canonical validation,
+ * serialisation, size limits, document checks. Pass the limits of the store that will commit it (`store.limits`).
+ */
+export function prepareCommit(
+  page: { records: readonly unknown[]; documents?: readonly unknown[]; quarantined?: readonly QuarantinedInput[] },
+  limits: StoreLimits = DEFAULT_LIMITS,
+): PreparedCommit {
+  const prepared = preparePage({ records: page.records, documents: page.documents ?? [], quarantined: page.quarantined ?? [] }, limits);
+  const serialized = serializeRecords(prepared.records, limits, prepared.quarantine);
+  return {
+    records: serialized.records,
+    documents: prepared.documents,
+    quarantine: prepared.quarantine,
+    duplicates: prepared.duplicates + serialized.duplicates,
+    limits: { ...limits },
   };
 }

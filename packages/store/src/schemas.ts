@@ -175,6 +175,52 @@ export const CommitPageSchema = ConnectionRefSchema.extend({
   webhookEventId: storableText(500).min(1).optional(),
 });
 
+/**
+ * A page `prepareCommit` made, maybe in another thread: plain data checked for shape here. The records' JSON is the
+ * store's own serialisation of validated canonical records; the database parses it again as jsonb, so a malformed
+ * one fails its page (nothing of it is written) instead of landing.
+ */
+const PreparedCommitSchema = z.object({
+  records: z
+    .array(
+      z.object({
+        kind: CanonicalKindSchema,
+        externalId: storableText(512).min(1),
+        isDeleted: z.boolean(),
+        json: z.string().min(2),
+      }),
+    )
+    .max(MAX_PAGE_RECORDS),
+  documents: z
+    .array(
+      z.object({
+        externalId: storableText(512).min(1),
+        activityExternalId: storableText(512).min(1),
+        type: storableText(100).min(1),
+        mediaType: storableText(200).nullable(),
+        text: z.string().refine(noNul, { message: "must not contain NUL characters" }),
+        byteSize: z.number().int().nonnegative(),
+        contentHash: z.string().regex(/^[0-9a-f]{64}$/),
+      }),
+    )
+    .max(MAX_PAGE_RECORDS),
+  quarantine: z
+    .array(z.object({ kind: storableText(100).nullable(), externalId: storableText(512).nullable(), raw: z.string(), reasons: z.string() }))
+    .max(MAX_PAGE_RECORDS * 2),
+  duplicates: z.number().int().nonnegative(),
+  limits: z.object({
+    batchSize: z.number().int().positive(),
+    maxPropertiesBytes: z.number().int().positive(),
+    maxDocumentBytes: z.number().int().positive(),
+    maxQuarantineRawBytes: z.number().int().positive(),
+  }),
+});
+
+/** `commitPage` with the page already prepared (`prepareCommit`): records, documents and quarantine in one. */
+export const CommitPreparedSchema = CommitPageSchema.omit({ records: true, quarantined: true, documents: true }).extend({
+  prepared: PreparedCommitSchema,
+});
+
 export const DocumentSchema = z.object({
   externalId: storableText(512).min(1),
   activityExternalId: storableText(512).min(1),

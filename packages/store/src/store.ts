@@ -3,7 +3,7 @@
  * migrations, and returns the tenant-scoped API. Every method takes a tenantId and runs in its own transaction as
  * the `gtm_app` role with `app.tenant_id` set, so row-level security bounds what it can see and change.
  */
-import { type Credentials, type KeyRing, loadKeyRing, type Logger, noopLogger } from "@gtm-clarity/core";
+import { type Credentials, type KeyRing, loadKeyRing, type Logger, noopLogger, ValidationError } from "@gtm-clarity/core";
 import type { z } from "zod";
 import { getBuyingGroup } from "./buying-group.js";
 import type { BuyingGroup, GetBuyingGroupInput } from "./buying-group-schemas.js";
@@ -21,7 +21,7 @@ import * as oauthFlows from "./oauth-flows.js";
 import { createOutbox, type Outbox } from "./outbox.js";
 import { createVendorBudgets, type VendorBudgets } from "./budgets.js";
 import { defaultDataDir } from "./paths.js";
-import { preparePage } from "./prepare.js";
+import { preparePage, type PreparedPage } from "./prepare.js";
 import * as reads from "./reads.js";
 import { rotateCredentials, type RotateOptions } from "./rotation.js";
 import * as runs from "./runs.js";
@@ -30,6 +30,7 @@ import {
   type AbandonStaleRunsSchema,
   type AcceptDpaSchema,
   CommitPageSchema,
+  CommitPreparedSchema,
   type ConnectionRefSchema,
   type CreateConnectionSchema,
   type CreateTenantSchema,
@@ -57,10 +58,12 @@ import {
   type WebhookEventSchema,
   type WithdrawDpaSchema,
 } from "./schemas.js";
+import { DEFAULT_LIMITS } from "./limits.js";
 import { withTenantTransaction } from "./tenancy.js";
 import type {
   AbandonedRun,
   CommitPageInput,
+  CommitPreparedInput,
   CommitPageResult,
   Connection,
   QuarantineEntry,
@@ -73,12 +76,7 @@ import type {
   Tenant,
 } from "./types.js";
 
-export const DEFAULT_LIMITS: StoreLimits = {
-  batchSize: 500,
-  maxPropertiesBytes: 256 * 1024,
-  maxDocumentBytes: 16 * 1024 * 1024,
-  maxQuarantineRawBytes: 1024 * 1024,
-};
+export { DEFAULT_LIMITS };
 
 export interface StoreOptions {
   /** A postgres:// URL: use a pg pool against that server. Default: `process.env.DATABASE_URL`. */
@@ -149,6 +147,13 @@ export interface Store {
   };
 
   commitPage(input: CommitPageInput): Promise<CommitPageResult>;
+  /**
+   * `commitPage` of a page `prepareCommit` made beforehand, maybe in another thread: only its shape is checked here
+   * (and that it was prepared under this store's `limits`); the transaction is the same.
+   */
+  commitPrepared(input: CommitPreparedInput): Promise<CommitPageResult>;
+  /** What this store accepts per page and record; `prepareCommit` needs them to prepare a page for it. */
+  readonly limits: Readonly<StoreLimits>;
   markUnseenAsDeleted(input: Input<typeof MarkUnseenSchema>): Promise<{ deleted: number }>;
   recordWebhookEvent(input: Input<typeof WebhookEventSchema>): Promise<boolean>;
 
@@ -253,6 +258,8 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
       abandonStaleRuns: (input) => runs.abandonStaleRuns(ctx, input),
     },
     commitPage: (input) => commitPage(ctx, input),
+    commitPrepared: (input) => commitPrepared(ctx, input),
+    limits: Object.freeze({ ...ctx.limits }),
     markUnseenAsDeleted: (input) => runs.markUnseenAsDeleted(ctx, input),
     recordWebhookEvent: (input) => runs.recordWebhookEvent(ctx, input),
     saveOAuthFlow: (input) => oauthFlows.saveOAuthFlow(ctx, input),
@@ -278,18 +285,37 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
 async function commitPage(ctx: StoreContext, input: CommitPageInput): Promise<CommitPageResult> {
   const parsed = parseInput(CommitPageSchema, input, "commitPage input");
   // Validation, dedupe and hashing happen before the transaction: no lock is held while the CPU works.
-  const page = preparePage(parsed, ctx.limits);
-  return withTenantTransaction(ctx.driver, parsed.tenantId, (tx) =>
+  return commitInTransaction(ctx, parsed, preparePage(parsed, ctx.limits));
+}
+
+async function commitPrepared(ctx: StoreContext, input: CommitPreparedInput): Promise<CommitPageResult> {
+  const parsed = parseInput(CommitPreparedSchema, input, "commitPrepared input");
+  const { prepared } = parsed;
+  const differs = (Object.keys(ctx.limits) as (keyof StoreLimits)[]).filter((name) => name !== "batchSize" && prepared.limits[name] !== ctx.limits[name]);
+  if (differs.length > 0) {
+    throw new ValidationError(`invalid commitPrepared input: prepared under other limits (${differs.join(", ")}) than this store's; prepare it with store.limits`);
+  }
+  return commitInTransaction(ctx, parsed, {
+    records: [],
+    serialized: prepared.records,
+    documents: prepared.documents,
+    quarantine: [...prepared.quarantine],
+    duplicates: prepared.duplicates,
+  });
+}
+
+function commitInTransaction(ctx: StoreContext, target: z.output<typeof CommitPreparedSchema> | z.output<typeof CommitPageSchema>, page: PreparedPage) {
+  return withTenantTransaction(ctx.driver, target.tenantId, (tx) =>
     commitPreparedPage(
       tx,
       {
-        tenantId: parsed.tenantId,
-        connectionId: parsed.connectionId,
-        runId: parsed.runId,
-        stream: parsed.stream,
-        cursor: parsed.cursor,
-        hasMore: parsed.hasMore,
-        webhookEventId: parsed.webhookEventId,
+        tenantId: target.tenantId,
+        connectionId: target.connectionId,
+        runId: target.runId,
+        stream: target.stream,
+        cursor: target.cursor,
+        hasMore: target.hasMore,
+        webhookEventId: target.webhookEventId,
       },
       page,
       { limits: ctx.limits, onBatch: ctx.onBatch },

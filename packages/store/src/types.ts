@@ -1,5 +1,6 @@
 /** What the store hands back. Rows are mapped to these shapes; nothing secret is ever part of them. */
 import type { CanonicalKind, ConnectorDocument, QuarantinedRecord } from "@gtm-clarity/core";
+import type { PreparedCommit } from "./prepare.js";
 
 export type ConnectionStatus = "active" | "needs_reauth" | "disabled" | "dpa_required";
 export type RunStatus = "running" | "succeeded" | "failed" | "cancelled" | "abandoned";
@@ -98,6 +99,11 @@ export interface CommitPageInput {
   /** Dedupe key of a webhook delivery: a second commit with the same id is a no-op (`duplicateEvent: true`). */
   webhookEventId?: string;
 }
+
+/** `CommitPageInput` with the page already prepared by `prepareCommit` (e.g. in the thread that fetched it). */
+export type CommitPreparedInput = Omit<CommitPageInput, "records" | "quarantined" | "documents"> & {
+  prepared: PreparedCommit;
+};
 
 export interface CommitPageResult {
   /** Records inserted for the first time. */

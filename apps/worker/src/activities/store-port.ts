@@ -2,15 +2,8 @@
  * The part of @gtm-clarity/store the sync activities use. Activities depend on this narrow port, not on the whole
  * store, so what they touch is visible at a glance; `storePort(store)` adapts the real store to it.
  */
-import {
-  isValidationError,
-  type CanonicalRecord,
-  type Connector,
-  type ConnectorDocument,
-  type Credentials,
-  type QuarantinedRecord,
-} from "@gtm-clarity/core";
-import type { Store } from "@gtm-clarity/store";
+import { isValidationError, type CanonicalRecord, type Connector, type Credentials } from "@gtm-clarity/core";
+import type { PreparedCommit, Store, StoreLimits } from "@gtm-clarity/store";
 
 export interface ConnectionRef {
   tenantId: string;
@@ -32,9 +25,8 @@ export interface ConnectionInfo {
 
 export interface PageCommit extends ConnectionRef {
   runId: string;
-  records: readonly CanonicalRecord[];
-  quarantined: readonly QuarantinedRecord[];
-  documents: readonly ConnectorDocument[];
+  /** The page as `prepareCommit` made it, under `limits` (in the thread that fetched it). */
+  prepared: PreparedCommit;
   cursor: string | null;
   /** What the source said; with it the store rejects a cursor the run already committed (PagingLoopError). */
   hasMore: boolean;
@@ -63,6 +55,8 @@ export interface AbandonedRunInfo {
 }
 
 export interface SyncStore {
+  /** The store's limits, which pages are prepared under before `commitPage`. */
+  readonly limits: StoreLimits;
   getConnection(ref: ConnectionRef): Promise<ConnectionInfo>;
   /** When the tenant accepted the data processing agreement, or null (privacy-gated connectors need it). */
   tenantDpaAcceptedAt(tenantId: string): Promise<Date | null>;
@@ -139,14 +133,13 @@ export function storePort(store: Store): SyncStore {
         throw error;
       }
     },
+    limits: store.limits,
     commitPage: (page) =>
-      store.commitPage({
+      store.commitPrepared({
         tenantId: page.tenantId,
         connectionId: page.connectionId,
         runId: page.runId,
-        records: page.records,
-        quarantined: page.quarantined,
-        documents: page.documents,
+        prepared: page.prepared,
         cursor: page.cursor,
         hasMore: page.hasMore,
       }),

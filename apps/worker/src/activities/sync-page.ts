@@ -9,8 +9,8 @@
  * re-applied (its last heartbeat says how far it got), and a crash anywhere resumes exactly at the last committed
  * page. Temporal (or the in-process runner) supplies heartbeats and cancellation through `PageRuntime`.
  */
-import type { CanonicalRecord, Logger, SyncResult } from "@gtm-clarity/core";
-import type { PageFetcher } from "../fetching/page-fetcher.js";
+import type { Logger } from "@gtm-clarity/core";
+import type { FetchedPage, PageFetcher } from "../fetching/page-fetcher.js";
 import type { ConnectionSource } from "./connection-source.js";
 import { addPageToTotal, emptyTotal, pageOf } from "../sync-policy.js";
 import { assertWithinPageLimit } from "./paging.js";
@@ -75,7 +75,7 @@ export async function syncPages(deps: SyncPageDeps, input: SyncPagesInput, runti
   const aborter = new AbortController();
   const signal = AbortSignal.any([runtime.signal, aborter.signal]);
   let timer: NodeJS.Timeout | undefined;
-  let ahead: Prefetch<SyncResult<CanonicalRecord>> | undefined;
+  let ahead: Prefetch<FetchedPage> | undefined;
   try {
     const stored = await store.getCursor(ref);
     let total = emptyTotal(stored);
@@ -106,7 +106,7 @@ export async function syncPages(deps: SyncPageDeps, input: SyncPagesInput, runti
     }, deps.heartbeatIntervalMs);
     timer.unref();
 
-    const fetchPage = async (cursor: string | null, page: number): Promise<SyncResult<CanonicalRecord>> => {
+    const fetchPage = async (cursor: string | null, page: number): Promise<FetchedPage> => {
       const connection = await connections.forPage(ref, input.runId);
       assertWithinPageLimit(connection.connector.id, { runId: input.runId, page }, deps.maxPagesPerSync);
       // A rejected token is refreshed (once, under the connection's lock) and the page fetched once more.
@@ -117,6 +117,7 @@ export async function syncPages(deps: SyncPageDeps, input: SyncPagesInput, runti
           logger,
           settings: connection.settings,
           dpaAcceptedAt: connection.dpaAcceptedAt,
+          limits: store.limits,
         }),
       );
     };
@@ -124,7 +125,7 @@ export async function syncPages(deps: SyncPageDeps, input: SyncPagesInput, runti
     let page = input.page + total.pages;
     const committedBefore = total.pages;
     // Fetches run ahead of the commits (up to `prefetchDepth` pages), each from the cursor of the page before it.
-    ahead = prefetch<SyncResult<CanonicalRecord>>(total.cursor, {
+    ahead = prefetch<FetchedPage>(total.cursor, {
       depth: deps.prefetchDepth,
       fetch: (cursor, index) => fetchPage(cursor, page + index),
       more: (fetched, count) => fetched.hasMore && committedBefore + count < maxPages && now() < deadline && !runtime.stop?.aborted,
@@ -143,9 +144,7 @@ export async function syncPages(deps: SyncPageDeps, input: SyncPagesInput, runti
         committed = await store.commitPage({
           ...ref,
           runId: input.runId,
-          records: fetched.records,
-          quarantined: fetched.quarantined ?? [],
-          documents: fetched.documents ?? [],
+          prepared: fetched.prepared,
           cursor: fetched.cursor,
           // Arms the store's paging loop guard: a cursor this run already committed (A -> B -> A) fails the page.
           hasMore: fetched.hasMore,
@@ -157,9 +156,9 @@ export async function syncPages(deps: SyncPageDeps, input: SyncPagesInput, runti
       const result: SyncPageResult = {
         cursor: fetched.cursor,
         hasMore: fetched.hasMore,
-        records: fetched.records.length,
+        records: fetched.records,
         quarantined: committed.quarantined,
-        documents: fetched.documents?.length ?? 0,
+        documents: fetched.documents,
         ...(fetched.stats.counts && Object.keys(fetched.stats.counts).length > 0 ? { counts: fetched.stats.counts } : {}),
         ...(fetched.stats.notices && fetched.stats.notices.length > 0 ? { notices: fetched.stats.notices } : {}),
       };

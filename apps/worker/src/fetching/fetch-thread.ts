@@ -1,6 +1,6 @@
 /**
  * The body of a fetch thread: loads the connectors (the module the main thread names), then runs `sync` for each
- * page it is asked for and posts the result back. Requests inside a vendor budget ask the main thread for their slot
+ * page it is asked for and posts it back prepared for the store (./page-fetcher.ts). Requests inside a vendor budget ask the main thread for their slot
  * (the budget's store lives there); logs go to the main thread's logger; an abort from the main thread aborts the
  * page's requests.
  */
@@ -8,6 +8,7 @@ import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { errorFromData, errorToData, withRequestGate, type CanonicalRecord, type Connector, type GatedRequest, type Logger, type LogFields, type LogLevel, type RequestGate } from "@gtm-clarity/core";
 import type { FromThread, ThreadData, ToThread } from "./messages.js";
+import { fetchedPage } from "./page-fetcher.js";
 
 /** What the module's export must offer: the worker's registry does, and so does any test lookup. */
 interface Lookup {
@@ -92,8 +93,10 @@ async function runFetch(lookup: Lookup, message: Extract<ToThread, { type: "fetc
         logger: threadLogger(id),
       });
     const result = await (message.gated ? withRequestGate(remoteGate(id, flight), call) : call());
+    // Prepared for the store here too: the main thread receives strings, not object graphs, and only writes them.
+    const page = fetchedPage(result, message.limits);
     try {
-      post({ type: "result", id, result });
+      post({ type: "result", id, page });
     } catch (error) {
       post({ type: "uncloneable", id, message: error instanceof Error ? error.message : String(error) });
     }

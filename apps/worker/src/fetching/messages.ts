@@ -3,7 +3,9 @@
  * ./fetch-thread.ts). Both ends are this package's own code, loaded from the same files; values cross by structured
  * clone, errors as core's `ErrorData`.
  */
-import type { CanonicalRecord, Credentials, ErrorData, LogFields, LogLevel, SyncResult } from "@gtm-clarity/core";
+import type { Credentials, ErrorData, LogFields, LogLevel } from "@gtm-clarity/core";
+import type { StoreLimits } from "@gtm-clarity/store/prepare";
+import type { FetchedPage } from "./page-fetcher.js";
 
 export interface ThreadData {
   /** The module (file URL) whose export `exportName` is the thread's connector lookup. */
@@ -23,6 +25,8 @@ export type ToThread =
       fullSync: boolean;
       settings: Record<string, unknown>;
       dpaAcceptedAt: Date | null;
+      /** The store's limits: the thread prepares the page for it (`prepareCommit`). */
+      limits: StoreLimits;
       /** The caller ran inside a request gate (a vendor budget): every request asks the main thread first. */
       gated: boolean;
     }
@@ -33,7 +37,7 @@ export type ToThread =
 export type FromThread =
   | { type: "ready"; connectors: { id: string; version: string }[] }
   | { type: "load-failed"; error: ErrorData }
-  | { type: "result"; id: number; result: SyncResult<CanonicalRecord> }
+  | { type: "result"; id: number; page: FetchedPage }
   | { type: "error"; id: number; error: ErrorData }
   /** The page could not be cloned to the main thread: the caller fetches it in its own thread instead. */
   | { type: "uncloneable"; id: number; message: string }

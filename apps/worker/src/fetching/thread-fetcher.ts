@@ -17,13 +17,11 @@ import {
   errorFromData,
   errorToData,
   TransientError,
-  type CanonicalRecord,
   type Logger,
   type RequestGate,
-  type SyncResult,
 } from "@gtm-clarity/core";
 import type { FromThread, ThreadData, ToThread } from "./messages.js";
-import { inThreadFetcher, type PageFetcher, type PageFetchOptions } from "./page-fetcher.js";
+import { inThreadFetcher, type FetchedPage, type PageFetcher, type PageFetchOptions } from "./page-fetcher.js";
 
 export interface ThreadFetcherOptions {
   /** Threads to run; 0 fetches in this thread. Default: one per spare core, at least 1, at most 4. */
@@ -54,7 +52,7 @@ export function fetchThreadsFrom(env: Record<string, string | undefined>): numbe
 const FETCH_HERE = Symbol("fetch here");
 
 interface Pending {
-  resolve(result: SyncResult<CanonicalRecord> | typeof FETCH_HERE): void;
+  resolve(result: FetchedPage | typeof FETCH_HERE): void;
   reject(error: Error): void;
   logger: Logger;
   gate: RequestGate | undefined;
@@ -134,7 +132,7 @@ export function createThreadFetcher(options: ThreadFetcherOptions): PageFetcher 
       case "load-failed":
         return; // handled by `ready`
       case "result":
-        settle(thread, message.id)?.resolve(message.result);
+        settle(thread, message.id)?.resolve(message.page);
         return;
       case "error":
         settle(thread, message.id)?.reject(errorFromData(message.error));
@@ -198,7 +196,7 @@ export function createThreadFetcher(options: ThreadFetcherOptions): PageFetcher 
     credentials: Parameters<PageFetcher["fetch"]>[1],
     cursor: string | null,
     fetchOptions: PageFetchOptions,
-  ): Promise<SyncResult<CanonicalRecord> | typeof FETCH_HERE> {
+  ): Promise<FetchedPage | typeof FETCH_HERE> {
     const id = nextId++;
     const gate = currentRequestGate();
     return new Promise((resolve, reject) => {
@@ -223,6 +221,7 @@ export function createThreadFetcher(options: ThreadFetcherOptions): PageFetcher 
           fullSync: fetchOptions.fullSync,
           settings: fetchOptions.settings,
           dpaAcceptedAt: fetchOptions.dpaAcceptedAt,
+          limits: fetchOptions.limits,
           gated: gate !== undefined,
         } satisfies ToThread);
       } catch {
@@ -243,7 +242,7 @@ export function createThreadFetcher(options: ThreadFetcherOptions): PageFetcher 
 
   return {
     async fetch(connector, credentials, cursor, fetchOptions) {
-      if (closed || broken || fetchedHere.has(connector.id)) return connector.sync(credentials, cursor, fetchOptions);
+      if (closed || broken || fetchedHere.has(connector.id)) return inThreadFetcher.fetch(connector, credentials, cursor, fetchOptions);
       const thread = pick();
       let held: Map<string, string>;
       try {
@@ -255,18 +254,18 @@ export function createThreadFetcher(options: ThreadFetcherOptions): PageFetcher 
             error: error instanceof Error ? error.message : String(error),
           });
         }
-        return connector.sync(credentials, cursor, fetchOptions);
+        return inThreadFetcher.fetch(connector, credentials, cursor, fetchOptions);
       }
       if (held.get(connector.id) !== connector.version) {
         warnOnce(connector.id, `the fetch threads do not hold version ${connector.version}; fetching in the main thread`);
-        return connector.sync(credentials, cursor, fetchOptions);
+        return inThreadFetcher.fetch(connector, credentials, cursor, fetchOptions);
       }
       const result = await fetchInThread(thread, connector, credentials, cursor, fetchOptions);
       if (result !== FETCH_HERE) return result;
       // Back in the caller's async context, so the page still runs inside its vendor budget's request gate.
       fetchedHere.add(connector.id);
       warnOnce(connector.id, "its pages cannot cross threads; fetching them in the main thread");
-      return connector.sync(credentials, cursor, fetchOptions);
+      return inThreadFetcher.fetch(connector, credentials, cursor, fetchOptions);
     },
     async warm() {
       while (threads.length < size && !closed) start();

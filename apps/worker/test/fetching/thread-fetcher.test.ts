@@ -19,7 +19,8 @@ import {
 } from "@gtm-clarity/core";
 import { fathomSandbox } from "@gtm-clarity/connector-fathom/sandbox";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { PageFetcher, PageFetchOptions } from "../../src/fetching/page-fetcher.js";
+import { DEFAULT_LIMITS } from "@gtm-clarity/store";
+import { inThreadFetcher, type PageFetcher, type PageFetchOptions } from "../../src/fetching/page-fetcher.js";
 import { createThreadFetcher, fetchThreadsFrom } from "../../src/fetching/thread-fetcher.js";
 import { fastFathom } from "../support/fast-connectors.js";
 import { ProbeConnector } from "./probe-connectors.js";
@@ -39,7 +40,7 @@ function probeFetcher(connectorsModule = PROBE) {
 }
 
 function options(signal = new AbortController().signal): PageFetchOptions & { logger: ReturnType<typeof createMemoryLogger> } {
-  return { fullSync: false, settings: { region: "eu" }, dpaAcceptedAt: new Date("2026-01-02T03:04:05Z"), signal, logger: createMemoryLogger() };
+  return { fullSync: false, settings: { region: "eu" }, dpaAcceptedAt: new Date("2026-01-02T03:04:05Z"), signal, logger: createMemoryLogger(), limits: DEFAULT_LIMITS };
 }
 
 afterEach(async () => {
@@ -61,13 +62,14 @@ describe("a page fetched in a fetch thread", () => {
     const { fetcher } = probeFetcher();
     const result = await fetcher.fetch(probe, { token: "t" }, null, options());
     expect(result.stats.counts?.["thread"]).toBeGreaterThan(0);
-    expect(result.records.map((r) => r.externalId)).toEqual(["plain"]);
+    // Prepared for the store in the thread: validated and serialised, ready to write.
+    expect(result.prepared.records.map((r) => r.externalId)).toEqual(["plain"]);
+    expect(JSON.parse(result.prepared.records[0]?.json ?? "{}")).toMatchObject({ kind: "account", externalId: "plain" });
     // Linux keeps a nice value per thread: the fetch thread yields to the commits, the main thread is untouched.
     if (process.platform === "linux") {
       expect(result.stats.counts?.["nice"]).toBe(Math.max(10, MAIN_NICE));
       expect(getPriority()).toBe(MAIN_NICE);
     }
-    expect(result.syncedAt).toBeInstanceOf(Date);
   });
 
   it("logs through the caller's logger, with the settings and DPA date it was given", async () => {
@@ -97,7 +99,7 @@ describe("a page fetched in a fetch thread", () => {
     await expect(hanging).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(30_000); // the page would otherwise hang for 60 s
     const next = await fetcher.fetch(probe, { token: "t" }, null, options());
-    expect(next.records).toHaveLength(1);
+    expect(next.prepared.records).toHaveLength(1);
   });
 
   it("a thread that dies fails its page as retryable, and the next page gets a new thread", async () => {
@@ -112,7 +114,7 @@ describe("a page fetched in a fetch thread", () => {
   it("a page that cannot cross threads is fetched here instead, with one warning", async () => {
     const { fetcher, logger } = probeFetcher();
     const first = await fetcher.fetch(probe, { token: "t" }, "uncloneable", options());
-    expect(first.records.map((r) => r.externalId)).toEqual(["u"]);
+    expect(first.prepared.records.map((r) => r.externalId)).toEqual(["u"]);
     const second = await fetcher.fetch(probe, { token: "t" }, null, options());
     expect(second.stats.counts?.["thread"]).toBe(0);
     expect(logger.entries.filter((e) => e.level === "warn")).toHaveLength(1);
@@ -197,7 +199,7 @@ describe("budget slots for requests sent from a fetch thread", () => {
     const gate: RequestGate = { acquire: async () => (acquired += 1, () => undefined) };
     requests = 0;
     const result = await withRequestGate(gate, () => fetcher.fetch(probe, { token: "t", url }, "http-uncloneable:2", options()));
-    expect(result.records.map((r) => r.externalId)).toEqual(["u"]);
+    expect(result.prepared.records.map((r) => r.externalId)).toEqual(["u"]);
     // Two requests from the thread, two more when this thread fetched the page again: all four through the gate.
     expect(requests).toBe(4);
     expect(acquired).toBe(4);
@@ -214,7 +216,7 @@ describe("budget slots for requests sent from a fetch thread", () => {
 });
 
 describe("a real connector in a fetch thread", () => {
-  it("pulls the same Fathom pages as this thread does", async () => {
+  it("pulls and prepares the same Fathom pages as this thread does", async () => {
     const sandbox = await fathomSandbox.start({ size: 30, rateLimit: false });
     const fetcher = createThreadFetcher({ threads: 1, connectorsModule: FAST, exportName: "fastConnectors", logger: createMemoryLogger() });
     open.push(fetcher);
@@ -227,13 +229,13 @@ describe("a real connector in a fetch thread", () => {
           const result = await fetchPage(cursor);
           // The cursor holds the run's start time ("until"), which differs between the two runs.
           const cursorShape = result.cursor?.replace(/"until":"[^"]+"/, '"until":"…"') ?? null;
-          pages.push({ records: result.records, documents: result.documents ?? [], quarantined: result.quarantined ?? [], cursorShape });
+          pages.push({ records: result.records, documents: result.documents, prepared: result.prepared, cursorShape });
           if (!result.hasMore) return pages;
           cursor = result.cursor;
         }
       };
       const opts = { ...options(), settings };
-      const here = await pull((cursor) => connector.sync(sandbox.credentials, cursor, opts));
+      const here = await pull((cursor) => inThreadFetcher.fetch(connector, sandbox.credentials, cursor, opts));
       const there = await pull((cursor) => fetcher.fetch(connector, sandbox.credentials, cursor, opts));
       expect(here.length).toBeGreaterThan(1);
       expect(there).toEqual(here);
