@@ -12,8 +12,8 @@
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -65,6 +65,22 @@ interface ChildResult {
    */
   fetchSeconds?: number;
   commitSeconds?: number;
+  /**
+   * CPU seconds the whole machine spent while the phase was timed (every process: this one, the sandbox, the
+   * database server), from /proc/stat; undefined where there is none. Over `seconds`, how many cores were busy.
+   */
+  machineCpuSeconds?: number;
+}
+
+/** Busy CPU seconds of the whole machine so far (Linux), to tell a phase's CPU demand from its waiting. */
+function machineBusySeconds(): number | undefined {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+    return (user + nice + system + irq + softirq + steal) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 /** BENCH_SMOKE=1: tiny defaults, so a check can run the benchmark as the README writes it. */
@@ -142,12 +158,18 @@ async function pullAll(task: ChildTask, keep: boolean): Promise<{ pages: Page[];
   return { pages, records, count };
 }
 
+function cpuSince(before: number | undefined): { machineCpuSeconds?: number } {
+  const after = machineBusySeconds();
+  return before === undefined || after === undefined ? {} : { machineCpuSeconds: after - before };
+}
+
 async function child(task: ChildTask): Promise<Omit<ChildResult, "retainedHeapMb">> {
   const peak = () => Math.round(process.resourceUsage().maxRSS / 1024);
   if (task.phase === "pull") {
+    const busy = machineBusySeconds();
     const started = performance.now();
     const { records, count } = await pullAll(task, false);
-    return { phase: "pull", records, pages: count, seconds: (performance.now() - started) / 1000, peakRssMb: peak() };
+    return { phase: "pull", records, pages: count, seconds: (performance.now() - started) / 1000, peakRssMb: peak(), ...cpuSince(busy) };
   }
   const store = await openTarget(task.target);
   try {
@@ -155,12 +177,13 @@ async function child(task: ChildTask): Promise<Omit<ChildResult, "retainedHeapMb
     if (task.phase === "store") {
       const { pages, records } = await pullAll(task, true);
       const run = await store.startRun({ ...target, fullRefresh: false });
+      const busy = machineBusySeconds();
       const started = performance.now();
       for (const page of pages) {
         await store.commitPage({ ...target, runId: run.id, records: page.records, documents: page.documents, quarantined: page.quarantined, cursor: page.cursor });
       }
       const seconds = (performance.now() - started) / 1000;
-      return { phase: "store", records, pages: pages.length, seconds, peakRssMb: peak() };
+      return { phase: "store", records, pages: pages.length, seconds, peakRssMb: peak(), ...cpuSince(busy) };
     }
     let fetchMs = 0;
     let commitMs = 0;
@@ -194,6 +217,7 @@ async function child(task: ChildTask): Promise<Omit<ChildResult, "retainedHeapMb
     // A worker starts its fetch threads once, with the process; like opening the store, that is not the sync's time.
     await fetcher.warm();
     const activities = createSyncActivities({ store: timedPort, connectors: lookup(fastFathom()), fetcher });
+    const busy = machineBusySeconds();
     const started = performance.now();
     const [result] = await runSyncs({ activities, targets: [target] }).finally(() => fetcher.close());
     if (result?.status !== "succeeded") throw new Error(`sync ${result?.status}: ${result?.error?.message ?? ""}`);
@@ -205,6 +229,7 @@ async function child(task: ChildTask): Promise<Omit<ChildResult, "retainedHeapMb
       peakRssMb: peak(),
       fetchSeconds: fetchMs / 1000,
       commitSeconds: commitMs / 1000,
+      ...cpuSince(busy),
     };
   } finally {
     await store.close();
@@ -242,6 +267,18 @@ async function withFreshPgDatabase<T>(adminUrl: string, fn: (url: string) => Pro
 }
 
 const rate = (r: ChildResult) => r.records / r.seconds;
+
+/**
+ * The CPU the machine spent on the pull-only and the store-only phase, beside what it spent end to end, and the
+ * ceiling that puts on e2e/store here: both halves' CPU has to fit on this machine's cores in the e2e run, so it
+ * cannot take less than (pull CPU + store CPU) / cores, however well the halves overlap.
+ */
+function cpuColumn(r: Partial<Record<Phase, ChildResult>>): string {
+  const { pull, store, e2e } = r;
+  if (pull?.machineCpuSeconds === undefined || store?.machineCpuSeconds === undefined || e2e?.machineCpuSeconds === undefined) return "";
+  const floor = Math.max(store.seconds, pull.seconds, (pull.machineCpuSeconds + store.machineCpuSeconds) / availableParallelism());
+  return `${pull.machineCpuSeconds.toFixed(1)} + ${store.machineCpuSeconds.toFixed(1)} / ${e2e.machineCpuSeconds.toFixed(1)} (${(store.seconds / floor).toFixed(2)})`;
+}
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 /** Why the server does not answer, or undefined when it does. */
@@ -367,6 +404,7 @@ async function main(): Promise<number> {
         e2e.fetchSeconds !== undefined && e2e.commitSeconds !== undefined
           ? `${e2e.fetchSeconds.toFixed(1)} / ${e2e.commitSeconds.toFixed(1)} (${(Math.max(e2e.fetchSeconds, e2e.commitSeconds) / e2e.seconds).toFixed(2)})`
           : "",
+        cpuColumn(r),
       ]);
       // As it happens, so an interrupted run still leaves its figures.
       console.error(`bench: ${label}: ${JSON.stringify(r)}`);
@@ -405,17 +443,19 @@ async function main(): Promise<number> {
 
   console.log(
     renderTable(
-      ["store", "records", "pages", "seconds", "e2e rec/s", "peak RSS MB", "heap after GC MB", "pull-only rec/s", "e2e/pull", "store-only rec/s", "e2e/store", "pull/store RSS MB", "in-run fetch / commit s (max/e2e)"],
+      ["store", "records", "pages", "seconds", "e2e rec/s", "peak RSS MB", "heap after GC MB", "pull-only rec/s", "e2e/pull", "store-only rec/s", "e2e/store", "pull/store RSS MB", "in-run fetch / commit s (max/e2e)", "machine CPU s pull + store / e2e (ceiling)"],
       rows,
     ),
   );
   console.log("");
   for (const line of lines) console.log(line);
   console.log(
-    "e2e: sandbox -> connector -> validation -> commitPage (one transaction per page) via the in-process runner; " +
-      "pull-only: the same pages fetched, parsed and transformed, nothing stored; store-only: the same pages committed from memory; " +
+    "e2e: sandbox -> connector -> validation -> prepareCommit (in the fetch thread) -> commitPrepared (one transaction per page) via the in-process runner; " +
+      "pull-only: the same pages fetched, parsed and transformed, nothing stored; store-only: the same pages committed from memory (commitPage); " +
       "in-run fetch / commit: the e2e run's own time fetching and committing (they overlap: fetches run ahead of the commits, in a fetch thread), " +
-      "and the larger of them over the run's wall time (1.00: the run took exactly as long as its slower half).",
+      "and the larger of them over the run's wall time (1.00: the run took exactly as long as its slower half); " +
+      "machine CPU: CPU seconds of every process on the machine (sandbox and database server included) during the timed part of each phase, " +
+      "and the ceiling that sets on e2e/store here: the e2e run cannot take less than the pull's and the store's CPU over the cores.",
   );
   console.log(`Each figure is its phase's fastest of ${rounds} round(s), the phases taking turns; the x${scale} runs are one round.`);
   return 0;

@@ -267,39 +267,50 @@ function batchJson(batch: readonly PreparedRecord[]): string {
   return `[${batch.map((record) => record.json).join(",")}]`;
 }
 
-async function writeQuarantine(tx: SqlExecutor, target: CommitTarget, rows: readonly PreparedQuarantine[], size: number) {
-  for (const batch of chunks(rows, size)) {
-    await tx.query(UPSERT_QUARANTINE, [
-      target.tenantId,
-      target.connectionId,
-      target.runId ?? null,
-      batch.map((row) => row.kind),
-      batch.map((row) => row.externalId),
-      batch.map((row) => row.raw),
-      batch.map((row) => row.reasons),
-    ]);
-  }
+/** Handled where it is awaited; this only stops a rejection from counting as unhandled while others are in flight. */
+function inFlight<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
-async function writeDocuments(tx: SqlExecutor, target: CommitTarget, documents: readonly PreparedDocument[]) {
-  let written = 0;
+/** Sends the quarantine upserts without waiting for them. */
+function sendQuarantine(tx: SqlExecutor, target: CommitTarget, rows: readonly PreparedQuarantine[], size: number): Promise<unknown>[] {
+  return chunks(rows, size).map((batch) =>
+    inFlight(
+      tx.query(UPSERT_QUARANTINE, [
+        target.tenantId,
+        target.connectionId,
+        target.runId ?? null,
+        batch.map((row) => row.kind),
+        batch.map((row) => row.externalId),
+        batch.map((row) => row.raw),
+        batch.map((row) => row.reasons),
+      ]),
+    ),
+  );
+}
+
+/** Sends the document upserts without waiting; each resolves to the rows it wrote. */
+function sendDocuments(tx: SqlExecutor, target: CommitTarget, documents: readonly PreparedDocument[]): Promise<number>[] {
   // Documents are large: a few per statement keeps each parameter array well inside protocol limits.
-  for (const batch of chunks(documents, 50)) {
-    const { rows } = await tx.query<{ written: number }>(UPSERT_DOCUMENTS, [
-      target.tenantId,
-      target.connectionId,
-      target.runId ?? null,
-      batch.map((doc) => doc.externalId),
-      batch.map((doc) => doc.activityExternalId),
-      batch.map((doc) => doc.type),
-      batch.map((doc) => doc.mediaType),
-      batch.map((doc) => doc.text),
-      batch.map((doc) => doc.byteSize),
-      batch.map((doc) => doc.contentHash),
-    ]);
-    written += rows[0]?.written ?? 0;
-  }
-  return written;
+  return chunks(documents, 50).map((batch) =>
+    inFlight(
+      tx
+        .query<{ written: number }>(UPSERT_DOCUMENTS, [
+          target.tenantId,
+          target.connectionId,
+          target.runId ?? null,
+          batch.map((doc) => doc.externalId),
+          batch.map((doc) => doc.activityExternalId),
+          batch.map((doc) => doc.type),
+          batch.map((doc) => doc.mediaType),
+          batch.map((doc) => doc.text),
+          batch.map((doc) => doc.byteSize),
+          batch.map((doc) => doc.contentHash),
+        ])
+        .then(({ rows }) => rows[0]?.written ?? 0),
+    ),
+  );
 }
 
 const emptyResult = (duplicateEvent: boolean): CommitPageResult => ({
@@ -318,37 +329,62 @@ const emptyResult = (duplicateEvent: boolean): CommitPageResult => ({
  * remembered (hashed). A page that says there is more but hands back a cursor of the same run would make the next
  * page repeat an earlier one, forever if the vendor answers A -> B -> A: it fails with a PagingLoopError naming the
  * connector, and nothing of the page is committed. The same cursor on a last page (`hasMore: false`) is fine.
+ *
+ * Sends its statements without waiting; `check` (after the page's other statements were sent) throws if the cursor
+ * repeats.
  */
-async function guardPaging(
+function sendPagingGuard(
   tx: SqlExecutor,
   target: CommitTarget & { runId: string; cursor: string | null },
   run: { pages: number; connectorId: string },
-): Promise<void> {
+): { check(): Promise<void> } {
   const base = [target.tenantId, target.connectionId, target.runId, target.stream];
   // After the run's first page the cursor it read from is the one the page before remembered (saved with it).
-  if (run.pages === 0) await tx.query(REMEMBER_FROM_CURSOR, [...base, run.pages]);
+  const from = run.pages === 0 ? inFlight(tx.query(REMEMBER_FROM_CURSOR, [...base, run.pages])) : undefined;
   const page = run.pages + 1;
-  const added = await tx.query(REMEMBER_NEXT_CURSOR, [...base, target.cursor, page]);
-  if (added.rows.length > 0 || target.hasMore !== true) return;
-  const first = await tx.query<{ page: number }>(FIRST_SEEN_PAGE, [target.runId, target.stream, target.cursor]);
-  const firstPage = first.rows[0]?.page ?? 0;
-  throw new PagingLoopError(
-    run.connectorId,
-    `connector "${run.connectorId}" is paging in a loop: page ${page} of sync run ${target.runId} returned the cursor ` +
-      `${firstPage === 0 ? "the run started from" : `of page ${firstPage}`} again and said there is more`,
-    { details: { connectorId: run.connectorId, runId: target.runId, page, firstSeenPage: firstPage, reason: "repeated_cursor" } },
-  );
+  const added = inFlight(tx.query(REMEMBER_NEXT_CURSOR, [...base, target.cursor, page]));
+  return {
+    async check() {
+      await from;
+      if ((await added).rows.length > 0 || target.hasMore !== true) return;
+      const first = await tx.query<{ page: number }>(FIRST_SEEN_PAGE, [target.runId, target.stream, target.cursor]);
+      const firstPage = first.rows[0]?.page ?? 0;
+      throw new PagingLoopError(
+        run.connectorId,
+        `connector "${run.connectorId}" is paging in a loop: page ${page} of sync run ${target.runId} returned the cursor ` +
+          `${firstPage === 0 ? "the run started from" : `of page ${firstPage}`} again and said there is more`,
+        { details: { connectorId: run.connectorId, runId: target.runId, page, firstSeenPage: firstPage, reason: "repeated_cursor" } },
+      );
+    },
+  };
 }
 
-/** Runs inside a tenant transaction (role gtm_app, app.tenant_id set). */
+/** A page's result, and its last statements: still in flight, so COMMIT can follow them in the same round trip. */
+export interface PageCommitInFlight {
+  result: CommitPageResult;
+  /**
+   * Await after the transaction: if one of them failed, the database turned the COMMIT into a rollback, and this
+   * rejects with that statement's error.
+   */
+  last: Promise<unknown>;
+}
+
+/**
+ * Runs inside a tenant transaction (role gtm_app, app.tenant_id set).
+ *
+ * Round trips are what a page's commit mostly waits for, on a busy machine or a remote server, so statements that do
+ * not need an earlier one's answer are sent together (the pg driver pipelines them; PGlite runs them in order):
+ * 1. the lock on the connection (with BEGIN and the tenant scope, sent by the transaction before it);
+ * 2. the paging guard, every record batch, quarantine, documents and tombstoned documents;
+ * 3. MARK_SEEN where a full refresh needs it, the cursor and the run's counts, followed by COMMIT.
+ * A failure anywhere fails the page and rolls back all of it, whatever was sent after it.
+ */
 export async function commitPreparedPage(
   tx: SqlExecutor,
   target: CommitTarget,
   page: PreparedPage,
   options: { limits: StoreLimits; onBatch?: BatchHook | undefined },
-): Promise<CommitPageResult> {
-  // The run is read in the same round trip (a page's commit is a handful of statements; each costs a wait for the
-  // server, which on a busy machine is most of a page's time).
+): Promise<PageCommitInFlight> {
   const connection = await tx.query<LockedConnection>(LOCK_CONNECTION_AND_READ_RUN, [target.connectionId, target.runId ?? null]);
   const locked = connection.rows[0];
   if (locked === undefined) {
@@ -357,15 +393,15 @@ export async function commitPreparedPage(
   const { seq } = locked;
 
   let fullRefresh = false;
+  let guard: { check(): Promise<void> } | undefined;
   if (target.runId !== undefined) {
     if (locked.run_status === null) throw new NotFoundError(`sync run ${target.runId} not found for connection ${target.connectionId}`);
     if (locked.run_status !== "running") {
       throw new ValidationError(`sync run ${target.runId} is ${locked.run_status}; pages can only be committed to a running run`);
     }
     fullRefresh = locked.full_refresh === true;
-    // Before any record is written: a looping page costs one statement, not a page of upserts.
     if (target.cursor !== undefined) {
-      await guardPaging(tx, { ...target, runId: target.runId, cursor: target.cursor }, {
+      guard = sendPagingGuard(tx, { ...target, runId: target.runId, cursor: target.cursor }, {
         pages: locked.pages ?? 0,
         connectorId: locked.connector_id,
       });
@@ -373,84 +409,95 @@ export async function commitPreparedPage(
   }
 
   if (target.webhookEventId !== undefined) {
+    // Waited for: a repeated delivery must commit nothing else.
     const first = await tx.query(
       `INSERT INTO webhook_events (tenant_id, connection_id, event_id) VALUES ($1, $2, $3)
        ON CONFLICT (connection_id, event_id) DO NOTHING RETURNING 1`,
       [target.tenantId, target.connectionId, target.webhookEventId],
     );
-    if (first.rows.length === 0) return emptyResult(true);
+    if (first.rows.length === 0) {
+      await guard?.check();
+      return { result: emptyResult(true), last: Promise.resolve() };
+    }
   }
 
   const result = emptyResult(false);
   result.duplicates = page.duplicates;
   const batches = chunks<unknown>(page.serialized ?? page.records, options.limits.batchSize);
-  const tombstonedActivities: string[] = [];
-  // Pipelined: batch k+1 is validated and serialised (CPU, in this process) while the server executes batch k, so
-  // on a real server the two overlap. PGlite runs in this thread, where the order of work is simply unchanged.
+  // Each batch is sent as soon as it is serialised: the server runs batch k while batch k+1 is validated here.
   const seen = new Set<string>();
-  const serialize = (raw: readonly unknown[] | undefined): PreparedRecord[] => {
-    if (raw === undefined) return [];
-    if (page.serialized !== undefined) return raw as PreparedRecord[]; // prepared by prepareCommit: already checked
-    const serialized = serializeRecords(raw, options.limits, page.quarantine, seen);
-    result.duplicates += serialized.duplicates;
-    return serialized.records;
-  };
-  let next = serialize(batches[0]);
-  for (let index = 0; index < batches.length; index += 1) {
-    const batch = next;
-    const pending = batch.length === 0
-      ? Promise.resolve({ rows: [{ created: 0, updated: 0, deleted: 0 }], rowCount: 1 })
-      : tx.query<{ created: number; updated: number; deleted: number }>(UPSERT_RECORDS, [
-          target.tenantId,
-          target.connectionId,
-          target.runId ?? null,
-          batchJson(batch),
-          seq,
-        ]);
-    // Handled by the await below; this only stops a rejection from counting as unhandled meanwhile.
-    pending.catch(() => undefined);
-    const following = batches[index + 1];
-    next = serialize(following);
-    const { rows } = await pending;
+  const sent: { batch: PreparedRecord[]; counts: Promise<{ created: number; updated: number; deleted: number }> }[] = [];
+  for (const raw of batches) {
+    let batch: PreparedRecord[];
+    if (page.serialized !== undefined) {
+      batch = raw as PreparedRecord[]; // prepared by prepareCommit: already checked
+    } else {
+      const serialized = serializeRecords(raw, options.limits, page.quarantine, seen);
+      result.duplicates += serialized.duplicates;
+      batch = serialized.records;
+    }
+    const counts = batch.length === 0
+      ? Promise.resolve({ created: 0, updated: 0, deleted: 0 })
+      : tx
+          .query<{ created: number; updated: number; deleted: number }>(UPSERT_RECORDS, [
+            target.tenantId,
+            target.connectionId,
+            target.runId ?? null,
+            batchJson(batch),
+            seq,
+          ])
+          .then(({ rows }) => rows[0] ?? { created: 0, updated: 0, deleted: 0 });
+    sent.push({ batch, counts: inFlight(counts) });
+  }
 
-    const counts = rows[0] ?? { created: 0, updated: 0, deleted: 0 };
+  // Serialisation may have quarantined records: the quarantine goes out after the last batch.
+  const quarantineSent = sendQuarantine(tx, target, page.quarantine, options.limits.batchSize);
+  const documentsSent = sendDocuments(tx, target, page.documents);
+  const tombstonedActivities = sent.flatMap(({ batch }) =>
+    batch.filter((record) => record.isDeleted && record.kind === "activity").map((record) => record.externalId),
+  );
+  const tombstonesSent =
+    tombstonedActivities.length > 0
+      ? inFlight(tx.query(DELETE_DOCUMENTS_OF_TOMBSTONES, [target.tenantId, target.connectionId, tombstonedActivities]))
+      : undefined;
+
+  await guard?.check();
+  const lastStatements: Promise<unknown>[] = [];
+  for (const [index, { batch, counts: pending }] of sent.entries()) {
+    const counts = await pending;
     result.created += counts.created;
     result.updated += counts.updated;
     result.deleted += counts.deleted;
     result.unchanged += batch.length - counts.created - counts.updated;
-    for (const record of batch) {
-      if (record.isDeleted && record.kind === "activity") tombstonedActivities.push(record.externalId);
-    }
     if (fullRefresh && counts.created + counts.updated < batch.length) {
-      await tx.query(MARK_SEEN, [
-        target.tenantId,
-        target.connectionId,
-        target.runId ?? null,
-        batch.map((record) => record.kind),
-        batch.map((record) => record.externalId),
-        seq,
-      ]);
+      lastStatements.push(
+        inFlight(
+          tx.query(MARK_SEEN, [
+            target.tenantId,
+            target.connectionId,
+            target.runId ?? null,
+            batch.map((record) => record.kind),
+            batch.map((record) => record.externalId),
+            seq,
+          ]),
+        ),
+      );
     }
     await options.onBatch?.({ batch: index + 1, batches: batches.length });
   }
-
-  await writeQuarantine(tx, target, page.quarantine, options.limits.batchSize);
+  await Promise.all(quarantineSent);
   result.quarantined = page.quarantine.length;
-
-  if (page.documents.length > 0) result.documents = await writeDocuments(tx, target, page.documents);
-
-  if (tombstonedActivities.length > 0) {
-    await tx.query(DELETE_DOCUMENTS_OF_TOMBSTONES, [target.tenantId, target.connectionId, tombstonedActivities]);
-  }
+  for (const written of await Promise.all(documentsSent)) result.documents += written;
+  await tombstonesSent;
 
   const counts = [result.created, result.updated, result.unchanged, result.deleted, result.duplicates, result.quarantined, result.documents];
   const cursorRow = [target.tenantId, target.connectionId, target.stream, target.cursor, target.runId ?? null];
   if (target.cursor !== undefined && target.runId !== undefined) {
-    await tx.query(SAVE_CURSOR_AND_COUNT_RUN, [...cursorRow, ...counts]);
+    lastStatements.push(inFlight(tx.query(SAVE_CURSOR_AND_COUNT_RUN, [...cursorRow, ...counts])));
   } else if (target.cursor !== undefined) {
-    await tx.query(SAVE_CURSOR, cursorRow);
+    lastStatements.push(inFlight(tx.query(SAVE_CURSOR, cursorRow)));
   } else if (target.runId !== undefined) {
-    await tx.query(COUNT_RUN, [target.runId, ...counts]);
+    lastStatements.push(inFlight(tx.query(COUNT_RUN, [target.runId, ...counts])));
   }
-  return result;
+  return { result, last: inFlight(Promise.all(lastStatements)) };
 }

@@ -186,8 +186,18 @@ export interface PgDriverOptions {
   onError?: (error: Error) => void;
 }
 
+/** COMMIT of a transaction in which a statement failed: PostgreSQL rolls it back and says so only in the tag. */
+export class RolledBackAtCommitError extends Error {
+  override readonly name = "RolledBackAtCommitError";
+  constructor() {
+    super("the transaction was rolled back at COMMIT: one of its statements had failed");
+  }
+}
+
 export function createPgDriver(options: PgDriverOptions): SqlDriver {
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.max ?? 10 });
+  // Pipeline mode: statements sent without waiting for the one before go out together (each still gets its own
+  // answer, in order), so a transaction's independent statements cost one round trip instead of one each.
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.max ?? 10, pipeline: true });
   // An idle client losing its socket must not crash the process; the next checkout gets a fresh one.
   pool.on("error", (error) => options.onError?.(error));
   const base = pgExecutor(pool);
@@ -197,18 +207,24 @@ export function createPgDriver(options: PgDriverOptions): SqlDriver {
     async transaction(fn) {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // BEGIN is not waited for: it goes out with the transaction's first statements. Should it fail, they fail too,
+      // and its own error is the one reported.
+      const begun = client.query("BEGIN");
+      begun.catch(() => undefined);
       try {
-        await client.query("BEGIN");
         const result = await fn(pgExecutor(client));
-        await client.query("COMMIT");
+        await begun;
+        const committed = await client.query("COMMIT");
+        if (committed.command === "ROLLBACK") throw new RolledBackAtCommitError();
         return result;
       } catch (error) {
+        const beginError: unknown = await begun.then(() => undefined, (failed: unknown) => failed);
         try {
           await client.query("ROLLBACK");
         } catch (rollbackError) {
           broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
         }
-        throw error;
+        throw beginError ?? error;
       } finally {
         // A client whose ROLLBACK failed is in an unknown state: destroy it rather than return it to the pool.
         client.release(broken);
@@ -216,12 +232,14 @@ export function createPgDriver(options: PgDriverOptions): SqlDriver {
     },
     async copyFrom(sql, data) {
       const bytes = typeof data === "string" ? Buffer.from(data) : data;
-      const client = await pool.connect();
+      // A COPY takes over its connection, which a pipelined one refuses: it gets a connection of its own.
+      const client = new pg.Client({ connectionString: options.databaseUrl });
+      await client.connect();
       try {
         const copy = client.query(new CopyFromStdin(sql, bytes));
         return await copy.done;
       } finally {
-        client.release();
+        await client.end();
       }
     },
     close: () => pool.end(),

@@ -304,21 +304,37 @@ async function commitPrepared(ctx: StoreContext, input: CommitPreparedInput): Pr
   });
 }
 
-function commitInTransaction(ctx: StoreContext, target: z.output<typeof CommitPreparedSchema> | z.output<typeof CommitPageSchema>, page: PreparedPage) {
-  return withTenantTransaction(ctx.driver, target.tenantId, (tx) =>
-    commitPreparedPage(
-      tx,
-      {
-        tenantId: target.tenantId,
-        connectionId: target.connectionId,
-        runId: target.runId,
-        stream: target.stream,
-        cursor: target.cursor,
-        hasMore: target.hasMore,
-        webhookEventId: target.webhookEventId,
-      },
-      page,
-      { limits: ctx.limits, onBatch: ctx.onBatch },
-    ),
-  );
+async function commitInTransaction(
+  ctx: StoreContext,
+  target: z.output<typeof CommitPreparedSchema> | z.output<typeof CommitPageSchema>,
+  page: PreparedPage,
+): Promise<CommitPageResult> {
+  let last: Promise<unknown> | undefined;
+  try {
+    const result = await withTenantTransaction(ctx.driver, target.tenantId, async (tx) => {
+      const committing = await commitPreparedPage(
+        tx,
+        {
+          tenantId: target.tenantId,
+          connectionId: target.connectionId,
+          runId: target.runId,
+          stream: target.stream,
+          cursor: target.cursor,
+          hasMore: target.hasMore,
+          webhookEventId: target.webhookEventId,
+        },
+        page,
+        { limits: ctx.limits, onBatch: ctx.onBatch },
+      );
+      // The page's last statements are still in flight: COMMIT follows them in the same round trip.
+      last = committing.last;
+      return committing.result;
+    });
+    await last;
+    return result;
+  } catch (error) {
+    // A last statement that failed turned the COMMIT into a rollback: its error is the cause worth reporting.
+    await last;
+    throw error;
+  }
 }

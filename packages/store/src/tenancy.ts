@@ -14,8 +14,18 @@ export function withTenantTransaction<T>(
   fn: (tx: SqlExecutor) => Promise<T>,
 ): Promise<T> {
   return driver.transaction(async (tx) => {
-    await tx.query("SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)", [APP_ROLE, tenantId]);
-    return fn(tx);
+    // Not waited for: the first statement of `fn` follows it in the same round trip (see the pg driver); if the
+    // scope could not be set, nothing after it runs, and its own error is the one reported.
+    const scoped = tx.query("SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)", [APP_ROLE, tenantId]);
+    scoped.catch(() => undefined);
+    try {
+      const result = await fn(tx);
+      await scoped;
+      return result;
+    } catch (error) {
+      await scoped;
+      throw error;
+    }
   });
 }
 

@@ -2,7 +2,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultDataDir, findWorkspaceRoot } from "../src/index.js";
+import { defaultDataDir, findWorkspaceRoot, RolledBackAtCommitError } from "../src/index.js";
 import { createTestDatabase, engines, reportSkip, type TestDatabase } from "./helpers.js";
 
 describe.each(engines)("SQL driver on $name", (engine) => {
@@ -25,6 +25,24 @@ describe.each(engines)("SQL driver on $name", (engine) => {
       { id: 2, body: "two", doc: null },
     ]);
     expect((await db.driver.query("DELETE FROM t")).rowCount).toBe(2);
+  });
+
+  it("statements sent without waiting run in order, and one that fails takes the whole transaction with it", async () => {
+    const sent: Promise<unknown>[] = [];
+    const error = await db.driver
+      .transaction(async (tx) => {
+        sent.push(tx.query("INSERT INTO t (id, body) VALUES (20, 'first')"));
+        sent.push(tx.query("INSERT INTO t (id, body) VALUES (20, 'same key')"));
+        sent.push(tx.query("INSERT INTO t (id, body) VALUES (21, 'after the failure')"));
+        const settled = await Promise.allSettled(sent);
+        expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected", "rejected"]);
+        // The failure was swallowed: COMMIT finds the transaction aborted and rolls it back, which must not pass.
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    if (engine.name === "pg") expect(error).toBeInstanceOf(RolledBackAtCommitError);
+    const { rows } = await db.driver.query<{ id: number }>("SELECT id FROM t WHERE id >= 20");
+    expect(rows).toEqual([]);
   });
 
   it("commits a transaction, and rolls it back entirely when the callback throws", async () => {
