@@ -40,8 +40,9 @@ if (SKIP_REASON) console.warn(`create-connector e2e: SKIPPED, ${SKIP_REASON}`);
 const repoRoot = findWorkspaceRoot(fileURLToPath(new URL(".", import.meta.url)));
 /**
  * Not copied: installs, build output and caches, and what other suites write while this one runs in the repo's test
- * command (apps/web's .next and artifacts, every package's test-results, the Node 24 download under .ci/.tools): a
- * file removed half-way through the copy would fail it, and none of it is needed to generate or check a connector.
+ * command (apps/web's .next and artifacts, every package's test-results, the Node 24 download under .ci/.tools,
+ * pnpm's temporary files): a file removed half-way through the copy would fail it, and none of it is needed to
+ * generate or check a connector.
  */
 const COPY_EXCLUDES = new Set([
   "node_modules",
@@ -55,6 +56,8 @@ const COPY_EXCLUDES = new Set([
   "test-results",
   ".tools",
 ]);
+/** pnpm's own temporary files (`_tmp_<pid>_<hex>`), which a pnpm run elsewhere in the repo writes and removes. */
+const PNPM_TEMP = /^_tmp_\d+_[0-9a-f]+$/;
 
 /** Children get a plain environment: none of the variables pnpm, turbo or this vitest run set for themselves. */
 const childEnv: NodeJS.ProcessEnv = {
@@ -132,7 +135,7 @@ describe.skipIf(SKIP_REASON !== "")(
         filter: (source) =>
           !relative(repoRoot, source)
             .split(/[\\/]/)
-            .some((part) => COPY_EXCLUDES.has(part)),
+            .some((part) => COPY_EXCLUDES.has(part) || PNPM_TEMP.test(part)),
       });
       run("pnpm", INSTALL, ws);
     }, 180_000);
