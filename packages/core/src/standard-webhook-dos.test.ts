@@ -127,9 +127,14 @@ describe("parseSignatureEntries", () => {
     // A backtracking trailing-comma regex needs about a minute for the first shape alone.
     const shapes = [fill(",", 1 << 18, "x"), fill("v1,", 1 << 18), fill(", ", 1 << 18, "x")];
     parseSignatureEntries(shapes); // warm-up
-    const start = performance.now();
-    parseSignatureEntries(shapes);
-    // Generous for a loaded CI machine; the point is the orders of magnitude between linear and quadratic.
-    expect(performance.now() - start).toBeLessThan(250);
+    let fastest = Infinity;
+    for (let run = 0; run < 3; run += 1) {
+      const start = performance.now();
+      parseSignatureEntries(shapes);
+      fastest = Math.min(fastest, performance.now() - start);
+    }
+    // The point is the orders of magnitude between linear (milliseconds) and quadratic (a minute): the bound is
+    // loose enough for a fully loaded CI machine on a slow day, where a single reading once took 315 ms.
+    expect(fastest).toBeLessThan(2_000);
   });
 });
