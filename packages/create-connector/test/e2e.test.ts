@@ -138,7 +138,7 @@ describe.skipIf(SKIP_REASON !== "")(
             .some((part) => COPY_EXCLUDES.has(part) || PNPM_TEMP.test(part)),
       });
       run("pnpm", INSTALL, ws);
-    }, 180_000);
+    }, 600_000);
 
     afterAll(() => {
       if (temp !== "" && process.env["KEEP_E2E"] !== "1") rmSync(temp, { recursive: true, force: true });
@@ -157,7 +157,7 @@ describe.skipIf(SKIP_REASON !== "")(
       );
       const changeset = readFileSync(join(ws, ".changeset", "connector-x-initial.md"), "utf8");
       expect(changeset).toContain('"@gtm-clarity/connector-x": minor');
-    }, 240_000);
+    }, 720_000);
 
     it("every --auth x --kinds x --webhooks combination typechecks and lints; OAuth + webhooks and a few others pass their tests", async () => {
       await generateConnector({ dir: ws, name: "y", displayName: "Why Corp", auth: "oauth", webhooks: true });
@@ -258,6 +258,6 @@ describe.skipIf(SKIP_REASON !== "")(
         runAsync(process.execPath, [bin("vitest/vitest.mjs"), "run"], result.packageDir),
       ]);
       expect(tested).toMatch(/Tests\s+\d+ passed/);
-    }, 180_000);
+    }, 600_000);
   },
 );

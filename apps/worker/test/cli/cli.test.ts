@@ -89,8 +89,10 @@ describe("worker --help", () => {
   });
 });
 
+// Each test starts several CLI processes (tsx) one after another: 5 to 30 s alone, but minutes at full CI load on a
+// slow day (one test once passed 120 s there), so the limits only catch a test that really hangs.
 describe("connections, sync and runs from the CLI", () => {
-  it("adds a connection (key from an env var, never argv), syncs it, lists runs, removes it", { timeout: 120_000 }, async () => {
+  it("adds a connection (key from an env var, never argv), syncs it, lists runs, removes it", { timeout: 360_000 }, async () => {
     process.env["FATHOM_TEST_KEY"] = apiKey;
     const id = "5f0c3b8e-8d0a-4b8e-9b7a-2f1d8c3e4a51";
     const added = await capture([
@@ -117,7 +119,7 @@ describe("connections, sync and runs from the CLI", () => {
     expect((await capture(["connections", "list", "-t", "acme"])).out).not.toContain(id);
   });
 
-  it("adds a connection from the connector's schemas: setting flags typed by the schema, the key from --secret-env", { timeout: 120_000 }, async () => {
+  it("adds a connection from the connector's schemas: setting flags typed by the schema, the key from --secret-env", { timeout: 360_000 }, async () => {
     const help = await capture(["connections", "add", "--connector", "fathom", "--help"]);
     expect(help.out).toMatch(/--include-transcript\s+Sync transcripts/);
     expect(help.out).toMatch(/--lookback-minutes N\s/);
@@ -144,7 +146,7 @@ describe("connections, sync and runs from the CLI", () => {
     }
   });
 
-  it("refuses bad settings and a wrong key with the fields named and no value repeated", { timeout: 60_000 }, async () => {
+  it("refuses bad settings and a wrong key with the fields named and no value repeated", { timeout: 240_000 }, async () => {
     process.env["FATHOM_TEST_KEY"] = apiKey;
     const bad = await capture([
       "connections", "add", "-t", "bad", "--connector", "fathom", "--secret-env", "apiKey=FATHOM_TEST_KEY",
@@ -171,7 +173,7 @@ describe("connections, sync and runs from the CLI", () => {
     expect(unset.err).toContain("environment variable NO_SUCH_VARIABLE_SET (secret apiKey) is not set or empty");
   });
 
-  it("a reader that closes the pipe early ends a command quietly (no EPIPE crash), `connections add` included", { timeout: 180_000 }, async () => {
+  it("a reader that closes the pipe early ends a command quietly (no EPIPE crash), `connections add` included", { timeout: 480_000 }, async () => {
     const bin = fileURLToPath(new URL("../../bin/worker.js", import.meta.url));
     const id = "7d1e2c3b-4a5f-4e6d-8c7b-9a0b1c2d3e4f";
     // Each command into a pipe nobody reads (`true` exits at once, so every write meets a closed pipe), and the one
@@ -197,7 +199,7 @@ describe("connections, sync and runs from the CLI", () => {
     expect(stderr.match(/^exit \d+$/gm)).toEqual(commands.map(() => "exit 0"));
   });
 
-  it("schedules sync without --tenant plans every tenant's connections (read by the maintenance role)", { timeout: 60_000 }, async () => {
+  it("schedules sync without --tenant plans every tenant's connections (read by the maintenance role)", { timeout: 240_000 }, async () => {
     const planned = await capture(["schedules", "sync", "--dry-run"]);
     expect(planned.code).toBe(0);
     // The connections the tests above left behind, in two tenants.
@@ -205,7 +207,7 @@ describe("connections, sync and runs from the CLI", () => {
     expect(planned.out).toContain("sync:pipe:7d1e2c3b-4a5f-4e6d-8c7b-9a0b1c2d3e4f");
   });
 
-  it("Ctrl-C stops `worker sync` at a page boundary: exit 130, run cancelled, cursor at the last committed page", { timeout: 120_000 }, async () => {
+  it("Ctrl-C stops `worker sync` at a page boundary: exit 130, run cancelled, cursor at the last committed page", { timeout: 360_000 }, async () => {
     const dataDir = join(dir, "sigint");
     await copyPgliteTemplate(dataDir);
     const store = await openStore({ dataDir, keyRing: createKeyRing(TEST_KEY) });
