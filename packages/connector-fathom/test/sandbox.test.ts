@@ -45,7 +45,9 @@ describe("sandbox data", () => {
     const started = Date.now();
     const sandbox = await sandboxWith({ meetings: 5_000 });
     expect(sandbox.meetings()).toHaveLength(5_000);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // Well under a second alone; the bound only catches generation going quadratic, even at full CI load on a slow
+    // day (where 5 s was once not enough).
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
 
