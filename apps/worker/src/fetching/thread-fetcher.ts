@@ -176,8 +176,15 @@ export function createThreadFetcher(options: ThreadFetcherOptions): PageFetcher 
       worker.on("error", (error) => died(new TransientError(`fetch thread failed: ${error.message}`, { cause: error })));
       worker.on("exit", (code) => died(new TransientError(`fetch thread exited with code ${code}`)));
     });
-    thread.ready.catch(() => undefined);
-    worker.unref();
+    // Held while it boots: a caller awaiting `ready` (warm, or a first fetch) may be all that is left to do, and an
+    // unreferenced thread would let the process exit with that await unsettled (exit code 13). Once ready, an idle
+    // thread keeps nobody alive.
+    thread.ready.then(
+      () => {
+        if (thread.pending.size === 0) worker.unref();
+      },
+      () => worker.unref(),
+    );
     threads.push(thread);
     return thread;
   }
