@@ -2,7 +2,7 @@
  * Runs a command line through `sh -c`, the way a reader pastes it into a terminal, and keeps its output (stdout and
  * stderr interleaved). Prompts can be answered: each `answers` entry is written once, when its pattern first shows.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 
 export interface Answer {
   prompt: RegExp;
@@ -59,7 +59,9 @@ export function runShell(command: string, options: ShellOptions): Promise<ShellR
     child.stderr?.on("data", onData);
     const timer = setTimeout(() => {
       timedOut = true;
-      if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      if (child.pid === undefined) return;
+      output += processStates(child.pid);
+      process.kill(-child.pid, "SIGKILL");
     }, options.timeoutMs);
     child.on("error", (error) => {
       clearTimeout(timer);
@@ -70,6 +72,19 @@ export function runShell(command: string, options: ShellOptions): Promise<ShellR
       resolve({ command, code, signal, output, seconds: (performance.now() - started) / 1000, timedOut });
     });
   });
+}
+
+/**
+ * What every process the command started was doing when it timed out (state, kernel wait channel, CPU time): tells
+ * a command stuck on I/O or a lock from one that was busy or merely slow.
+ */
+function processStates(group: number): string {
+  try {
+    const table = execFileSync("ps", ["-o", "pid,ppid,stat,wchan:24,etime,time,args", "-s", String(group)], { encoding: "utf8", timeout: 5000 });
+    return `\n--- timed out; its processes then:\n${table}`;
+  } catch (error) {
+    return `\n--- timed out; ps failed: ${error instanceof Error ? error.message : String(error)}\n`;
+  }
 }
 
 /** What a failed command's error should show: how it ended and the end of its output. */
