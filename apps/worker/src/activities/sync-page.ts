@@ -106,7 +106,10 @@ export async function syncPages(deps: SyncPageDeps, input: SyncPagesInput, runti
     }, deps.heartbeatIntervalMs);
     timer.unref();
 
-    const fetchPage = async (cursor: string | null, page: number): Promise<FetchedPage> => {
+    // A fetch thread may fetch the pages after the one asked for before they are asked for (it still answers each
+    // request in turn): as many as this call (and the run's page cap) still allow, up to the prefetch depth, and until
+    // the call's deadline.
+    const fetchPage = async (cursor: string | null, page: number, after: number): Promise<FetchedPage> => {
       const connection = await connections.forPage(ref, input.runId);
       assertWithinPageLimit(connection.connector.id, { runId: input.runId, page }, deps.maxPagesPerSync);
       // A rejected token is refreshed (once, under the connection's lock) and the page fetched once more.
@@ -118,6 +121,7 @@ export async function syncPages(deps: SyncPageDeps, input: SyncPagesInput, runti
           settings: connection.settings,
           dpaAcceptedAt: connection.dpaAcceptedAt,
           limits: store.limits,
+          runAhead: { pages: Math.max(0, Math.min(deps.prefetchDepth, after, deps.maxPagesPerSync - page)), forMs: Math.max(0, deadline - now()) },
         }),
       );
     };
@@ -127,7 +131,7 @@ export async function syncPages(deps: SyncPageDeps, input: SyncPagesInput, runti
     // Fetches run ahead of the commits (up to `prefetchDepth` pages), each from the cursor of the page before it.
     ahead = prefetch<FetchedPage>(total.cursor, {
       depth: deps.prefetchDepth,
-      fetch: (cursor, index) => fetchPage(cursor, page + index),
+      fetch: (cursor, index) => fetchPage(cursor, page + index, maxPages - committedBefore - index - 1),
       more: (fetched, count) => fetched.hasMore && committedBefore + count < maxPages && now() < deadline && !runtime.stop?.aborted,
       cursorOf: (fetched) => fetched.cursor,
     });

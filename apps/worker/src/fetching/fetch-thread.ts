@@ -1,14 +1,16 @@
 /**
  * The body of a fetch thread: loads the connectors (the module the main thread names), then runs `sync` for each
- * page it is asked for and posts it back prepared for the store (./page-fetcher.ts). Requests inside a vendor budget ask the main thread for their slot
- * (the budget's store lives there); logs go to the main thread's logger; an abort from the main thread aborts the
+ * page it is asked for and posts it back prepared for the store (./page-fetcher.ts), running ahead along the cursor
+ * chain as far as the request allows (./run-ahead.ts). Requests inside a vendor budget ask the main thread for their
+ * slot (the budget's store lives there); logs go to the main thread's logger; an abort from the main thread aborts the
  * page's requests.
  */
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { errorFromData, errorToData, withRequestGate, type CanonicalRecord, type Connector, type GatedRequest, type Logger, type LogFields, type LogLevel, type RequestGate } from "@gtm-clarity/core";
-import type { FromThread, ThreadData, ToThread } from "./messages.js";
-import { fetchedPage } from "./page-fetcher.js";
+import type { FetchRequest, FromThread, ThreadData, ToThread } from "./messages.js";
+import { fetchedPage, type FetchedPage } from "./page-fetcher.js";
+import { RunAhead } from "./run-ahead.js";
 
 /** What the module's export must offer: the worker's registry does, and so does any test lookup. */
 interface Lookup {
@@ -32,7 +34,7 @@ function post(message: FromThread): void {
 
 /** What each page in flight needs when the main thread answers: its abort and its pending budget slots. */
 interface InFlight {
-  abort: AbortController;
+  abort(reason: string): void;
   gates: Map<number, { resolve(release: () => void): void; reject(error: Error): void }>;
 }
 const inFlight = new Map<number, InFlight>();
@@ -78,23 +80,37 @@ function remoteGate(id: number, flight: InFlight): RequestGate {
   };
 }
 
-async function runFetch(lookup: Lookup, message: Extract<ToThread, { type: "fetch" }>): Promise<void> {
-  const { id } = message;
-  const flight: InFlight = { abort: new AbortController(), gates: new Map() };
+/** Runs the connector's `sync` for one page and prepares it for the store, inside `gate` when given. */
+async function fetchPage(lookup: Lookup, request: FetchRequest, signal: AbortSignal, logger: Logger, gate?: RequestGate): Promise<FetchedPage> {
+  const connector: Connector<CanonicalRecord> = lookup.get(request.connectorId);
+  const call = () =>
+    connector.sync(request.credentials, request.cursor, {
+      fullSync: request.fullSync,
+      settings: request.settings,
+      dpaAcceptedAt: request.dpaAcceptedAt,
+      signal,
+      logger,
+    });
+  const result = await (gate ? withRequestGate(gate, call) : call());
+  // Prepared for the store here too: the main thread receives strings, not object graphs, and only writes them.
+  return fetchedPage(result, request.limits);
+}
+
+async function runFetch(lookup: Lookup, ahead: RunAhead<FetchedPage>, request: FetchRequest): Promise<void> {
+  const { id } = request;
+  const flight: InFlight = { abort: () => undefined, gates: new Map() };
   inFlight.set(id, flight);
   try {
-    const connector: Connector<CanonicalRecord> = lookup.get(message.connectorId);
-    const call = () =>
-      connector.sync(message.credentials, message.cursor, {
-        fullSync: message.fullSync,
-        settings: message.settings,
-        dpaAcceptedAt: message.dpaAcceptedAt,
-        signal: flight.abort.signal,
-        logger: threadLogger(id),
-      });
-    const result = await (message.gated ? withRequestGate(remoteGate(id, flight), call) : call());
-    // Prepared for the store here too: the main thread receives strings, not object graphs, and only writes them.
-    const page = fetchedPage(result, message.limits);
+    let page: FetchedPage;
+    if (request.gated) {
+      const abort = new AbortController();
+      flight.abort = (reason) => abort.abort(new Error(reason));
+      page = await fetchPage(lookup, request, abort.signal, threadLogger(id), remoteGate(id, flight));
+    } else {
+      const taken = ahead.take(request, threadLogger(id));
+      flight.abort = taken.abort;
+      page = await taken.result;
+    }
     try {
       post({ type: "result", id, page });
     } catch (error) {
@@ -107,15 +123,15 @@ async function runFetch(lookup: Lookup, message: Extract<ToThread, { type: "fetc
   }
 }
 
-function onMessage(lookup: Lookup, message: ToThread): void {
+function onMessage(lookup: Lookup, ahead: RunAhead<FetchedPage>, message: ToThread): void {
   if (message.type === "fetch") {
-    void runFetch(lookup, message);
+    void runFetch(lookup, ahead, message);
     return;
   }
   const flight = inFlight.get(message.id);
   if (!flight) return; // the page already ended
   if (message.type === "abort") {
-    flight.abort.abort(new Error(message.reason));
+    flight.abort(message.reason);
     return;
   }
   const waiting = flight.gates.get(message.gateId);
@@ -150,7 +166,11 @@ try {
   const loaded = (await import(data.connectorsModule)) as Record<string, unknown>;
   const lookup = loaded[data.exportName];
   if (!isLookup(lookup)) throw new Error(`${data.connectorsModule} has no connector lookup exported as "${data.exportName}"`);
-  port.on("message", (message: ToThread) => onMessage(lookup, message));
+  const ahead = new RunAhead<FetchedPage>({
+    run: (request, signal, logger) => fetchPage(lookup, request, signal, logger),
+    next: (page) => (page.hasMore ? page.cursor : undefined),
+  });
+  port.on("message", (message: ToThread) => onMessage(lookup, ahead, message));
   const connectors = lookup.list?.() ?? [];
   post({ type: "ready", connectors: connectors.map(({ id, version }) => ({ id, version })) });
 } catch (error) {

@@ -5,7 +5,7 @@
  */
 import type { Credentials, ErrorData, LogFields, LogLevel } from "@gtm-clarity/core";
 import type { StoreLimits } from "@gtm-clarity/store/prepare";
-import type { FetchedPage } from "./page-fetcher.js";
+import type { FetchedPage, RunAheadAllowance } from "./page-fetcher.js";
 
 export interface ThreadData {
   /** The module (file URL) whose export `exportName` is the thread's connector lookup. */
@@ -15,21 +15,26 @@ export interface ThreadData {
   niceness?: number;
 }
 
+/** One page to fetch, with everything the connector receives. */
+export interface FetchRequest {
+  type: "fetch";
+  id: number;
+  connectorId: string;
+  credentials: Credentials;
+  cursor: string | null;
+  fullSync: boolean;
+  settings: Record<string, unknown>;
+  dpaAcceptedAt: Date | null;
+  /** The store's limits: the thread prepares the page for it (`prepareCommit`). */
+  limits: StoreLimits;
+  /** The caller ran inside a request gate (a vendor budget): every request asks the main thread first. */
+  gated: boolean;
+  /** Pages after this one the thread may fetch before they are asked for, and for how long (./run-ahead.ts). */
+  runAhead: RunAheadAllowance;
+}
+
 export type ToThread =
-  | {
-      type: "fetch";
-      id: number;
-      connectorId: string;
-      credentials: Credentials;
-      cursor: string | null;
-      fullSync: boolean;
-      settings: Record<string, unknown>;
-      dpaAcceptedAt: Date | null;
-      /** The store's limits: the thread prepares the page for it (`prepareCommit`). */
-      limits: StoreLimits;
-      /** The caller ran inside a request gate (a vendor budget): every request asks the main thread first. */
-      gated: boolean;
-    }
+  | FetchRequest
   | { type: "abort"; id: number; reason: string }
   | { type: "gate"; id: number; gateId: number; granted: true }
   | { type: "gate"; id: number; gateId: number; granted: false; error: ErrorData };

@@ -18,6 +18,16 @@ export interface PageFetchOptions {
   logger: Logger;
   /** The limits of the store that commits the page (`store.limits`): the page is prepared under them. */
   limits: StoreLimits;
+  /**
+   * Pages after this one a fetcher may fetch before they are asked for (it still answers each request in turn), and
+   * for how long from now. A fetch thread does (./run-ahead.ts); fetching here ignores it. Default: none.
+   */
+  runAhead?: RunAheadAllowance;
+}
+
+export interface RunAheadAllowance {
+  pages: number;
+  forMs: number;
 }
 
 /** One page of a connector, ready for `commitPrepared`. */

@@ -230,6 +230,7 @@ export function createThreadFetcher(options: ThreadFetcherOptions): PageFetcher 
           dpaAcceptedAt: fetchOptions.dpaAcceptedAt,
           limits: fetchOptions.limits,
           gated: gate !== undefined,
+          runAhead: fetchOptions.runAhead ?? { pages: 0, forMs: 0 },
         } satisfies ToThread);
       } catch {
         // Settings that cannot be cloned: this page is fetched here.

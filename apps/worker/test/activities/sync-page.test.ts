@@ -4,14 +4,14 @@
  * page commits only after the one before it, a failed commit aborts the prefetch and commits nothing after it.
  */
 import { randomUUID } from "node:crypto";
-import { noopLogger } from "@gtm-clarity/core";
+import { noopLogger, PagingLoopError } from "@gtm-clarity/core";
 import type { Store } from "@gtm-clarity/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createConnectionSource } from "../../src/activities/connection-source.js";
 import { storePort } from "../../src/activities/store-port.js";
 import type { SyncStore } from "../../src/activities/store-port.js";
 import { PageCancelledError, syncOnePage, syncPages, type PageHeartbeat, type PageRuntime } from "../../src/activities/sync-page.js";
-import { inThreadFetcher } from "../../src/fetching/page-fetcher.js";
+import { inThreadFetcher, type PageFetcher } from "../../src/fetching/page-fetcher.js";
 import { lookup, memoryStore, page, ScriptedConnector, scriptedConnection } from "../support/fixtures.js";
 
 let store: Store;
@@ -177,6 +177,25 @@ describe("syncPages: the next page is fetched while the current one commits", ()
     ]);
     const runtime = { ...plainRuntime(), stop: stop.signal };
     expect(await syncPages(stopping.deps, { ...stopping.input, maxPages: 10 }, runtime)).toMatchObject({ pages: 1, cursor: "s1" });
+  });
+
+  it("lets a fetcher run ahead only as far as the call may still commit: the prefetch depth, maxPages, the run's page cap", async () => {
+    const { deps, input } = await setup(Array.from({ length: 6 }, (_, i) => async () => page(`c${i + 1}`, true, [`r${i}`])));
+    const allowed: number[] = [];
+    const fetcher: PageFetcher = {
+      ...inThreadFetcher,
+      fetch: (connector, credentials, cursor, options) => {
+        allowed.push(options.runAhead?.pages ?? -1);
+        expect(options.runAhead?.forMs).toBeGreaterThan(0);
+        return inThreadFetcher.fetch(connector, credentials, cursor, options);
+      },
+    };
+    await syncPages({ ...deps, fetcher }, { ...input, maxPages: 4 }, plainRuntime());
+    expect(allowed).toEqual([2, 2, 1, 0]);
+    allowed.length = 0;
+    // Page 3 of a run capped at 4 pages: one more may follow it, whatever the call allows (page 5 is refused unfetched).
+    await expect(syncPages({ ...deps, fetcher, maxPagesPerSync: 4 }, { ...input, page: 3, maxPages: 10 }, plainRuntime())).rejects.toThrow(PagingLoopError);
+    expect(allowed).toEqual([1, 0]);
   });
 
   it("a retried call resumes after the pages its last heartbeat says were committed, re-fetching none", async () => {

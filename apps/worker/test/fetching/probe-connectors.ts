@@ -1,6 +1,6 @@
 /**
  * A connector a fetch thread loads (by this module's URL) whose `sync` does what the cursor says, so the thread's
- * edges can be driven from a test: log, fail with a typed error, hang until aborted, send requests through the
+ * edges can be driven from a test: follow a chain of pages, log, fail with a typed error, hang until aborted, send requests through the
  * request gate, hand back a page that cannot be cloned, or end its thread.
  */
 import { setTimeout as sleep } from "node:timers/promises";
@@ -23,6 +23,12 @@ export class ProbeConnector implements Connector<CanonicalRecord> {
   async sync(credentials: Credentials, cursor: string | null, options: SyncOptions = {}): Promise<SyncResult<CanonicalRecord>> {
     const [command = "", arg = ""] = (cursor ?? "").split(":", 2);
     switch (command) {
+      case "chain": {
+        // Page `arg` of five, stamped with when its fetch started.
+        const at = Date.now();
+        const n = Number(arg);
+        return { ...page(n < 5 ? `chain:${n + 1}` : null, n < 5, [`c${n}`]), stats: { created: 1, updated: 0, errors: 0, counts: { page: n, at } } };
+      }
       case "log":
         options.logger?.info("probe page", { cursor, settings: options.settings, dpa: options.dpaAcceptedAt?.toISOString() ?? null });
         return page("next", true, ["a", "b"]);

@@ -1,6 +1,6 @@
 /**
- * Pages fetched in a worker thread: the same page as in this thread, typed errors, logs, aborts and budget slots
- * all crossing the thread boundary, and every way it can go wrong ending in a fetch done here or a retryable error.
+ * Pages fetched in a worker thread: the same page as in this thread (fetched ahead or not), typed errors, logs, aborts
+ * and budget slots all crossing the thread boundary, and every way it can go wrong ending in a fetch done here or a retryable error.
  */
 import { createServer, type Server } from "node:http";
 import { getPriority } from "node:os";
@@ -70,6 +70,34 @@ describe("a page fetched in a fetch thread", () => {
       expect(result.stats.counts?.["nice"]).toBe(Math.max(10, MAIN_NICE));
       expect(getPriority()).toBe(MAIN_NICE);
     }
+  });
+
+  it("runs ahead along the cursor chain as far as it is allowed: later pages were fetched before they were asked for", async () => {
+    const { fetcher } = probeFetcher();
+    const fetchAt = async (cursor: string, pages: number) => {
+      const asked = Date.now();
+      const result = await fetcher.fetch(probe, { token: "t" }, cursor, { ...options(), runAhead: { pages, forMs: 60_000 } });
+      return { asked, at: result.stats.counts?.["at"] ?? Number.NaN, page: result.stats.counts?.["page"], ids: result.prepared.records.map((r) => r.externalId) };
+    };
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 30));
+    // Allowed nothing ahead: page 2 is fetched when asked.
+    await fetchAt("chain:1", 0);
+    await pause();
+    const onDemand = await fetchAt("chain:2", 0);
+    expect(onDemand.at).toBeGreaterThanOrEqual(onDemand.asked);
+    // Allowed two: pages 2 and 3 started before page 1 was even sent back; page 4 only once page 2 was claimed.
+    await fetchAt("chain:1", 2);
+    await pause();
+    const second = await fetchAt("chain:2", 2);
+    await pause();
+    const third = await fetchAt("chain:3", 0);
+    expect(second).toMatchObject({ page: 2, ids: ["c2"] });
+    expect(second.at).toBeLessThan(second.asked);
+    expect(third).toMatchObject({ page: 3, ids: ["c3"] });
+    expect(third.at).toBeLessThan(third.asked);
+    await pause();
+    const fifth = await fetchAt("chain:5", 0);
+    expect(fifth.at).toBeGreaterThanOrEqual(fifth.asked); // page 4 was the last allowed, and never asked for
   });
 
   it("logs through the caller's logger, with the settings and DPA date it was given", async () => {
@@ -236,9 +264,12 @@ describe("a real connector in a fetch thread", () => {
       };
       const opts = { ...options(), settings };
       const here = await pull((cursor) => inThreadFetcher.fetch(connector, sandbox.credentials, cursor, opts));
-      const there = await pull((cursor) => fetcher.fetch(connector, sandbox.credentials, cursor, opts));
+      const before = sandbox.stats().requests;
+      // Run ahead as a sync does: the pages fetched before they were asked for are the same pages, each fetched once.
+      const there = await pull((cursor) => fetcher.fetch(connector, sandbox.credentials, cursor, { ...opts, runAhead: { pages: 2, forMs: 60_000 } }));
       expect(here.length).toBeGreaterThan(1);
       expect(there).toEqual(here);
+      expect(sandbox.stats().requests - before).toBe(before);
     } finally {
       await sandbox.close();
     }
