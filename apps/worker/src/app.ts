@@ -98,6 +98,11 @@ export function describeDatabaseUrl(url: string): string {
   }
 }
 
+/** `DATABASE_PREPARED_STATEMENTS=0` (or `false`, `off`) turns the store's prepared statements off; on otherwise. */
+export function preparedStatementsFrom(env: Record<string, string | undefined>): boolean {
+  return !/^(0|false|off)$/i.test(env["DATABASE_PREPARED_STATEMENTS"]?.trim() ?? "");
+}
+
 export interface OpenedApp extends App {
   key: KeyResolution;
 }
@@ -113,7 +118,7 @@ export async function openApp(options: AppOptions = {}): Promise<OpenedApp> {
   // Connectors encrypt API-key settings with core's default key ring, which reads the environment.
   process.env[ENCRYPTION_KEY_ENV] = key.key;
   const store = await openStore({
-    ...(usePg ? { databaseUrl } : { dataDir }),
+    ...(usePg ? { databaseUrl, preparedStatements: preparedStatementsFrom(env) } : { dataDir }),
     // Old keys stay readable during a rotation (CONNECTOR_ENCRYPTION_PREVIOUS_KEYS, comma-separated).
     keyRing: createKeyRing(
       key.key,

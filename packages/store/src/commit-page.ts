@@ -4,7 +4,7 @@
  * restarted sync resumes from the last committed cursor; content hashes absorb the overlap.
  */
 import { NotFoundError, PagingLoopError, ValidationError } from "@gtm-clarity/core";
-import type { SqlExecutor } from "./driver.js";
+import { preparedStatement, type SqlExecutor } from "./driver.js";
 import {
   type PreparedDocument,
   type PreparedPage,
@@ -253,6 +253,23 @@ FROM connections AS c
 LEFT JOIN sync_runs AS r ON r.id = $2::uuid AND r.connection_id = c.id
 WHERE c.id = $1
 FOR NO KEY UPDATE OF c`;
+
+// Every page runs these: each pg connection parses and plans them once (see `preparedStatement`).
+for (const text of [
+  LOCK_CONNECTION_AND_READ_RUN,
+  UPSERT_RECORDS,
+  MARK_SEEN,
+  UPSERT_QUARANTINE,
+  UPSERT_DOCUMENTS,
+  DELETE_DOCUMENTS_OF_TOMBSTONES,
+  REMEMBER_FROM_CURSOR,
+  REMEMBER_NEXT_CURSOR,
+  SAVE_CURSOR,
+  COUNT_RUN,
+  SAVE_CURSOR_AND_COUNT_RUN,
+]) {
+  preparedStatement(text);
+}
 
 /** Testing seam: called after each record batch inside the transaction (e.g. to inject a failure). */
 export type BatchHook = (info: { batch: number; batches: number }) => void | Promise<void>;

@@ -3,6 +3,7 @@
  * in-process backend) and `pg` (a pool against a real server). Everything above this file is plain SQL and
  * runs unchanged on both.
  */
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
@@ -99,10 +100,25 @@ export async function createPgliteDriver(options: PgliteDriverOptions = {}): Pro
 
 // ---- pg ----------------------------------------------------------------------------------------------------------
 
-function pgExecutor(client: pg.Pool | pg.PoolClient): SqlExecutor {
+/** Statement texts to keep prepared, with their names (see `preparedStatement`). */
+const preparedNames = new Map<string, string>();
+
+/**
+ * Marks a statement text to be kept prepared on each pg connection, under a name derived from the text: it is then
+ * parsed and planned once per connection instead of on every call (a page's large upsert spent most of a millisecond
+ * there). Only for fixed texts that run often: each registered text stays prepared on every connection of the pool.
+ * PGlite ignores it. Returns the text, so a constant can be declared through it.
+ */
+export function preparedStatement(text: string): string {
+  if (!preparedNames.has(text)) preparedNames.set(text, `gtm_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`);
+  return text;
+}
+
+function pgExecutor(client: pg.Pool | pg.PoolClient, prepared: boolean): SqlExecutor {
   return {
     async query<R extends SqlRow = SqlRow>(sql: string, params: readonly unknown[] = []) {
-      const result = await client.query<R>(sql, [...params]);
+      const name = prepared ? preparedNames.get(sql) : undefined;
+      const result = await client.query<R>(name === undefined ? { text: sql, values: [...params] } : { name, text: sql, values: [...params] });
       return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length };
     },
     async exec(sql: string) {
@@ -184,6 +200,12 @@ export interface PgDriverOptions {
   /** Pool size; default 10. */
   max?: number;
   onError?: (error: Error) => void;
+  /**
+   * Keep the statements marked with `preparedStatement` prepared on each connection. Default true; turn it off
+   * behind a pooler that cannot carry prepared statements across transactions (PgBouncer before 1.21 in
+   * transaction mode, or without `max_prepared_statements`).
+   */
+  preparedStatements?: boolean;
 }
 
 /** COMMIT of a transaction in which a statement failed: PostgreSQL rolls it back and says so only in the tag. */
@@ -200,7 +222,8 @@ export function createPgDriver(options: PgDriverOptions): SqlDriver {
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.max ?? 10, pipeline: true });
   // An idle client losing its socket must not crash the process; the next checkout gets a fresh one.
   pool.on("error", (error) => options.onError?.(error));
-  const base = pgExecutor(pool);
+  const prepared = options.preparedStatements ?? true;
+  const base = pgExecutor(pool, prepared);
   return {
     engine: "pg",
     ...base,
@@ -212,7 +235,7 @@ export function createPgDriver(options: PgDriverOptions): SqlDriver {
       const begun = client.query("BEGIN");
       begun.catch(() => undefined);
       try {
-        const result = await fn(pgExecutor(client));
+        const result = await fn(pgExecutor(client, prepared));
         await begun;
         const committed = await client.query("COMMIT");
         if (committed.command === "ROLLBACK") throw new RolledBackAtCommitError();

@@ -2,6 +2,7 @@ export { openStore, DEFAULT_LIMITS, type Store, type StoreOptions, type Input } 
 export {
   createPgDriver,
   createPgliteDriver,
+  preparedStatement,
   RolledBackAtCommitError,
   sqlState,
   type PgDriverOptions,

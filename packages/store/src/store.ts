@@ -97,6 +97,8 @@ export interface StoreOptions {
   limits?: Partial<StoreLimits>;
   /** pg pool size (default 10). */
   poolSize?: number;
+  /** pg: keep the statements every page runs prepared on each connection (default true; see createPgDriver). */
+  preparedStatements?: boolean;
   /** Testing seam: runs after each record batch inside commitPage's transaction; a throw aborts the page. */
   onCommitBatch?: BatchHook;
 }
@@ -199,6 +201,7 @@ async function resolveDriver(options: StoreOptions, logger: Logger): Promise<{ d
     const driver = createPgDriver({
       databaseUrl,
       ...(options.poolSize === undefined ? {} : { max: options.poolSize }),
+      ...(options.preparedStatements === undefined ? {} : { preparedStatements: options.preparedStatements }),
       onError: (error) => logger.error("idle database connection failed", { error: error.message }),
     });
     return { driver, owned: true };

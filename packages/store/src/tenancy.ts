@@ -3,10 +3,13 @@
  * `app.tenant_id`, both transaction-local, so row-level security filters every statement that follows and nothing
  * leaks into the next use of a pooled connection.
  */
-import type { SqlDriver, SqlExecutor } from "./driver.js";
+import { preparedStatement, type SqlDriver, type SqlExecutor } from "./driver.js";
 
 /** The role that tenant-scoped transactions run as; created by the first migration. */
 export const APP_ROLE = "gtm_app";
+
+/** Begins every tenant transaction. */
+const TENANT_SCOPE = preparedStatement("SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)");
 
 export function withTenantTransaction<T>(
   driver: SqlDriver,
@@ -16,7 +19,7 @@ export function withTenantTransaction<T>(
   return driver.transaction(async (tx) => {
     // Not waited for: the first statement of `fn` follows it in the same round trip (see the pg driver); if the
     // scope could not be set, nothing after it runs, and its own error is the one reported.
-    const scoped = tx.query("SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)", [APP_ROLE, tenantId]);
+    const scoped = tx.query(TENANT_SCOPE, [APP_ROLE, tenantId]);
     scoped.catch(() => undefined);
     try {
       const result = await fn(tx);

@@ -2,7 +2,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultDataDir, findWorkspaceRoot, RolledBackAtCommitError } from "../src/index.js";
+import { createPgDriver, defaultDataDir, findWorkspaceRoot, preparedStatement, RolledBackAtCommitError } from "../src/index.js";
 import { createTestDatabase, engines, reportSkip, type TestDatabase } from "./helpers.js";
 
 describe.each(engines)("SQL driver on $name", (engine) => {
@@ -43,6 +43,33 @@ describe.each(engines)("SQL driver on $name", (engine) => {
     if (engine.name === "pg") expect(error).toBeInstanceOf(RolledBackAtCommitError);
     const { rows } = await db.driver.query<{ id: number }>("SELECT id FROM t WHERE id >= 20");
     expect(rows).toEqual([]);
+  });
+
+  it("a statement marked preparedStatement gives the same answers, and a pg connection parses it once", async () => {
+    const text = preparedStatement("SELECT $1::int + 1 AS n");
+    const answers = await db.driver.transaction(async (tx) => {
+      // Sent together: the second goes out before the server has answered the first one's parse.
+      const [first, second] = await Promise.all([tx.query<{ n: number }>(text, [1]), tx.query<{ n: number }>(text, [2])]);
+      const third = await tx.query<{ n: number }>(text, [3]);
+      const kept =
+        engine.name === "pg"
+          ? (await tx.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = $1", [text])).rows[0]?.n
+          : 1; // PGlite has no connection to keep it on
+      return [first.rows[0]?.n, second.rows[0]?.n, third.rows[0]?.n, kept];
+    });
+    expect(answers).toEqual([2, 3, 4, 1]);
+    if (db.url === undefined) return;
+    // Turned off (a pooler that cannot carry them): the same answers, and nothing stays prepared.
+    const plain = createPgDriver({ databaseUrl: db.url, max: 1, preparedStatements: false });
+    try {
+      const kept = await plain.transaction(async (tx) => {
+        expect((await tx.query<{ n: number }>(text, [5])).rows[0]?.n).toBe(6);
+        return (await tx.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_prepared_statements")).rows[0]?.n;
+      });
+      expect(kept).toBe(0);
+    } finally {
+      await plain.close();
+    }
   });
 
   it("commits a transaction, and rolls it back entirely when the callback throws", async () => {
