@@ -105,6 +105,8 @@ Options:
   --skip-pg      no PostgreSQL runs (skipped anyway, visibly, when the server does not answer)
   --pg URL       PostgreSQL server; a fresh database is created on it and dropped afterwards
                  (default ${DEFAULT_PG})
+  --cpu-prof DIR write a V8 CPU profile of every phase's process and of its fetch threads into DIR/<phase>
+                 (open them in Chrome DevTools; profiling slows the phases, so its figures are not comparable)
   -h, --help     show this help
 
 The e2e phases fetch pages in a fetch thread, as the worker does; FETCH_THREADS=0 measures them fetched on the main
@@ -236,9 +238,13 @@ async function child(task: ChildTask): Promise<Omit<ChildResult, "retainedHeapMb
   }
 }
 
+/** `--cpu-prof DIR`: each phase's process (and its fetch threads) writes a CPU profile under DIR/<phase>. */
+let cpuProfileDir: string | undefined;
+
 function runChild(task: ChildTask): Promise<ChildResult> {
+  const profile = cpuProfileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${join(cpuProfileDir, task.phase)}`];
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ["--expose-gc", "--import", "tsx", self, "--child", JSON.stringify(task)], {
+    const proc = spawn(process.execPath, [...profile, "--expose-gc", "--import", "tsx", self, "--child", JSON.stringify(task)], {
       stdio: ["ignore", "pipe", "inherit"],
       env: { ...process.env, DATABASE_URL: "" },
     });
@@ -316,6 +322,7 @@ async function main(): Promise<number> {
         "skip-scale": { type: "boolean" },
         "skip-pglite": { type: "boolean" },
         pg: { type: "string" },
+        "cpu-prof": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -335,6 +342,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${JSON.stringify({ ...result, retainedHeapMb })}\n`);
     return 0;
   }
+  cpuProfileDir = values["cpu-prof"];
   let meetings: number;
   let scale: number;
   let rounds: number;
