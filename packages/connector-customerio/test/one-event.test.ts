@@ -24,7 +24,7 @@ beforeAll(async () => {
   store = await openStore({ dataDir: "memory://", keyRing: createKeyRing("c".repeat(64)) });
   await store.createTenant({ tenantId: TENANT });
   sandbox = await startCustomerioSandbox({ seed: 5, size: 20, rateLimit: false });
-}, 120_000);
+});
 afterAll(async () => {
   await sandbox.close();
   await store.close();

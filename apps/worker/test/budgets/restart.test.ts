@@ -148,7 +148,7 @@ describe.each(engines)("vendor budgets in the store on $name", (engine) => {
     db = await createEngineDatabase(engine);
     store = await db.open();
     await store.createTenant({ tenantId: "budget" });
-  }, 120_000);
+  });
   afterAll(async () => {
     await store?.close();
     await db?.dispose();

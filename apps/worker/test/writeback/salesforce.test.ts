@@ -19,7 +19,7 @@ let sandbox: Sandbox;
 beforeAll(async () => {
   store = await memoryStore();
   sandbox = await salesforceSandbox.start({ size: 10, seed: 7 });
-}, 120_000);
+});
 afterAll(async () => {
   await sandbox?.close();
   await store?.close();

@@ -34,7 +34,7 @@ let bundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
   // The production bundle (src/temporal/workflows.ts re-exports drainWriteback), with the test probe.
   bundle = await bundleWithProbe();
-}, 120_000);
+});
 
 async function replay(history: HistoryJson, workflowId: string): Promise<ProbeEvent[]> {
   const events: ProbeEvent[] = [];
