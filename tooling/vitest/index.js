@@ -16,10 +16,11 @@ export function definePackageConfig(overrides = {}) {
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
       environment: "node",
       // Under CI every package's suites run at once on two cores, and a day when the host is slow stretches a
-      // setup that takes one second alone to over a minute (seen: a PGlite open in a beforeAll at 60 s). CI waits
-      // longer before calling a test hung; locally the shorter limits still catch one quickly.
-      testTimeout: ci ? 120_000 : 30_000,
-      hookTimeout: ci ? 240_000 : 60_000,
+      // setup that takes one second alone to minutes (seen: a PGlite open in a beforeAll past 120 s, a test of four
+      // CLI processes past 120 s). CI waits long before calling a test hung (a hang still ends the run well inside
+      // CI's limit); locally the shorter limits still catch one quickly.
+      testTimeout: ci ? 300_000 : 30_000,
+      hookTimeout: ci ? 300_000 : 60_000,
       pool: "forks",
       // vitest's default is one worker fewer than the cores: a single worker on a 2-core CI machine, so a package's
       // files ran one after another and its longest suite (the worker's) ran alone on one core at the end of CI.

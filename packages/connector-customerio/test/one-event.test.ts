@@ -106,7 +106,7 @@ describe("one event, one record", () => {
     expect(matching).toHaveLength(1);
     expect(pull.unchanged).toBeGreaterThanOrEqual(1);
     expect(new Set(all.map((row) => row.externalId)).size).toBe(all.length);
-  }, 120_000);
+  }, 300_000);
 
   it("pull first, then webhook: the webhook's record is the stored one, unchanged", async () => {
     const connectionId = await newConnection();
@@ -120,7 +120,7 @@ describe("one event, one record", () => {
     const { matching, all } = await rowsFor(connectionId, externalId);
     expect(matching).toHaveLength(1);
     expect(all).toHaveLength(before.length);
-  }, 120_000);
+  }, 300_000);
 
   it("a delivery replayed with the same event_id is committed once", async () => {
     const connectionId = await newConnection();
@@ -130,7 +130,7 @@ describe("one event, one record", () => {
     expect(await commitWebhook(connectionId, await deliver(body))).toMatchObject({ duplicateEvent: true, created: 0 });
     const people = await store.listRecords({ tenantId: TENANT, connectionId, kind: "person" });
     expect(people).toHaveLength(1);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe("the sandbox delivers like Customer.io: in order, retried on non-2xx, so an event can arrive twice", () => {
@@ -212,5 +212,5 @@ describe("the sandbox delivers like Customer.io: in order, retried on non-2xx, s
     const after = await store.getRecord({ tenantId: TENANT, connectionId, kind: "person", externalId: update?.externalId ?? "" });
     expect(after?.data).toMatchObject({ firstName: before?.data["firstName"], lastName: before?.data["lastName"] });
     expect(after?.properties).toMatchObject({ ...before?.properties, unsubscribed: true, lastCustomerEvent: "unsubscribed" });
-  }, 120_000);
+  }, 300_000);
 });

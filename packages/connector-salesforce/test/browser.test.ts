@@ -38,7 +38,7 @@ describe.skipIf(!available)("the authorize page in Chromium", { timeout: 60_000 
     callback = createServer((_req, res) => res.end("back in the app"));
     await new Promise<void>((resolve) => callback.listen(0, "127.0.0.1", resolve));
     callbackUrl = `http://127.0.0.1:${(callback.address() as AddressInfo).port}/api/oauth/salesforce/callback`;
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser?.close();

@@ -62,7 +62,7 @@ describe("gtm-store CLI", () => {
     expect(await second.listRecords({ tenantId: "t" })).toHaveLength(1);
     await second.close();
     // A child process runs PGlite's initdb, then the folder is opened twice: well over 30 s on a loaded 2-core CI box.
-  }, 120_000);
+  }, 300_000);
 });
 
 describe.each(engines.filter((engine) => engine.name === "pg"))("gtm-store CLI on $name", (engine) => {

@@ -126,5 +126,5 @@ describe.each(engines)("migration 0003 on existing quarantine rows on $name", (e
       await db.dispose();
     }
     // A database of its own, migrated in two steps: seconds when quiet, far more under a full CI run's load.
-  }, 120_000);
+  }, 300_000);
 });

@@ -42,7 +42,7 @@ beforeAll(async () => {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}, 120_000);
+}, 300_000);
 
 function statuses(file: string): Record<string, string> {
   const assertions = results.get(file);

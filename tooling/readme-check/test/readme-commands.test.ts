@@ -95,7 +95,7 @@ describe.skipIf(SKIP_REASON !== "")("README and CONTRIBUTING commands, run as wr
     ws = join(temp, "workspace");
     copyWorkspace(root, ws);
     env = commandEnv(pnpmVersion, join(temp, "bin"));
-  }, 120_000);
+  }, 300_000);
 
   afterAll(() => {
     if (temp !== "" && process.env["KEEP_README_CHECK"] !== "1") rmSync(temp, { recursive: true, force: true });
@@ -156,7 +156,7 @@ describe.skipIf(SKIP_REASON !== "")("README and CONTRIBUTING commands, run as wr
     for (const command of ["start", "sync", "connections add", "runs list", "schedules sync"]) {
       expect(help.output).toContain(`  ${command} `);
     }
-  }, 120_000);
+  }, 300_000);
 
   it("one package's tests pass with nothing built (no dist anywhere)", async () => {
     await ensureInstalled();

@@ -54,7 +54,7 @@ beforeAll(async () => {
   } finally {
     await app.close();
   }
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   connectorRegistry.unregister(connector.id);
   process.env = saved;

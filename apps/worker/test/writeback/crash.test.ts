@@ -105,7 +105,7 @@ describe.each(engines)("writeback outbox: kill -9 at every step on $name", (engi
       await store.outbox.enqueue({ tenantId, connectionId, record: { kind: "person", externalId: change.externalId, title: change.title } });
     }
     await store.close();
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await crm?.close();
     await db?.dispose();
