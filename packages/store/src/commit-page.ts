@@ -4,7 +4,7 @@
  * restarted sync resumes from the last committed cursor; content hashes absorb the overlap.
  */
 import { NotFoundError, PagingLoopError, ValidationError } from "@gtm-clarity/core";
-import { preparedStatement, type SqlExecutor } from "./driver.js";
+import { inFlight, preparedStatement, type SqlExecutor } from "./driver.js";
 import {
   type PreparedDocument,
   type PreparedPage,
@@ -282,12 +282,6 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 
 function batchJson(batch: readonly PreparedRecord[]): string {
   return `[${batch.map((record) => record.json).join(",")}]`;
-}
-
-/** Handled where it is awaited; this only stops a rejection from counting as unhandled while others are in flight. */
-function inFlight<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => undefined);
-  return promise;
 }
 
 /** Sends the quarantine upserts without waiting for them. */

@@ -41,6 +41,15 @@ export interface SqlDriver extends SqlExecutor {
   close(): Promise<void>;
 }
 
+/**
+ * A statement sent without waiting for its answer (the pg driver pipelines it with the next ones), returned as is:
+ * whoever awaits it handles its rejection; this only keeps that rejection from counting as unhandled meanwhile.
+ */
+export function inFlight<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
 /** A Postgres error as both clients raise it: a message and a SQLSTATE `code`. */
 export function sqlState(error: unknown): string | undefined {
   if (typeof error === "object" && error !== null && "code" in error) {
@@ -232,8 +241,7 @@ export function createPgDriver(options: PgDriverOptions): SqlDriver {
       let broken: Error | undefined;
       // BEGIN is not waited for: it goes out with the transaction's first statements. Should it fail, they fail too,
       // and its own error is the one reported.
-      const begun = client.query("BEGIN");
-      begun.catch(() => undefined);
+      const begun = inFlight(client.query("BEGIN"));
       try {
         const result = await fn(pgExecutor(client, prepared));
         await begun;

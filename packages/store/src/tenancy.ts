@@ -3,7 +3,7 @@
  * `app.tenant_id`, both transaction-local, so row-level security filters every statement that follows and nothing
  * leaks into the next use of a pooled connection.
  */
-import { preparedStatement, type SqlDriver, type SqlExecutor } from "./driver.js";
+import { inFlight, preparedStatement, type SqlDriver, type SqlExecutor } from "./driver.js";
 
 /** The role that tenant-scoped transactions run as; created by the first migration. */
 export const APP_ROLE = "gtm_app";
@@ -19,8 +19,7 @@ export function withTenantTransaction<T>(
   return driver.transaction(async (tx) => {
     // Not waited for: the first statement of `fn` follows it in the same round trip (see the pg driver); if the
     // scope could not be set, nothing after it runs, and its own error is the one reported.
-    const scoped = tx.query(TENANT_SCOPE, [APP_ROLE, tenantId]);
-    scoped.catch(() => undefined);
+    const scoped = inFlight(tx.query(TENANT_SCOPE, [APP_ROLE, tenantId]));
     try {
       const result = await fn(tx);
       await scoped;

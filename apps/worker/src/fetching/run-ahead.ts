@@ -103,11 +103,6 @@ export class RunAhead<P> {
     return { result: claimed.result, abort: (reason) => this.#drop(claimed, reason) };
   }
 
-  /** Drops every page fetched ahead (the thread is closing). */
-  clear(): void {
-    for (const task of [...this.#unclaimed.values()]) this.#drop(task, "the fetch thread is closing");
-  }
-
   #start(key: string, request: FetchRequest, logger?: Logger): Task<P> {
     const abort = new AbortController();
     const task: Task<P> = { key, request, abort, allowance: 0, until: 0, result: Promise.resolve() as Promise<P>, buffered: [] };

@@ -167,7 +167,5 @@ describe("run-ahead along a cursor chain", () => {
     await ahead.take(request(null, 10, { credentials: { token: "other" } }), createMemoryLogger()).result;
     await settle();
     expect(asked).toHaveLength(5);
-    ahead.clear();
-    expect(ahead.waiting).toBe(0);
   });
 });
