@@ -77,6 +77,23 @@ describe("sandbox API", () => {
     expect(second.body["next_cursor"]).toBeNull();
   });
 
+  it("resumes a cursor right after the meeting it names, ties broken by recording id, whatever was added since", async () => {
+    const sandbox = await sandboxWith({ meetings: 25, rateLimit: false });
+    const first = await get(sandbox);
+    const lastOfFirst = sandbox.meetings()[9];
+    if (lastOfFirst === undefined) throw new Error("the sandbox has 25 meetings");
+    const ids = sandbox.meetings().map((meeting) => meeting.recording_id);
+    // Same creation time as the page's last meeting: a lower id sorts after it (next page), a higher one before it.
+    const tieAfter = { ...lastOfFirst, recording_id: Math.min(...ids) - 1 };
+    const tieBefore = { ...lastOfFirst, recording_id: Math.max(...ids) + 1 };
+    sandbox.insertMeetings([tieAfter, tieBefore]);
+    sandbox.addMeetings(3);
+    const second = await get(sandbox, `?cursor=${encodeURIComponent(String(first.body["next_cursor"]))}`);
+    const served = (second.body["items"] as { recording_id: number }[]).map((item) => item.recording_id);
+    const older = sandbox.meetings().filter((meeting) => meeting.created_at < lastOfFirst.created_at);
+    expect(served).toEqual([tieAfter.recording_id, ...older.slice(0, 9).map((meeting) => meeting.recording_id)]);
+  });
+
   it("serves Fathom's own SDK unchanged: its paths, parameters and headers, every page, as it validates them", async () => {
     const sandbox = await sandboxWith({ meetings: 23, rateLimit: false });
     const fathom = new Fathom({ security: { apiKeyAuth: sandbox.apiKey }, serverURL: sandbox.url, retryConfig: { strategy: "none" } });

@@ -61,6 +61,11 @@ function decodeKey(cursor: string): PageKey {
   throw new SandboxHttpError(400, "invalid cursor");
 }
 
+/** Whether a meeting comes after `key` in list order (newest first, ties by recording id, highest first). */
+function isAfter(item: StoredMeeting | undefined, key: PageKey): boolean {
+  return item !== undefined && (item.createdAtMs < key.t || (item.createdAtMs === key.t && item.recordingId < key.r));
+}
+
 function newestFirst(a: StoredMeeting, b: StoredMeeting): number {
   return b.createdAtMs - a.createdAtMs || b.recordingId - a.recordingId;
 }
@@ -134,13 +139,27 @@ export class MeetingStore {
   /** One page after `key` (the first page without one), and whether more follow. */
   #select(query: ListQuery, key: PageKey | undefined): { page: StoredMeeting[]; more: boolean } {
     const page: StoredMeeting[] = [];
-    for (const item of this.#items) {
-      if (key && !(item.createdAtMs < key.t || (item.createdAtMs === key.t && item.recordingId < key.r))) continue;
+    for (let index = key ? this.#firstAfter(key) : 0, item = this.#items[index]; item !== undefined; item = this.#items[++index]) {
       if (!matches(item, query)) continue;
       if (page.length === this.pageSize) return { page, more: true };
       page.push(item);
     }
     return { page, more: false };
+  }
+
+  /**
+   * The index of the first meeting after `key` in list order, found by bisection as an index would find it: a deep
+   * page costs what the first one costs, as it does on Fathom (a scan from the top made a full sync quadratic).
+   */
+  #firstAfter(key: PageKey): number {
+    let low = 0;
+    let high = this.#items.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (isAfter(this.#items[middle], key)) high = middle;
+      else low = middle + 1;
+    }
+    return low;
   }
 
   /** `GET /meetings`. */
