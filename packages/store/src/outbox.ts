@@ -42,6 +42,11 @@ export interface Outbox {
   /** Oldest first; one connection or all of the tenant's, optionally one status. */
   list(input: z.input<typeof ListWritebackSchema>): Promise<OutboxEntry[]>;
   counts(input: z.input<typeof WritebackCountsSchema>): Promise<OutboxCounts>;
+  /**
+   * How many changes a claim without a limit would take now: what is worth starting a drain for.
+   * Changes waiting out a backoff or held under a live lease are open but not due.
+   */
+  due(input: z.input<typeof WritebackCountsSchema>): Promise<number>;
 }
 
 const COLUMNS =
@@ -128,6 +133,17 @@ async function enqueue(ctx: StoreContext, input: EnqueueWritebackInput): Promise
   });
 }
 
+/**
+ * The changes of connection $1 that a claim would take now (`o`): queued and past their backoff, or sent under a lease
+ * that ran out, and not behind an open earlier change to the same record.
+ */
+const DUE = `o.connection_id = $1 AND o.status IN ('queued', 'sent')
+  AND CASE o.status WHEN 'queued' THEN o.next_attempt_at <= now() ELSE o.lease_expires_at <= now() END
+  AND NOT EXISTS (
+    SELECT 1 FROM writeback_outbox e
+    WHERE e.connection_id = o.connection_id AND e.kind = o.kind AND e.external_id = o.external_id
+      AND e.status IN ('queued', 'sent') AND e.seq < o.seq)`;
+
 async function claim(ctx: StoreContext, input: z.input<typeof ClaimWritebackSchema>): Promise<ClaimedBatch> {
   const parsed = parseInput(ClaimWritebackSchema, input, "writeback claim");
   const attemptId = randomUUID();
@@ -136,12 +152,7 @@ async function claim(ctx: StoreContext, input: z.input<typeof ClaimWritebackSche
     const { rows } = await tx.query<OutboxRow>(
       `WITH due AS (
          SELECT o.id FROM writeback_outbox o
-         WHERE o.connection_id = $1 AND o.status IN ('queued', 'sent')
-           AND CASE o.status WHEN 'queued' THEN o.next_attempt_at <= now() ELSE o.lease_expires_at <= now() END
-           AND NOT EXISTS (
-             SELECT 1 FROM writeback_outbox e
-             WHERE e.connection_id = o.connection_id AND e.kind = o.kind AND e.external_id = o.external_id
-               AND e.status IN ('queued', 'sent') AND e.seq < o.seq)
+         WHERE ${DUE}
          ORDER BY o.seq
          LIMIT $2
          FOR UPDATE OF o SKIP LOCKED
@@ -229,6 +240,15 @@ async function counts(ctx: StoreContext, input: z.input<typeof WritebackCountsSc
   });
 }
 
+async function due(ctx: StoreContext, input: z.input<typeof WritebackCountsSchema>): Promise<number> {
+  const parsed = parseInput(WritebackCountsSchema, input, "writeback due");
+  return withTenantTransaction(ctx.driver, parsed.tenantId, async (tx) => {
+    await requireConnection(tx, parsed.tenantId, parsed.connectionId);
+    const { rows } = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM writeback_outbox o WHERE ${DUE}`, [parsed.connectionId]);
+    return rows[0]?.n ?? 0;
+  });
+}
+
 export function createOutbox(ctx: StoreContext): Outbox {
   return {
     enqueue: (input) => enqueue(ctx, input),
@@ -236,5 +256,6 @@ export function createOutbox(ctx: StoreContext): Outbox {
     settle: (input) => settle(ctx, input),
     list: (input) => list(ctx, input),
     counts: (input) => counts(ctx, input),
+    due: (input) => due(ctx, input),
   };
 }

@@ -73,7 +73,10 @@ describe.each(engines)("writeback outbox on $name", (engine) => {
     const v1 = await h.store.outbox.enqueue({ tenantId, connectionId, record: person("p1", { title: "v1" }) });
     await h.store.outbox.enqueue({ tenantId, connectionId, record: person("p1", { title: "v2" }) });
     await h.store.outbox.enqueue({ tenantId, connectionId, record: person("p2") });
+    // Due: what a claim would take now; v2 waits behind v1.
+    expect(await h.store.outbox.due({ tenantId, connectionId })).toBe(2);
     const first = await h.store.outbox.claim({ tenantId, connectionId, limit: 10, leaseMs: 60_000 });
+    expect(await h.store.outbox.due({ tenantId, connectionId })).toBe(0);
     expect(first.entries.map((e) => [e.externalId, e.record.kind === "person" ? (e.record.title ?? null) : null])).toEqual([
       ["p1", "v1"],
       ["p2", null],
@@ -85,6 +88,7 @@ describe.each(engines)("writeback outbox on $name", (engine) => {
       attemptId: first.attemptId ?? "",
       outcomes: [{ id: v1.id, outcome: "retry", error: "UNABLE_TO_LOCK_ROW", delayMs: 60_000 }],
     });
+    expect(await h.store.outbox.due({ tenantId, connectionId })).toBe(0);
     expect((await h.store.outbox.claim({ tenantId, connectionId, limit: 10, leaseMs: 60_000 })).entries).toEqual([]);
     const [queued] = await h.store.outbox.list({ tenantId, connectionId, status: "queued" });
     expect(queued).toMatchObject({ id: v1.id, attempts: 1, error: "UNABLE_TO_LOCK_ROW" });
@@ -96,6 +100,7 @@ describe.each(engines)("writeback outbox on $name", (engine) => {
     const change = await h.store.outbox.enqueue({ tenantId, connectionId, record: person("p1") });
     const lost = await h.store.outbox.claim({ tenantId, connectionId, limit: 10, leaseMs: 1 });
     await sleep(20);
+    expect(await h.store.outbox.due({ tenantId, connectionId })).toBe(1);
     const retaken = await h.store.outbox.claim({ tenantId, connectionId, limit: 10, leaseMs: 60_000 });
     expect(retaken.entries.map((e) => [e.id, e.attempts])).toEqual([[change.id, 2]]);
     expect(retaken.attemptId).not.toBe(lost.attemptId);

@@ -52,8 +52,7 @@ export function createWritebackActivities(deps: WritebackDeps): WritebackActivit
       if (connection.status !== "active" || !connectorWritesBack(deps.connectors, connection.connectorId)) {
         return { supported: false, pending: 0 };
       }
-      const counts = await deps.outbox.counts(input);
-      return { supported: true, pending: counts.queued + counts.sent };
+      return { supported: true, pending: await deps.outbox.due(input) };
     }),
     drainWritebackBatch: activity(async (input) => {
       const runtime = currentRuntime();

@@ -30,7 +30,11 @@ export interface DrainBatchResult {
 export interface WritebackPendingResult {
   /** The connection is active and its connector writes back. */
   supported: boolean;
-  /** Changes queued or sent (a sent one whose lease ran out is pushed again); 0 when not supported. */
+  /**
+   * Changes due now: queued past their backoff, or sent under a lease that ran out (pushed again). A change waiting
+   * out its backoff or held by a running drain is not counted: a drain started for it would claim nothing. 0 when
+   * not supported.
+   */
   pending: number;
 }
 

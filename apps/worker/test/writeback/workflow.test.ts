@@ -167,9 +167,13 @@ describe("drainWritebackBatch activity in MockActivityEnvironment", () => {
       expect(await pending(crm)).toEqual({ supported: true, pending: 0 });
       for (const id of ["a", "b", "c"]) await store.outbox.enqueue({ ...crm, record: { kind: "account", externalId: id } });
       expect(await pending(crm)).toEqual({ supported: true, pending: 3 });
-      // Claimed by a drain (sent): still pending until settled, so a drain whose lease ran out is picked up again.
+      // Held by a running drain (sent under a live lease): not due, a second drain would claim nothing.
       await store.outbox.claim({ ...crm, limit: 2, leaseMs: 60_000 });
-      expect(await pending(crm)).toEqual({ supported: true, pending: 3 });
+      expect(await pending(crm)).toEqual({ supported: true, pending: 1 });
+      // A lease that ran out makes them due again, so a drain whose worker died is picked up by the next sync.
+      await store.outbox.claim({ ...crm, limit: 1, leaseMs: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await pending(crm)).toEqual({ supported: true, pending: 1 });
       // A connector without writeback, and a connection a human must fix first, start no drain.
       expect(await pending(other)).toEqual({ supported: false, pending: 0 });
       await port.setConnectionStatus({ ...crm, status: "needs_reauth", lastError: "token revoked" });
