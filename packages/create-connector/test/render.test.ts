@@ -111,8 +111,8 @@ describe("renderConnector", () => {
     const rendered = files({}, "standalone");
     const pkg = manifest(rendered);
     expect(pkg["dependencies"]).toEqual({
-      "@gtm-clarity/core": "^0.1.0",
-      "@gtm-clarity/testkit": "^0.1.0",
+      "@gtm-clarity/core": `^${String(readJson("packages/core/package.json")["version"])}`,
+      "@gtm-clarity/testkit": `^${String(readJson("packages/testkit/package.json")["version"])}`,
       zod: STANDALONE_VERSIONS.zod,
     });
     expect(JSON.stringify(pkg)).not.toContain("workspace:");
