@@ -22,6 +22,12 @@ export function definePackageConfig(overrides = {}) {
       testTimeout: ci ? 300_000 : 30_000,
       hookTimeout: ci ? 300_000 : 60_000,
       pool: "forks",
+      // A package's test files share their worker processes (each file still gets its own vitest context and
+      // mocks): a fresh process per file re-paid Node, vite and module start-up, which measured 40 to 65% of the CPU
+      // time of the connector, core and testkit suites on a 2-core machine. A package whose files change
+      // process-wide state (environment variables they do not restore, a runtime that installs once per process)
+      // sets `isolate: true`.
+      isolate: false,
       // vitest's default is one worker fewer than the cores: a single worker on a 2-core CI machine, so a package's
       // files ran one after another and its longest suite (the worker's) ran alone on one core at the end of CI.
       // Two at least: files that wait on sockets, child processes or Postgres overlap, and the last suite uses both
