@@ -7,10 +7,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { HELP_TEXT } from "../src/args.js";
 import { EXIT_CANCELLED, EXIT_OK, EXIT_USAGE, runCli } from "../src/run.js";
-import { fakeWorkspace, listing, memoryIo, tempDir } from "./support.js";
+import { currentRange, fakeWorkspace, listing, memoryIo, tempDir } from "./support.js";
 
-/** The core version a standalone scaffold must depend on: the one in the monorepo now. */
-const coreVersion = String((JSON.parse(readFileSync(new URL("../../core/package.json", import.meta.url), "utf8")) as { version: unknown }).version);
 
 describe("create-connector (in process)", () => {
   let dir: ReturnType<typeof tempDir>;
@@ -75,7 +73,7 @@ describe("create-connector (in process)", () => {
       const io = memoryIo(outside.path);
       expect(await runCli(["acme", "--yes"], io)).toBe(EXIT_OK);
       const pkg = JSON.parse(readFileSync(join(outside.path, "connector-acme/package.json"), "utf8"));
-      expect(pkg.dependencies["@gtm-clarity/core"]).toBe(`^${coreVersion}`);
+      expect(pkg.dependencies["@gtm-clarity/core"]).toBe(currentRange("core"));
       expect(listing(outside.path).filter((path) => path.includes(".changeset"))).toEqual([]);
       expect(io.out).toContain("Created a standalone @gtm-clarity/connector-acme in connector-acme");
     } finally {

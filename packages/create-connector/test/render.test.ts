@@ -9,6 +9,7 @@ import { WEBHOOK_FILES } from "../src/install/webhooks.js";
 import { RECORD_KINDS, type ConnectorOptions, type RecordKind } from "../src/options.js";
 import { renderChangeset, renderConnector } from "../src/render.js";
 import { loadTemplate } from "../src/template-source.js";
+import { currentRange } from "./support.js";
 
 const repo = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
 const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(repo(path), "utf8"));
@@ -111,8 +112,8 @@ describe("renderConnector", () => {
     const rendered = files({}, "standalone");
     const pkg = manifest(rendered);
     expect(pkg["dependencies"]).toEqual({
-      "@gtm-clarity/core": `^${String(readJson("packages/core/package.json")["version"])}`,
-      "@gtm-clarity/testkit": `^${String(readJson("packages/testkit/package.json")["version"])}`,
+      "@gtm-clarity/core": currentRange("core"),
+      "@gtm-clarity/testkit": currentRange("testkit"),
       zod: STANDALONE_VERSIONS.zod,
     });
     expect(JSON.stringify(pkg)).not.toContain("workspace:");

@@ -1,5 +1,5 @@
 /** Throwaway workspaces and folders for the generator's tests. */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import type { CliIo } from "../src/run.js";
@@ -7,6 +7,12 @@ import type { CliIo } from "../src/run.js";
 export function tempDir(prefix = "create-connector-test-"): { path: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** The range a standalone scaffold must give one of our packages: a caret on its version in the monorepo now. */
+export function currentRange(folder: "core" | "testkit"): string {
+  const manifest = JSON.parse(readFileSync(new URL(`../../${folder}/package.json`, import.meta.url), "utf8")) as { version: unknown };
+  return `^${String(manifest.version)}`;
 }
 
 function writeJson(path: string, value: unknown): void {
