@@ -296,13 +296,17 @@ describe("5xx, network errors and timeouts", () => {
 
   it("full jitter keeps every delay within the exponential cap", async () => {
     const server = await serve((_req, res) => sendJson(res, 500, {}));
-    const { http, clock } = client(server, { retry: { jitter: "full", maxAttempts: 6, baseDelayMs: 100 } });
+    const logger = createMemoryLogger();
+    const { http, clock } = client(server, { logger, retry: { jitter: "full", maxAttempts: 6, baseDelayMs: 100 } });
     await expect(http.getJson("things", Items)).rejects.toBeInstanceOf(TransientError);
-    expect(clock.sleeps).toHaveLength(5);
-    clock.sleeps.forEach((ms, index) => {
+    // Each retry's delay, as logged: a draw of 0 ms retries at once, without a sleep.
+    const delays = logger.entries.filter((entry) => entry.message.includes("retrying")).map((entry) => entry.fields?.["delayMs"]);
+    expect(delays).toHaveLength(5);
+    delays.forEach((ms, index) => {
       expect(ms).toBeGreaterThanOrEqual(0);
       expect(ms).toBeLessThanOrEqual(100 * 2 ** index);
     });
+    expect(clock.sleeps).toEqual(delays.filter((ms) => ms !== 0));
   });
 
   it("a network error (connection refused) is retried, then TransientError", async () => {
